@@ -1,0 +1,47 @@
+"""The document and vector layer: loading, cleaning, sentence splitting, embeddings, FAISS + SQLite store."""
+
+from .documents import MAX_FILE_BYTES, SUFFIXES, Document, Sentence, decode_bytes, expand_paths, read_text_file
+from .embeddings import Embedder, MiniLMEmbedder, default_embedder
+from .errors import (
+    BinaryFileError,
+    DocumentNotFoundError,
+    EmptyDocumentError,
+    EmptyQuestionError,
+    FileTooLargeError,
+    IngestError,
+    InputTooLargeError,
+    MissingPathError,
+    NoReadableFilesError,
+    StoreError,
+    UnsupportedFileError,
+)
+from .splitting import Span, split_text
+from .store import NewDocument, Store
+
+__all__ = [
+    "Document",
+    "Sentence",
+    "Span",
+    "split_text",
+    "decode_bytes",
+    "read_text_file",
+    "expand_paths",
+    "SUFFIXES",
+    "MAX_FILE_BYTES",
+    "Embedder",
+    "MiniLMEmbedder",
+    "default_embedder",
+    "NewDocument",
+    "Store",
+    "IngestError",
+    "MissingPathError",
+    "NoReadableFilesError",
+    "EmptyDocumentError",
+    "BinaryFileError",
+    "FileTooLargeError",
+    "UnsupportedFileError",
+    "InputTooLargeError",
+    "DocumentNotFoundError",
+    "EmptyQuestionError",
+    "StoreError",
+]

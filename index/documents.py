@@ -1,0 +1,167 @@
+"""Documents and sentences, and reading them from files: decoding, size limits, binary detection."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import (
+    BinaryFileError,
+    EmptyDocumentError,
+    FileTooLargeError,
+    MissingPathError,
+    NoReadableFilesError,
+    UnsupportedFileError,
+)
+
+__all__ = [
+    "Document",
+    "Sentence",
+    "SUFFIXES",
+    "MAX_FILE_BYTES",
+    "MAX_TEXT_CHARS",
+    "MAX_TITLE_CHARS",
+    "decode_bytes",
+    "read_text_file",
+    "expand_paths",
+    "check_text",
+    "text_hash",
+    "clean_title",
+]
+
+SUFFIXES = (".txt", ".md", ".markdown", ".text")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_TEXT_CHARS = 20 * 1024 * 1024
+MAX_TITLE_CHARS = 200
+
+# Sentence kinds. Only "body" sentences go into answers and summaries.
+BODY = "body"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or non-body line) of a document; ``document.text[start:end] == text``."""
+
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: str = BODY
+    paragraph: int = 0
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind == BODY
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document with its original text."""
+
+    id: str
+    title: str
+    text: str
+    path: str | None = None
+    date: str | None = None
+    sentence_count: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "path": self.path,
+            "date": self.date,
+            "sentence_count": self.sentence_count,
+            "chars": len(self.text),
+        }
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
+    """Decode file bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, else Latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:8192]:
+        raise BinaryFileError(f"{name}: binary file (NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    controls = sum(1 for c in text[:8192] if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
+    if controls > max(8, len(text[:8192]) // 20):
+        raise BinaryFileError(f"{name}: binary file ({controls} control characters in the first 8 KB), not text")
+    return text
+
+
+def check_text(text: str, name: str) -> None:
+    """Raise if ``text`` is empty or over the size limit."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise FileTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
+    if not text.strip():
+        raise EmptyDocumentError(f"{name}: empty document (no text, or only white space)")
+
+
+def read_text_file(path: str | Path) -> str:
+    """Read one text file with all the checks: exists, size limit, not binary, not empty."""
+    p = Path(path)
+    if not p.exists():
+        raise MissingPathError(f"{p}: no such file or directory")
+    if not p.is_file():
+        raise UnsupportedFileError(f"{p}: not a regular file")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FileTooLargeError(f"{p}: {size:,} bytes is over the limit of {MAX_FILE_BYTES:,} bytes (20 MB)")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise UnsupportedFileError(f"{p}: cannot read file ({exc.strerror or exc})") from exc
+    text = decode_bytes(data, str(p))
+    check_text(text, str(p))
+    return text
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to read: each file as given, each directory's .txt/.md files (recursively, sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise MissingPathError(f"{p}: no such file or directory")
+        if p.is_dir():
+            found = sorted(f for f in _walk(p) if f.suffix.lower() in SUFFIXES)
+            if not found:
+                raise NoReadableFilesError(f"{p}: directory holds no readable files ({', '.join(SUFFIXES)})")
+            out.extend(found)
+        elif p.suffix.lower() in SUFFIXES or p.suffix == "":
+            out.append(p)
+        else:
+            raise UnsupportedFileError(f"{p}: unsupported file type {p.suffix!r} (expected {', '.join(SUFFIXES)})")
+    return out
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for f in root.rglob("*"):
+        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(root).parts):
+            yield f
+
+
+_TITLE_JUNK = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def clean_title(title: str) -> str:
+    """A title safe to store and show: no control characters, bounded length."""
+    title = _TITLE_JUNK.sub(" ", title).strip()
+    return title[:MAX_TITLE_CHARS] or "untitled"

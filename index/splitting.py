@@ -1,0 +1,246 @@
+"""Paragraph and sentence splitting with exact character offsets, and marking of non-body lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["Span", "split_text", "KINDS"]
+
+# body: article text. heading: a short title line. date: a leading `date 2023-03-02`. source: `Source: ...`.
+# byline: `By Jane Doe`. bio: an author bio at the end. fragment: a truncated or attribution-only piece.
+KINDS = ("body", "heading", "date", "source", "byline", "bio", "fragment")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence's place in the text: ``text[start:end]`` is the sentence, stripped of outer space."""
+
+    start: int
+    end: int
+    kind: str = "body"
+    paragraph: int = 0
+
+
+_LINE = re.compile(r"[^\r\n]+")
+_BLANK_GAP = re.compile(r"(?:\r\n|\r|\n)[ \t\f\v]*(?:\r\n|\r|\n)")
+_LEADING_DATE = re.compile(
+    r"\s*(?:(?:date|dated|published|updated)\s*:?\s*)?(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\b",
+    re.IGNORECASE,
+)
+_SOURCE = re.compile(r"(?:sources?|via|credit|credits|photo|image|read more)\s*:", re.IGNORECASE)
+_BYLINE = re.compile(r"(?:by|written by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
+_MD_HEADING = re.compile(r"#{1,6}\s")
+_BIO = re.compile(
+    r"\b(?:is|was|has been)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}"
+    r"(?:author|writer|journalist|reporter|correspondent|columnist|editor|contributor|blogger|novelist)\b",
+    re.IGNORECASE,
+)
+# A candidate sentence boundary: terminal punctuation, optional closing quotes/brackets, then space.
+_CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+_DANGLING = {
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from",
+    "that", "which", "who", "whom", "whose", "as", "if", "than", "because", "while", "when", "his", "her",
+    "their", "its", "our", "my", "your", "is", "are", "was", "were", "be", "said", "says",
+}
+_ATTRIBUTION = re.compile(
+    r"^[\w\s.,'’-]{0,40}\b(?:said|says|stated|added|noted|wrote|explained|told reporters|reported)\.?[\"”’]*$",
+    re.IGNORECASE,
+)
+_PYSBD_MAX = 3000  # pysbd is fast per paragraph but slow on long strings: feed it pieces
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraphs as (start, end), stripped. A line is a paragraph unless its block is hard-wrapped prose."""
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if text[m.start() : m.end()].strip()]
+    blocks: list[list[tuple[int, int]]] = []
+    prev_end = None
+    for s, e in lines:
+        if prev_end is None or _BLANK_GAP.search(text, prev_end, s):
+            blocks.append([])
+        blocks[-1].append((s, e))
+        prev_end = e
+    paras: list[tuple[int, int]] = []
+    for block in blocks:
+        if len(block) > 1 and _is_wrapped(text, block):
+            paras.append((block[0][0], block[-1][1]))
+        else:
+            paras.extend(block)
+    out = []
+    for s, e in paras:
+        chunk = text[s:e]
+        ls = len(chunk) - len(chunk.lstrip())
+        rs = len(chunk) - len(chunk.rstrip())
+        out.append((s + ls, e - rs))
+    return out
+
+
+def _is_wrapped(text: str, block: list[tuple[int, int]]) -> bool:
+    """True when a block's line breaks fall mid-sentence (hard-wrapped prose), not between paragraphs."""
+    inner = block[:-1]
+    open_ends = 0
+    for (s, e), (ns, _) in zip(inner, block[1:]):
+        line = text[s:e].rstrip()
+        nxt = text[ns:].lstrip()[:2]
+        if nxt[:1] in "-*+#>|" or re.match(r"\d+[.)]", nxt):
+            return False
+        if not _TERMINAL.search(line):
+            open_ends += 1
+    return open_ends * 2 > len(inner)
+
+
+def _segment(para: str) -> list[int]:
+    """Start offsets (relative to ``para``) of the sentences in one paragraph."""
+    if not _CANDIDATE.search(para):
+        return [0]
+    flat = re.sub(r"[\r\n\t\f\v]", " ", para)  # same length, so offsets still hold
+    pieces = _pieces(flat)
+    starts: list[int] = []
+    seg = _segmenter()
+    for base, piece in pieces:
+        cursor = 0
+        for sent in seg.segment(piece):
+            stripped = sent.strip()
+            if not stripped:
+                continue
+            pos = piece.find(stripped, cursor)
+            if pos < 0:  # pysbd changed the text: keep what we have, the rest stays in the last sentence
+                break
+            starts.append(base + pos)
+            cursor = pos + len(stripped)
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return _merge(flat, sorted(set(starts)))
+
+
+def _pieces(flat: str) -> list[tuple[int, str]]:
+    """Cut a long paragraph at candidate boundaries into pieces pysbd handles quickly."""
+    if len(flat) <= _PYSBD_MAX:
+        return [(0, flat)]
+    out, start = [], 0
+    for m in _CANDIDATE.finditer(flat):
+        if m.end() - start >= _PYSBD_MAX:
+            out.append((start, flat[start : m.end()]))
+            start = m.end()
+    if start < len(flat):
+        out.append((start, flat[start:]))
+    return out
+
+
+def _merge(flat: str, starts: list[int]) -> list[int]:
+    """Undo splits that break a sentence: inside an open quote, before a lowercase word, lone punctuation."""
+    kept = [starts[0]]
+    for i, s in enumerate(starts[1:], 1):
+        end = starts[i + 1] if i + 1 < len(starts) else len(flat)
+        piece = flat[s:end].strip()
+        before = flat[kept[-1] : s]
+        if (
+            not any(c.isalnum() for c in piece)  # a lone closing quote or bracket
+            or piece[:1].islower()  # a continuation such as `from Reuters.`
+            or (_open_quote(flat[:s]) and len(flat[kept[-1] : end]) <= 1000)
+            or len(before.strip()) <= 3  # an abbreviation or initial left alone
+        ):
+            continue
+        kept.append(s)
+    return kept
+
+
+def _open_quote(prefix: str) -> bool:
+    """True when a curly or straight double quote opened in ``prefix`` is still open at its end."""
+    curly = prefix.count("“") - prefix.count("”")
+    if curly > 0:
+        return True
+    if curly < 0 or "“" in prefix:
+        return False
+    return prefix.count('"') % 2 == 1
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+def _kind_of_paragraph(para: str, is_last: bool) -> str | None:
+    """The kind of a whole one-line paragraph when it is not body text, else None."""
+    if _MD_HEADING.match(para):
+        return "heading"
+    if _SOURCE.match(para) and len(para) <= 200:
+        return "source"
+    if _BYLINE.match(para):
+        return "byline"
+    words = _words(para)
+    if not words:
+        return "fragment"
+    if not _TERMINAL.search(para) and len(words) <= 14:
+        if words[-1].lower() in _DANGLING or para.rstrip()[-1:] in ",-–—":
+            return "fragment"
+        if not is_last:
+            return "heading"
+    return None
+
+
+def split_text(text: str) -> tuple[list[Span], str | None]:
+    """Split ``text`` into sentence spans (in order, covering every non-space character) and find its date."""
+    spans: list[Span] = []
+    date: str | None = None
+    paras = _paragraphs(text)
+    for p_i, (ps, pe) in enumerate(paras):
+        if p_i == 0:
+            m = _LEADING_DATE.match(text, ps, pe)
+            if m and (m.end() == pe or text[m.end()].isspace()):
+                date = m.group(1)
+                spans.append(Span(ps + (len(m.group(0)) - len(m.group(0).lstrip())), m.end(), "date", p_i))
+                ps = m.end()
+                while ps < pe and text[ps].isspace():
+                    ps += 1
+                if ps >= pe:
+                    continue
+        para = text[ps:pe]
+        kind = _kind_of_paragraph(para, is_last=p_i == len(paras) - 1)
+        starts = [0] if kind else _segment(para)
+        for i, s in enumerate(starts):
+            e = starts[i + 1] if i + 1 < len(starts) else len(para)
+            piece = para[s:e]
+            e = s + len(piece.rstrip())
+            spans.append(Span(ps + s, ps + e, kind or _kind_of_sentence(para[s:e]), p_i))
+    _mark_bio(text, spans)
+    if spans and not any(sp.kind == "body" for sp in spans):
+        spans = [Span(sp.start, sp.end, "body", sp.paragraph) if sp.kind in ("heading", "fragment") else sp
+                 for sp in spans]
+    return spans, date
+
+
+def _kind_of_sentence(sentence: str) -> str:
+    words = _words(sentence)
+    if not words:
+        return "fragment"
+    if len(words) <= 5 and _ATTRIBUTION.match(sentence):
+        return "fragment"
+    return "body"
+
+
+def _mark_bio(text: str, spans: list[Span]) -> None:
+    """Mark an author bio among the last three paragraphs (`X is a renowned author ...`) as kind "bio"."""
+    if not spans:
+        return
+    last = spans[-1].paragraph
+    bio_paras = {
+        sp.paragraph
+        for sp in spans
+        if sp.paragraph >= last - 2 and sp.kind == "body" and _BIO.search(text[sp.start : sp.end])
+    }
+    if not bio_paras:
+        return
+    first = min(bio_paras)
+    for i, sp in enumerate(spans):
+        if sp.paragraph >= first and sp.kind == "body":
+            spans[i] = Span(sp.start, sp.end, "bio", sp.paragraph)

@@ -1,0 +1,40 @@
+"""Multi-document summarization with cited answers: the public API."""
+
+from index.errors import (
+    BinaryFileError,
+    DocumentNotFoundError,
+    EmptyDocumentError,
+    EmptyQuestionError,
+    FileTooLargeError,
+    IngestError,
+    InputTooLargeError,
+    MissingPathError,
+    NoReadableFilesError,
+    StoreError,
+    UnsupportedFileError,
+)
+from index import Document, Sentence
+
+from .collection import Collection
+from .results import Answer, Citation, CitedSentence, Summary
+
+__all__ = [
+    "Collection",
+    "Document",
+    "Sentence",
+    "Answer",
+    "Summary",
+    "CitedSentence",
+    "Citation",
+    "IngestError",
+    "MissingPathError",
+    "NoReadableFilesError",
+    "EmptyDocumentError",
+    "BinaryFileError",
+    "FileTooLargeError",
+    "UnsupportedFileError",
+    "InputTooLargeError",
+    "DocumentNotFoundError",
+    "EmptyQuestionError",
+    "StoreError",
+]

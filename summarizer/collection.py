@@ -1,0 +1,109 @@
+"""`Collection`: the public face of the product; add documents, ask questions, summarize."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable, Iterable
+
+from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths, read_text_file
+from index.documents import MAX_TEXT_CHARS, check_text
+from index.errors import InputTooLargeError
+
+from .answers import answer_question
+from .results import Answer, Citation, Summary, cite
+from .summaries import summarize_store
+
+__all__ = ["Collection"]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+class Collection:
+    """Documents with their sentences and vectors; in memory by default, persisted when given a directory.
+
+    >>> col = Collection()                       # or Collection("path/to/dir")
+    >>> docs = col.add_files(["seeds"])
+    >>> col.ask("What did Baerbock ask?").sentences[0].citations
+    """
+
+    def __init__(self, path: str | Path | None = None, *, embedder: Embedder | None = None) -> None:
+        self.store = Store(path, embedder=embedder or default_embedder())
+
+    # documents
+    @property
+    def path(self) -> Path | None:
+        return self.store.path
+
+    @property
+    def documents(self) -> list[Document]:
+        return self.store.documents
+
+    def document(self, doc_id: str) -> Document:
+        return self.store.document(doc_id)
+
+    def sentences(self, doc_id: str) -> list[Sentence]:
+        return self.store.sentences(doc_id)
+
+    def citation(self, sentence: Sentence) -> Citation:
+        return cite(sentence, self.store.document(sentence.doc_id))
+
+    def add_files(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> list[Document]:
+        """Add files (and the .txt/.md files of directories). All are read and checked before any is stored."""
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        files = expand_paths(paths)
+        items = [NewDocument(read_text_file(f), title=f.stem, path=str(f)) for f in files]
+        return self.store.add(items, progress=progress)
+
+    def add_text(
+        self, text: str, title: str | None = None, *, path: str | None = None, date: str | None = None,
+        progress: Progress | None = None,
+    ) -> Document:
+        """Add raw text as a document; ``title`` defaults to its first words."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        name = title or "pasted text"
+        if len(text) > MAX_TEXT_CHARS:
+            raise InputTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
+        check_text(text, name)
+        if not title:
+            first = text.strip().splitlines()[0]
+            title = " ".join(first.split()[:8])[:80]
+        return self.store.add([NewDocument(text, title=title, path=path, date=date)], progress=progress)[0]
+
+    def remove(self, doc_id: str) -> Document:
+        """Remove a document and its sentences and vectors; returns the removed document."""
+        return self.store.remove(doc_id)
+
+    # questions and summaries
+    def ask(self, question: str, k: int = 3) -> Answer:
+        """The sentences that answer ``question``, best first, each citing its sources."""
+        return answer_question(self.store, question, k=k)
+
+    def summarize(
+        self, max_words: int = 150, *, max_sentences: int | None = None, method: str = "default",
+        doc_ids: list[str] | None = None,
+    ) -> Summary:
+        """A merged extractive summary of the documents (all, or ``doc_ids``), in reading order."""
+        return summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
+                               doc_ids=doc_ids)
+
+    # lifetime
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Collection":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return len(self.store.documents)
+
+    def __repr__(self) -> str:
+        where = str(self.path) if self.path else "memory"
+        return f"Collection({where!r}, documents={len(self)})"

@@ -1,0 +1,173 @@
+"""Result types: citations, cited sentences, answers and summaries, with JSON and Markdown renderings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from index import Document, Sentence
+
+__all__ = ["Citation", "CitedSentence", "Answer", "Summary", "cite", "escape_markdown", "number_citations", "source_label"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a sentence comes from: ``document.text[start:end] == text``."""
+
+    doc_id: str
+    doc_title: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id,
+            "doc_title": self.doc_title,
+            "sentence_index": self.sentence_index,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.doc_id, self.sentence_index)
+
+
+def cite(sentence: Sentence, document: Document) -> Citation:
+    return Citation(document.id, document.title, sentence.index, sentence.start, sentence.end, sentence.text)
+
+
+@dataclass(frozen=True)
+class CitedSentence:
+    """A verbatim source sentence and every source sentence that states the same thing."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    score: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.citations:
+            raise ValueError("a CitedSentence needs at least one citation")
+        object.__setattr__(self, "citations", tuple(self.citations))
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return list(dict.fromkeys(c.doc_id for c in self.citations))
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "score": round(float(self.score), 4),
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
+    def to_markdown(self) -> str:
+        return _markdown([self], numbered=False)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to a question: the answering sentences, best first; empty with a message when none."""
+
+    question: str
+    sentences: list[CitedSentence] = field(default_factory=list)
+    message: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.sentences)
+
+    @property
+    def citations(self) -> list[Citation]:
+        return number_citations(self.sentences)
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "message": self.message,
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+    def to_markdown(self) -> str:
+        head = f"**Question:** {escape_markdown(self.question)}\n\n"
+        if not self.sentences:
+            return head + escape_markdown(self.message) + "\n"
+        return head + _markdown(self.sentences, numbered=True)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A merged extractive summary, its sentences in reading order."""
+
+    sentences: list[CitedSentence] = field(default_factory=list)
+    method: str = "default"
+    max_words: int | None = None
+    doc_ids: list[str] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(s.text.split()) for s in self.sentences)
+
+    @property
+    def citations(self) -> list[Citation]:
+        return number_citations(self.sentences)
+
+    def to_dict(self) -> dict:
+        return {
+            "method": self.method,
+            "max_words": self.max_words,
+            "word_count": self.word_count,
+            "doc_ids": list(self.doc_ids),
+            "message": self.message,
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+    def to_markdown(self) -> str:
+        head = f"**Summary** ({self.method}, {self.word_count} words, {len(self.doc_ids)} documents)\n\n"
+        if not self.sentences:
+            return head + escape_markdown(self.message) + "\n"
+        return head + _markdown(self.sentences, numbered=False)
+
+
+def number_citations(sentences: Iterable[CitedSentence]) -> list[Citation]:
+    """Every distinct citation once, in order of first appearance: citation ``[n]`` is item ``n - 1``."""
+    seen: dict[tuple[str, int], Citation] = {}
+    for s in sentences:
+        for c in s.citations:
+            seen.setdefault(c.key, c)
+    return list(seen.values())
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows literally: no links, emphasis or HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def source_label(c: Citation) -> str:
+    """`title (id), sentence N, characters a-b`: one line naming a citation's place."""
+    name = c.doc_title if c.doc_title == c.doc_id else f"{c.doc_title} ({c.doc_id})"
+    return f"{name}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
+
+
+def _markdown(sentences: list[CitedSentence], *, numbered: bool) -> str:
+    sources = number_citations(sentences)
+    number = {c.key: i + 1 for i, c in enumerate(sources)}
+    lines = []
+    for i, s in enumerate(sentences, 1):
+        marks = "".join(f"[{number[c.key]}]" for c in s.citations)
+        prefix = f"{i}. " if numbered else ""
+        lines.append(f"{prefix}{escape_markdown(s.text)} {marks}")
+    out = ("\n" if numbered else "\n\n").join(lines) + "\n\n**Sources**\n\n"
+    out += "\n".join(f"[{number[c.key]}] {escape_markdown(source_label(c))}" for c in sources)
+    return out + "\n"
