@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths, read_text_file
-from index.documents import MAX_TEXT_CHARS, check_text
-from index.errors import InputTooLargeError
+from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_text, decode_bytes
+from index.errors import FileTooLargeError, InputTooLargeError, UnsupportedFileError
 
 from .answers import answer_question
 from .results import Answer, Citation, Summary, cite
 from .summaries import summarize_store
 
-__all__ = ["Collection"]
+__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES"]
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,19 @@ class Collection:
             first = text.strip().splitlines()[0]
             title = " ".join(first.split()[:8])[:80]
         return self.store.add([NewDocument(text, title=title, path=path, date=date)], progress=progress)[0]
+
+    def add_bytes(self, data: bytes, name: str, *, progress: Progress | None = None) -> Document:
+        """Add an uploaded file's bytes; ``name`` is its file name (title: its stem). Same checks as add_files."""
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        suffix = Path(name).suffix.lower()
+        if suffix and suffix not in SUFFIXES:
+            raise UnsupportedFileError(f"{name}: unsupported file type {suffix!r} (expected {', '.join(SUFFIXES)})")
+        if len(data) > MAX_FILE_BYTES:
+            raise FileTooLargeError(f"{name}: {len(data):,} bytes is over the limit of {MAX_FILE_BYTES:,} bytes (20 MB)")
+        text = decode_bytes(bytes(data), name)
+        check_text(text, name)
+        return self.store.add([NewDocument(text, title=Path(name).stem or name, path=name)], progress=progress)[0]
 
     def remove(self, doc_id: str) -> Document:
         """Remove a document and its sentences and vectors; returns the removed document."""
