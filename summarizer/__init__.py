@@ -13,7 +13,7 @@ from index.errors import (
     StoreError,
     UnsupportedFileError,
 )
-from index import Document, Sentence
+from index import Document, Embedder, Sentence, default_embedder
 
 from .collection import Collection
 from .results import Answer, Citation, CitedSentence, Summary
@@ -22,6 +22,8 @@ __all__ = [
     "Collection",
     "Document",
     "Sentence",
+    "Embedder",
+    "default_embedder",
     "Answer",
     "Summary",
     "CitedSentence",
