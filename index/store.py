@@ -270,7 +270,8 @@ class Store:
                 ).fetchall()
                 for h, blob in rows:
                     found[h] = np.frombuffer(blob, dtype=np.float32)
-        missing = [h for h in hashes if h not in found]
+        # Sorted by length, each chunk pads little, as SentenceTransformer.encode does within one call.
+        missing = sorted((h for h in hashes if h not in found), key=lambda h: len(todo[h]))
         total = len(missing)
         if missing:
             logger.info("encoding %d new sentences (%d cached)", total, len(found))

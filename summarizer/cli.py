@@ -1,0 +1,204 @@
+"""Command line: `summarizer add|docs|remove|ask|summarize` on a persistent store or ad hoc documents."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Sequence
+
+from index.errors import DocumentNotFoundError, EmptyQuestionError, IngestError, InputTooLargeError, StoreError
+
+from .collection import Collection
+from .defaults import STORE_ENV, default_store_dir, open_collection
+from .results import Answer, CitedSentence, Summary, number_citations, source_label
+from .summaries import METHODS
+
+__all__ = ["main", "build_parser"]
+
+logger = logging.getLogger(__name__)
+
+_EPILOG = f"""\
+where documents come from:
+  --store DIR      a persistent collection (default: ${STORE_ENV}, else {default_store_dir()});
+                   a new store starts with the seed articles
+  --docs PATH...   ad hoc: these files/directories only, in memory, nothing saved
+
+examples:
+  summarizer ask "What did Baerbock ask?"
+  summarizer summarize --words 100 --docs seeds/
+  summarizer --store ./my-store add articles/*.txt
+  summarizer ask "Who met Jaishankar?" --json
+"""
+
+
+def _common(p: argparse.ArgumentParser, suppress: bool) -> None:
+    d = (lambda v: argparse.SUPPRESS) if suppress else (lambda v: v)
+    p.add_argument("--store", metavar="DIR", default=d(None), help="persistent collection directory")
+    p.add_argument("--docs", metavar="PATH", nargs="+", default=d(None),
+                   help="ad hoc documents (files or directories), in memory only")
+    p.add_argument("--json", action="store_true", default=d(False), help="print the result's to_dict() as JSON")
+    p.add_argument("-v", "--verbose", action="store_true", default=d(False), help="log progress to stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="summarizer",
+        description="Merged, cited summaries and cited answers over several articles about one story.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def cmd(name: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        _common(p, suppress=True)
+        return p
+
+    p = cmd("add", "add files or directories (.txt, .md) to the store")
+    p.add_argument("paths", metavar="PATH", nargs="+")
+    cmd("docs", "list the documents")
+    p = cmd("remove", "remove a document by id")
+    p.add_argument("doc_id", metavar="ID")
+    p = cmd("ask", "answer a question with cited sentences")
+    p.add_argument("question", metavar="QUESTION")
+    p.add_argument("-k", type=int, default=3, help="at most this many answer points (default 3)")
+    p = cmd("summarize", "write the merged, cited summary")
+    p.add_argument("--words", type=int, default=150, help="word budget (default 150)")
+    p.add_argument("--sentences", type=int, default=None, help="at most this many sentences")
+    p.add_argument("--method", default="default", choices=METHODS, help="summary method (default: default)")
+    return parser
+
+
+def _open(args: argparse.Namespace) -> Collection:
+    if args.docs and args.store:
+        raise _UsageError("give either --store or --docs, not both")
+    if args.docs:
+        if args.command in ("add", "remove"):
+            raise _UsageError(f"'{args.command}' changes a store: use --store DIR, not --docs")
+        col = Collection()
+        col.add_files(args.docs, progress=_progress(args))
+        return col
+    return open_collection(args.store)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _progress(args: argparse.Namespace):
+    if args.json or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: dict[str, tqdm] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, desc="encoding sentences", unit="sent", file=sys.stderr, leave=False)
+        bar["bar"].n = done
+        bar["bar"].refresh()
+        if done >= total:
+            bar.pop("bar").close()
+
+    return update
+
+
+def _print_cited(sentences: Sequence[CitedSentence], numbered: bool) -> None:
+    sources = number_citations(sentences)
+    number = {c.key: i + 1 for i, c in enumerate(sources)}
+    for i, s in enumerate(sentences, 1):
+        marks = "".join(f"[{number[c.key]}]" for c in s.citations)
+        print(f"{i}. {s.text} {marks}" if numbered else f"{s.text} {marks}")
+        if not numbered:
+            print()
+    if numbered:
+        print()
+    print("Sources:")
+    for c in sources:
+        print(f"  [{number[c.key]}] {source_label(c)}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    col = _open(args)
+    try:
+        if args.command == "add":
+            docs = col.add_files(args.paths, progress=_progress(args))
+            if args.json:
+                return _dump([d.to_dict() for d in docs])
+            for d in docs:
+                print(f"added {d.id}  ({d.sentence_count} sentences)  {d.path or d.title}")
+        elif args.command == "docs":
+            docs = col.documents
+            if args.json:
+                return _dump([d.to_dict() for d in docs])
+            if not docs:
+                print("no documents")
+            for d in docs:
+                print(f"{d.id}\t{d.date or '-'}\t{d.sentence_count} sentences\t{d.title}")
+        elif args.command == "remove":
+            doc = col.remove(args.doc_id)
+            if args.json:
+                return _dump(doc.to_dict())
+            print(f"removed {doc.id}")
+        elif args.command == "ask":
+            ans: Answer = col.ask(args.question, k=args.k)
+            if args.json:
+                return _dump(ans.to_dict())
+            if not ans.sentences:
+                print(ans.message)
+            else:
+                _print_cited(ans.sentences, numbered=True)
+        elif args.command == "summarize":
+            summ: Summary = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method)
+            if args.json:
+                return _dump(summ.to_dict())
+            if not summ.sentences:
+                print(summ.message)
+            else:
+                _print_cited(summ.sentences, numbered=False)
+        return 0
+    finally:
+        col.close()
+
+
+def _dump(obj) -> int:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+    return 0
+
+
+_COMMANDS = ("add", "docs", "remove", "ask", "summarize")
+
+
+def _docs_last(argv: list[str]) -> list[str]:
+    """Move a ``--docs PATH...`` given before the command behind it, so its paths stop at the command."""
+    if "--docs" not in argv:
+        return argv
+    i = argv.index("--docs")
+    j = next((n for n in range(i + 1, len(argv)) if argv[n] in _COMMANDS or argv[n].startswith("-")), len(argv))
+    if j == len(argv) or argv[j] not in _COMMANDS:
+        return argv
+    return argv[:i] + argv[j:] + argv[i:j]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(_docs_last(list(sys.argv[1:] if argv is None else argv)))
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _run(args)
+    except _UsageError as exc:
+        parser.error(str(exc))
+    except (IngestError, DocumentNotFoundError, EmptyQuestionError, InputTooLargeError, StoreError, ValueError) as exc:
+        print(f"summarizer: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("summarizer: interrupted; the store keeps its last complete state", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

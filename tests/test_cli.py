@@ -1,0 +1,107 @@
+"""The command line: --json prints exactly to_dict(), human output cites, bad input exits non-zero."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from summarizer import Collection
+from summarizer.cli import main
+
+from .conftest import ROOT, SEEDS
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_STORE", str(tmp_path / "default-store"))
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_json_is_exactly_to_dict(capsys, embedder, seed_paths):
+    code, out, _ = run(capsys, "ask", "What did Baerbock ask?", "--json", "--docs", str(SEEDS))
+    assert code == 0
+    col = Collection(embedder=embedder)
+    col.add_files([SEEDS])
+    assert json.loads(out) == col.ask("What did Baerbock ask?").to_dict()
+
+
+def test_summarize_json_is_exactly_to_dict(capsys, embedder):
+    code, out, _ = run(capsys, "--docs", str(SEEDS), "summarize", "--words", "80", "--json")
+    assert code == 0
+    col = Collection(embedder=embedder)
+    col.add_files([SEEDS])
+    got = json.loads(out)
+    assert got == col.summarize(max_words=80).to_dict()
+    assert got["word_count"] <= 80
+    for s in got["sentences"]:
+        for c in s["citations"]:
+            assert col.document(c["doc_id"]).text[c["start"] : c["end"]] == c["text"]
+
+
+def test_human_output_numbers_citations(capsys):
+    code, out, _ = run(capsys, "ask", "What did Baerbock ask?", "--docs", str(SEEDS))
+    assert code == 0
+    assert out.startswith("1. ") and "[1]" in out
+    assert "Sources:" in out and "  [1] " in out and "characters" in out
+
+
+def test_store_add_docs_remove(capsys, tmp_path, seed_paths):
+    store = str(tmp_path / "s")
+    code, out, _ = run(capsys, "--store", store, "docs", "--json")
+    seeded = json.loads(out)
+    assert code == 0 and len(seeded) == 3  # a new store starts with the seeds
+    extra = tmp_path / "extra.md"
+    extra.write_text("# Talks\n\nThe ministers met in Geneva on Monday. They agreed to meet again.\n")
+    code, out, _ = run(capsys, "--store", store, "add", str(extra), "--json")
+    added = json.loads(out)
+    assert code == 0 and added[0]["id"] == "extra" and added[0]["sentence_count"] == 3
+    code, out, _ = run(capsys, "--store", store, "docs")
+    assert "extra" in out and len(out.strip().splitlines()) == 4
+    code, out, _ = run(capsys, "--store", store, "remove", "extra")
+    assert code == 0 and "removed extra" in out
+    code, out, _ = run(capsys, "--store", store, "docs", "--json")
+    assert [d["id"] for d in json.loads(out)] == [d["id"] for d in seeded]
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["ask", "", "--docs", str(SEEDS)], "empty question"),
+        (["ask", "x", "--docs", "/no/such/path"], "no such file"),
+        (["remove", "nope"], "unknown document id"),
+        (["summarize", "--words", "0", "--docs", str(SEEDS)], "max_words"),
+    ],
+)
+def test_bad_input_exits_non_zero_with_message(capsys, argv, words):
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert words in err and "Traceback" not in err
+
+
+def test_store_and_docs_together_is_a_usage_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as info:
+        main(["--store", str(tmp_path), "ask", "x", "--docs", str(SEEDS)])
+    assert info.value.code == 2
+
+
+def test_python_m_summarizer_subprocess(tmp_path):
+    env = {**os.environ, "SUMMARIZER_STORE": str(tmp_path / "store")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer", "ask", "What did Baerbock ask?", "--json"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["question"] == "What did Baerbock ask?" and data["sentences"]
+    bad = subprocess.run([sys.executable, "-m", "summarizer", "remove", "nope"], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=300)
+    assert bad.returncode == 1 and "unknown document id" in bad.stderr

@@ -1,0 +1,126 @@
+"""Sentence splitting: exact offsets, quotes, abbreviations, initials, and non-body lines."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index import split_text
+from index.documents import decode_bytes
+
+
+def sentences(text: str) -> list[str]:
+    spans, _ = split_text(text)
+    return [text[s.start : s.end] for s in spans]
+
+
+def test_offsets_exact_on_every_seed_sentence(seeds):
+    total = 0
+    for doc in seeds.documents:
+        sents = seeds.sentences(doc.id)
+        assert sents, doc.id
+        for s in sents:
+            assert doc.text[s.start : s.end] == s.text
+            assert s.text == s.text.strip() and s.text
+            total += 1
+        starts = [s.start for s in sents]
+        assert starts == sorted(starts)
+        assert [s.index for s in sents] == list(range(len(sents)))
+    assert total > 60
+
+
+def test_quote_with_attribution_stays_one_sentence(seeds):
+    doc = next(d for d in seeds.documents if d.title.startswith("003"))
+    texts = [s.text for s in seeds.sentences(doc.id)]
+    want = [t for t in texts if t.startswith("“I told the foreign minister")]
+    assert len(want) == 1
+    assert want[0].endswith("Blinken told reporters after talks in New Delhi.")
+    assert "lasting peace,” Blinken told" in want[0]
+
+
+def test_abbreviations_and_initials_do_not_split():
+    text = (
+        "Mr. Smith met the U.S. envoy on Feb. 3 in New Delhi. "
+        "External Affairs Minister S Jaishankar and Dr. J. R. Jones attended. "
+        "“I am asking you, Mr. Lavrov, to return,” she said. It ended."
+    )
+    got = sentences(text)
+    assert got == [
+        "Mr. Smith met the U.S. envoy on Feb. 3 in New Delhi.",
+        "External Affairs Minister S Jaishankar and Dr. J. R. Jones attended.",
+        "“I am asking you, Mr. Lavrov, to return,” she said.",
+        "It ended.",
+    ]
+
+
+def test_quote_ending_in_period_then_lowercase_attribution():
+    text = "“We will not sign. The text is wrong.” the minister said. Talks went on."
+    assert sentences(text) == ["“We will not sign. The text is wrong.” the minister said.", "Talks went on."]
+
+
+def test_lone_closing_quote_joins_its_sentence():
+    text = "He said the war must end. Only Russia and China opposed it.”\nBlinken told reporters."
+    got = sentences(text)
+    assert got[-2].endswith("opposed it.”")
+    assert "”" not in got[-1]
+
+
+def test_non_body_lines_are_marked(seeds):
+    kinds = {}
+    for doc in seeds.documents:
+        for s in seeds.sentences(doc.id):
+            kinds[s.text] = s.kind
+    assert kinds["Meetings with Jaishankar"] == "heading"
+    assert kinds["‘Return to new START’"] == "heading"
+    assert kinds["Source: Hot News"] == "source"
+    assert kinds["date 2023-03-02"] == "date"
+    assert kinds["Blinken also added that he asked Lavrov that"] == "fragment"
+    assert [k for t, k in kinds.items() if t.startswith("James Springer is a renowned author")] == ["bio"]
+    body = [t for t, k in kinds.items() if k == "body"]
+    assert any(t.startswith("US Secretary of State on Thursday said") for t in body)
+
+
+def test_leading_date_becomes_document_date(seeds):
+    doc = next(d for d in seeds.documents if d.title.startswith("003"))
+    assert doc.date == "2023-03-02"
+    assert next(d for d in seeds.documents if d.title.startswith("004")).date is None
+
+
+def test_hard_wrapped_paragraph_is_joined():
+    text = "The minister said that the talks\nwould continue next week in\nGeneva, officials confirmed.\n\nA second paragraph."
+    got = sentences(text)
+    assert got[0] == "The minister said that the talks\nwould continue next week in\nGeneva, officials confirmed."
+    assert got[1] == "A second paragraph."
+
+
+def test_crlf_and_markdown_heading():
+    text = "# Title here\r\n\r\nFirst sentence here. Second one.\r\n"
+    spans, _ = split_text(text)
+    assert [(text[s.start : s.end], s.kind) for s in spans] == [
+        ("# Title here", "heading"), ("First sentence here.", "body"), ("Second one.", "body")]
+
+
+def test_decoding_falls_back_for_legacy_encodings():
+    raw = "“Curly” quotes – and a dash, café.".encode("cp1252")
+    assert decode_bytes(raw) == "“Curly” quotes – and a dash, café."
+    assert decode_bytes("naïve".encode("utf-16")) == "naïve"
+    assert decode_bytes(b"\xef\xbb\xbfhello") == "hello"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n“”\"'MrU.S0-:#")), max_size=200))
+def test_spans_cover_every_non_space_character_once(text):
+    spans, _ = split_text(text)
+    covered = [0] * len(text)
+    last_end = -1
+    for sp in spans:
+        assert last_end <= sp.start < sp.end <= len(text)
+        last_end = sp.end
+        for i in range(sp.start, sp.end):
+            covered[i] += 1
+    for i, c in enumerate(text):
+        assert covered[i] == (0 if c.isspace() else 1) or (c.isspace() and covered[i] == 1), (i, text)
+    assert all(not text[sp.start].isspace() and not text[sp.end - 1].isspace() for sp in spans)
+    assert not re.search(r"\S", "".join(" " if covered[i] else text[i] for i in range(len(text))))

@@ -1,0 +1,169 @@
+"""The store: persistence round trip, remove, embedding cache, atomic writes, index rebuild."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from index.store import DB_FILE, VECTORS_FILE
+from summarizer import Collection, DocumentNotFoundError, StoreError
+
+
+def _answer_key(ans):
+    return [(s.text, [(c.doc_id, c.sentence_index, c.start, c.end) for c in s.citations]) for s in ans.sentences]
+
+
+def test_persistence_round_trip(tmp_path, embedder, seed_paths):
+    store = tmp_path / "store"
+    with Collection(store, embedder=embedder) as col:
+        col.add_files(seed_paths)
+        docs = col.documents
+        ans = _answer_key(col.ask("What did Baerbock ask?"))
+        summ = col.summarize(max_words=120).to_dict()
+    assert (store / DB_FILE).exists() and (store / VECTORS_FILE).exists()
+    with Collection(store, embedder=embedder) as again:
+        assert again.documents == docs
+        assert _answer_key(again.ask("What did Baerbock ask?")) == ans
+        assert again.summarize(max_words=120).to_dict() == summ
+        for d in again.documents:
+            for s in again.sentences(d.id):
+                assert d.text[s.start : s.end] == s.text
+
+
+def test_remove_drops_document_sentences_and_vectors(tmp_path, embedder, seed_paths):
+    col = Collection(tmp_path, embedder=embedder)
+    col.add_files(seed_paths)
+    victim = next(d for d in col.documents if d.title.startswith("004"))
+    n_before = col.store._index.ntotal
+    body = len(col.store.body_ids([victim.id]))
+    removed = col.remove(victim.id)
+    assert removed.id == victim.id
+    assert victim.id not in [d.id for d in col.documents]
+    assert col.store._index.ntotal == n_before - body
+    ans = col.ask("Which countries backed Blinken?", k=5)
+    assert all(c.doc_id != victim.id for s in ans.sentences for c in s.citations)
+    with pytest.raises(DocumentNotFoundError):
+        col.remove(victim.id)
+    col.close()
+    reopened = Collection(tmp_path, embedder=embedder)
+    assert victim.id not in [d.id for d in reopened.documents]
+    assert reopened.store._index.ntotal == n_before - body
+
+
+def test_second_add_of_same_text_runs_no_encoding(tmp_path, embedder, seed_paths):
+    col = Collection(tmp_path, embedder=embedder)
+    text = seed_paths[1].read_text(encoding="utf-8")
+    doc = col.add_text(text, title="first")
+    encoded = col.store.encoded_count
+    assert encoded > 10
+    col.remove(doc.id)
+    col.add_text(text, title="again")  # removed, added back: every vector comes from the cache
+    assert col.store.encoded_count == encoded
+    # a different document sharing most sentences encodes only the new one
+    col.add_text(text + "\n\nA brand new closing sentence about the talks.", title="extended")
+    assert col.store.encoded_count == encoded + 1
+    # identical text is not stored twice
+    same = col.add_text(text, title="duplicate")
+    assert same.title == "again" and len(col.documents) == 2
+
+
+def test_embedding_cache_survives_reopen(tmp_path, embedder, seed_paths):
+    with Collection(tmp_path, embedder=embedder) as col:
+        col.add_files(seed_paths[:1])
+        col.remove(col.documents[0].id)
+    with Collection(tmp_path, embedder=embedder) as col:
+        col.add_files(seed_paths[:1])
+        assert col.store.encoded_count == 0
+
+
+def test_failed_add_changes_nothing(tmp_path, embedder, seed_paths):
+    col = Collection(tmp_path, embedder=embedder)
+    col.add_files(seed_paths[:1])
+    before = (col.documents, col.store.generation, col.store._index.ntotal)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    with pytest.raises(ValueError):
+        col.add_files([seed_paths[1], empty])  # one bad file: none is added
+    assert (col.documents, col.store.generation, col.store._index.ntotal) == before
+
+
+class _Exploding:
+    """An embedder that fails mid-add, as a crash inside the model would."""
+
+    name = "all-MiniLM-L6-v2"
+    dim = 384
+
+    def encode(self, texts):
+        raise RuntimeError("model crashed")
+
+
+def test_crash_during_encoding_leaves_previous_state(tmp_path, embedder, seed_paths):
+    with Collection(tmp_path, embedder=embedder) as col:
+        col.add_files(seed_paths[:1])
+        docs = col.documents
+    bad = Collection(tmp_path, embedder=_Exploding())
+    with pytest.raises(RuntimeError):
+        bad.add_files(seed_paths[1:])
+    bad.close()
+    with Collection(tmp_path, embedder=embedder) as col:
+        assert col.documents == docs
+        assert col.ask("What did Blinken say?").sentences
+
+
+def test_damaged_or_missing_vector_file_is_rebuilt(tmp_path, embedder, seed_paths):
+    with Collection(tmp_path, embedder=embedder) as col:
+        col.add_files(seed_paths)
+        want = _answer_key(col.ask("What did Baerbock ask?"))
+    (tmp_path / VECTORS_FILE).write_bytes(b"garbage")
+    with Collection(tmp_path, embedder=embedder) as col:
+        assert _answer_key(col.ask("What did Baerbock ask?")) == want
+        assert col.store.encoded_count == 0  # rebuilt from stored embeddings, not the model
+    (tmp_path / VECTORS_FILE).unlink()
+    with Collection(tmp_path, embedder=embedder) as col:
+        assert _answer_key(col.ask("What did Baerbock ask?")) == want
+
+
+def test_stale_vector_file_from_older_generation_is_rebuilt(tmp_path, embedder, seed_paths):
+    with Collection(tmp_path, embedder=embedder) as col:
+        col.add_files(seed_paths[:2])
+    old = tmp_path / "old.faiss"
+    shutil.copy(tmp_path / VECTORS_FILE, old)
+    with Collection(tmp_path, embedder=embedder) as col:
+        col.add_files(seed_paths[2:])
+        n = col.store._index.ntotal
+    shutil.copy(old, tmp_path / VECTORS_FILE)  # as if the process died after the SQLite commit
+    with Collection(tmp_path, embedder=embedder) as col:
+        assert col.store._index.ntotal == n
+        assert len(col.documents) == 3
+
+
+def test_damaged_database_gives_clear_error(tmp_path, embedder):
+    (tmp_path / DB_FILE).write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="damaged or not a summarizer store"):
+        Collection(tmp_path, embedder=embedder)
+
+
+def test_store_path_that_is_a_file(tmp_path, embedder):
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(StoreError, match="not a directory"):
+        Collection(f, embedder=embedder)
+
+
+def test_vectors_ids_are_sentence_row_ids(embedder, seeds):
+    sids = seeds.store.body_ids()
+    vecs = seeds.store.vectors(sids)
+    assert vecs.shape == (len(sids), 384)
+    again = embedder.encode([seeds.store.sentence(sids[5]).text])[0]
+    assert float(np.dot(vecs[5], again)) > 0.999
+    hits = seeds.store.search(again[None, :], 1)[0]
+    assert hits[0][0] == sids[5]
+
+
+def test_other_embedder_is_injected(tmp_path, fake_embedder, seed_paths):
+    col = Collection(tmp_path, embedder=fake_embedder)
+    col.add_files(seed_paths)
+    assert fake_embedder.encoded > 0
+    assert col.ask("Baerbock").sentences
