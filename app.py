@@ -1,0 +1,294 @@
+"""The summarizer's web app: cited answers in a chat, a one-click merged summary, and the documents in the sidebar.
+
+Run it with ``streamlit run app.py``. The collection lives in ``$SUMMARIZER_STORE`` (default
+``~/.local/share/summarizer``; the sidebar can switch folders) and starts with the seed articles.
+This file only renders: every decision (retrieval, summaries, checks on uploads) lives in ``summarizer``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from summarizer import (
+    Answer,
+    Collection,
+    Document,
+    DocumentNotFoundError,
+    Embedder,
+    EmptyQuestionError,
+    IngestError,
+    InputTooLargeError,
+    StoreError,
+    Summary,
+    default_embedder,
+    render,
+)
+from summarizer.collection import MAX_FILE_BYTES, SUFFIXES
+from summarizer.defaults import default_store_dir, open_collection
+from summarizer.summaries import METHODS
+
+logger = logging.getLogger(__name__)
+
+NO_ANSWER = "The documents do not answer this question."
+UPLOAD_TYPES = [s.lstrip(".") for s in SUFFIXES]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question in the chat and what came back: an answer, or an error message."""
+
+    question: str
+    answer: Answer | None
+    error: str = ""
+    seconds: float = 0.0
+
+
+# ----------------------------------------------------------------------------- resources (once per server)
+
+
+@st.cache_resource(show_spinner="Loading the sentence model…")
+def get_model() -> Embedder:
+    """The MiniLM model, loaded and warmed once per server process."""
+    model = default_embedder()
+    model.encode(["warm up"])
+    return model
+
+
+@st.cache_resource(show_spinner="Opening the collection…")
+def get_collection(path: str) -> Collection:
+    """The persistent collection in ``path`` (a new one starts with the seed articles), once per server."""
+    return open_collection(path, embedder=get_model())
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def notify(kind: str, text: str) -> None:
+    """Queue a message for the sidebar; shown on the next render (it survives ``st.rerun``)."""
+    st.session_state.setdefault("notices", []).append((kind, text))
+
+
+def _progress_bar(label: str):
+    bar = st.progress(0.0, text=label)
+
+    def update(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{label}: {done}/{total} sentences")
+
+    return bar, update
+
+
+def add_upload(collection: Collection, name: str, data: bytes) -> Document | None:
+    """Add one uploaded file, with a progress bar; a bad file shows an error and changes nothing."""
+    before = {d.id for d in collection.documents}
+    bar, update = _progress_bar(f"Indexing {name}")
+    try:
+        doc = collection.add_bytes(data, name, progress=update)
+    except (IngestError, InputTooLargeError) as exc:
+        notify("error", f"Not added: {exc}")
+        return None
+    finally:
+        bar.empty()
+    if doc.id in before:
+        notify("info", f"{name}: already loaded as “{doc.title}”.")
+    else:
+        notify("success", f"Added “{doc.title}” ({doc.sentence_count} sentences).")
+        st.session_state.pop("summary", None)
+    return doc
+
+
+def add_pasted(collection: Collection, text: str, title: str) -> Document | None:
+    """Add pasted text as a document, with a progress bar; bad text shows an error and changes nothing."""
+    before = {d.id for d in collection.documents}
+    bar, update = _progress_bar("Indexing pasted text")
+    try:
+        doc = collection.add_text(text, title.strip() or None, progress=update)
+    except (IngestError, InputTooLargeError) as exc:
+        notify("error", f"Not added: {exc}")
+        return None
+    finally:
+        bar.empty()
+    if doc.id in before:
+        notify("info", f"That text is already loaded as “{doc.title}”.")
+    else:
+        notify("success", f"Added “{doc.title}” ({doc.sentence_count} sentences).")
+        st.session_state.pop("summary", None)
+    return doc
+
+
+def remove_document(collection: Collection, doc_id: str) -> None:
+    try:
+        doc = collection.remove(doc_id)
+    except DocumentNotFoundError:
+        notify("info", "That document was already removed.")
+        return
+    notify("success", f"Removed “{doc.title}”.")
+    st.session_state.pop("summary", None)
+
+
+def ask(collection: Collection, question: str) -> Turn:
+    t0 = time.perf_counter()
+    try:
+        answer = collection.ask(question)
+    except (EmptyQuestionError, InputTooLargeError) as exc:
+        return Turn(question, None, str(exc))
+    return Turn(question, answer, seconds=time.perf_counter() - t0)
+
+
+def _suggest(question: str) -> None:
+    st.session_state["pending_question"] = question
+
+
+def _lookup(collection: Collection):
+    def lookup(doc_id: str) -> Document | None:
+        try:
+            return collection.document(doc_id)
+        except DocumentNotFoundError:
+            return None
+
+    return lookup
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def render_sidebar() -> Collection | None:
+    with st.sidebar:
+        st.header("Documents")
+        notices_box = st.container()
+        with st.expander("Collection folder", expanded=False):
+            folder = st.text_input(
+                "Folder of the collection on disk",
+                value=str(default_store_dir()),
+                key="store_dir",
+                help="Set by $SUMMARIZER_STORE; a new folder starts with the seed articles.",
+            )
+        try:
+            collection = get_collection(str(Path(folder).expanduser().resolve()))
+        except (StoreError, OSError) as exc:
+            st.error(render.plain_markdown(f"Cannot open the collection: {exc}"))
+            return None
+
+        round_ = st.session_state.setdefault("upload_round", 0)
+        files = st.file_uploader(
+            "Upload articles", type=UPLOAD_TYPES, accept_multiple_files=True, key=f"upload-{round_}",
+            max_upload_size=max(1, MAX_FILE_BYTES // 2**20),
+        )
+        if files:
+            for f in files:
+                add_upload(collection, f.name, f.getvalue())
+            st.session_state["upload_round"] = round_ + 1
+            st.rerun()
+
+        with st.expander("Paste text"):
+            with st.form("paste", clear_on_submit=True):
+                title = st.text_input("Title (optional)", key="paste_title")
+                text = st.text_area("Article text", height=150, key="paste_text")
+                if st.form_submit_button("Add text"):
+                    add_pasted(collection, text, title)
+
+        docs = collection.documents
+        st.caption(f"{len(docs)} documents loaded")
+        for doc in docs:
+            left, right = st.columns([4, 1], vertical_alignment="center", gap="small")
+            left.html(render.document_html(doc))
+            right.button(
+                ":material/delete:", key=f"remove-{doc.id}", help="Remove this document", type="tertiary",
+                on_click=remove_document, args=(collection, doc.id),
+            )
+
+        with notices_box:
+            for kind, text in st.session_state.pop("notices", []):
+                getattr(st, kind)(render.plain_markdown(text))
+    return collection
+
+
+def render_turn(turn: Turn, collection: Collection) -> None:
+    with st.chat_message("user"):
+        st.html(render.question_html(turn.question))
+    with st.chat_message("assistant"):
+        if turn.answer is None:
+            st.error(render.plain_markdown(turn.error))
+        elif turn.answer.sentences:
+            st.html(render.cited_html(turn.answer.sentences, _lookup(collection), numbered=True))
+            st.caption(f"Answered in {turn.seconds:.2f} s")
+        else:
+            st.info(render.plain_markdown(turn.answer.message or NO_ANSWER))
+
+
+def render_chat(collection: Collection) -> None:
+    history: list[Turn] = st.session_state.setdefault("history", [])
+    box = st.container()
+    prompt = st.chat_input("Ask a question about the documents", key="question")
+    question = prompt or st.session_state.pop("pending_question", None)
+    if question:
+        with box, st.spinner("Searching the documents…"):
+            history.append(ask(collection, question))
+    with box:
+        if not history:
+            suggestions = render.suggested_questions(collection.documents)
+            if suggestions:
+                st.caption("Try one of these:")
+                for i, q in enumerate(suggestions):
+                    st.button(render.plain_markdown(q), key=f"suggest-{i}", on_click=_suggest, args=(q,))
+            else:
+                st.info("The collection is empty: upload or paste articles in the sidebar.")
+        for turn in history:
+            render_turn(turn, collection)
+
+
+def render_summary(collection: Collection) -> None:
+    left, right = st.columns(2)
+    words = left.slider("Length (words)", min_value=30, max_value=500, value=150, step=10, key="summary_words")
+    method = right.selectbox("Method", METHODS, key="summary_method")
+    if st.button("Write merged summary", type="primary", key="summarize"):
+        with st.spinner("Summarizing…"):
+            try:
+                st.session_state["summary"] = collection.summarize(max_words=words, method=method)
+            except (ValueError, DocumentNotFoundError) as exc:
+                st.error(render.plain_markdown(str(exc)))
+    summary: Summary | None = st.session_state.get("summary")
+    if summary is None:
+        return
+    if not summary.sentences:
+        st.info(render.plain_markdown(summary.message or "Nothing to summarize."))
+        return
+    st.caption(
+        f"{summary.word_count} words from {len(summary.doc_ids)} documents · method {summary.method} · "
+        f"limit {summary.max_words} words"
+    )
+    st.html(render.cited_html(summary.sentences, _lookup(collection), numbered=False))
+    a, b = st.columns(2)
+    a.download_button(
+        "Download Markdown", summary.to_markdown(), file_name="summary.md", mime="text/markdown", key="download_md"
+    )
+    b.download_button(
+        "Download JSON", json.dumps(summary.to_dict(), indent=2, ensure_ascii=False), file_name="summary.json",
+        mime="application/json", key="download_json",
+    )
+
+
+def main() -> None:
+    st.set_page_config(page_title="News summarizer", page_icon="📰", layout="centered")
+    st.html(render.STYLE)
+    collection = render_sidebar()
+    st.title("News summarizer")
+    if collection is None:
+        st.stop()
+    st.caption(
+        f"{len(collection.documents)} articles · answers and summaries quote the articles and cite every sentence"
+    )
+    ask_tab, summary_tab = st.tabs(["Ask", "Merged summary"])
+    with ask_tab:
+        render_chat(collection)
+    with summary_tab:
+        render_summary(collection)
+
+
+if __name__ == "__main__":
+    main()
