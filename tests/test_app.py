@@ -1,0 +1,298 @@
+"""The Streamlit app under `streamlit.testing.v1.AppTest`, with the real model and a real store in a temporary folder.
+
+Expected results come from the public API (`Collection.ask`, `Collection.summarize`) on the same seeds, never
+hard-coded. The pure rendering helpers in `summarizer.render` are tested directly at the end.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from summarizer import Citation, CitedSentence, Collection, Document
+from summarizer.collection import MAX_FILE_BYTES
+from summarizer.defaults import STORE_ENV
+from summarizer.render import (
+    GENERIC_QUESTIONS,
+    SEED_QUESTIONS,
+    cited_html,
+    document_html,
+    highlight_html,
+    plain_markdown,
+    question_html,
+    suggested_questions,
+)
+from summarizer.results import number_citations
+
+from .conftest import SEEDS
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+QUESTION = "What did Baerbock ask?"
+TIMEOUT = 120  # seconds; the first run in a process imports torch and loads the model
+
+EVIL_NAME = "<img src=x onerror=alert(1)>.txt"
+EVIL_TEXT = (
+    "The harbour committee approved a new lighthouse budget on Monday after a long debate.\n\n"
+    "Its report quoted <script>alert('x')</script> and <img src=x onerror=alert(2)> and [a link](http://evil.example) "
+    "word for word.\n\n"
+    "The lighthouse will be repainted red and white before the summer season begins.\n"
+)
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch) -> Path:
+    """A fresh store folder for the app (it starts with the seeds); the user's store is never touched."""
+    path = tmp_path / "store"
+    monkeypatch.setenv(STORE_ENV, str(path))
+    return path
+
+
+@pytest.fixture
+def at(store) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _cards(at: AppTest) -> list[str]:
+    return [h.value for h in at.sidebar.get("html") if 'class="mds-doc"' in h.value]
+
+
+def _card_ids(at: AppTest) -> list[str]:
+    return [re.search(r'data-doc="([^"]*)"', c).group(1) for c in _cards(at)]
+
+
+def _results(at: AppTest) -> list[str]:
+    return [h.value for h in at.main.get("html") if 'class="mds-result"' in h.value]
+
+
+def _marked(fragment: str) -> list[str]:
+    return [html.unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", fragment, flags=re.S)]
+
+
+def _sources(fragment: str) -> list[str]:
+    return re.findall(r'<details class="mds-source" data-doc="([^"]*)"', fragment)
+
+
+def _points(fragment: str) -> list[str]:
+    """The text of each point (list item or summary sentence), unescaped, without the [n] markers."""
+    parts = re.findall(r'class="mds-point">(.*?)</(?:li|span)>', fragment, flags=re.S)
+    return [" ".join(html.unescape(re.sub(r"<sup[^>]*>.*?</sup>", "", p)).split()) for p in parts]
+
+
+# ----------------------------------------------------------------------------- documents
+
+
+def test_first_start_lists_the_seeds_from_a_new_store(at, store, seeds):
+    assert (store / "collection.sqlite").exists()
+    cards = _cards(at)
+    assert sorted(_card_ids(at)) == sorted(d.id for d in seeds.documents)
+    for doc in seeds.documents:
+        card = next(c for c in cards if f'data-doc="{doc.id}"' in c)
+        assert html.escape(doc.title) in card
+        assert f"{doc.sentence_count} sentences" in card
+        assert (doc.date or "no date") in card
+
+
+def test_empty_chat_suggests_the_seed_question(at):
+    labels = [b.label for b in at.button if b.key and b.key.startswith("suggest-")]
+    assert plain_markdown(QUESTION) in labels
+    assert not at.chat_message
+
+
+def test_upload_adds_a_document_and_remove_takes_it_away(at, store):
+    before = _card_ids(at)
+    text = "The council opened a new library in the old mill on Friday. It holds twenty thousand books.\n"
+    at.sidebar.file_uploader[0].set_value(("library.md", text.encode(), "text/markdown")).run()
+    assert not at.exception and not at.error
+    after = _card_ids(at)
+    assert len(after) == len(before) + 1
+    (new_id,) = set(after) - set(before)
+    assert "library" in next(c for c in _cards(at) if new_id in c)
+    assert any("library" in s.value for s in at.success)
+    assert at.sidebar.file_uploader[0].value == []  # the uploader is cleared after indexing
+
+    at.button(key=f"remove-{new_id}").click().run()
+    assert _card_ids(at) == before
+    assert any("Removed" in s.value for s in at.success)
+    # the store on disk changed too: a fresh server would list the same documents
+    with Collection(store) as col:
+        assert sorted(d.id for d in col.documents) == sorted(before)
+
+
+def test_pasted_text_is_added(at):
+    before = _card_ids(at)
+    at.text_input(key="paste_title").set_value("Mill library")
+    at.text_area(key="paste_text").set_value("The council opened a new library in the old mill on Friday.")
+    next(b for b in at.button if b.label == "Add text").click().run()
+    assert not at.error
+    assert len(_card_ids(at)) == len(before) + 1
+    assert any("Mill library" in c for c in _cards(at))
+
+
+@pytest.mark.parametrize(
+    "name, data, reason",
+    [
+        ("blob.txt", b"\x00\x01\x02\x03 not text " * 40, "binary"),
+        ("empty.txt", b"  \n\t\n", "empty"),
+        ("huge.txt", b"a" * (MAX_FILE_BYTES + 1), "over the limit"),
+        ("notes.pdf", b"%PDF-1.4 text", "unsupported"),
+    ],
+)
+def test_bad_upload_shows_an_error_and_changes_nothing(at, store, name, data, reason):
+    before = _card_ids(at)
+    at.sidebar.file_uploader[0].set_value((name, data, "application/octet-stream")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and reason in at.error[0].value
+    assert _card_ids(at) == before
+    with Collection(store) as col:
+        assert sorted(d.id for d in col.documents) == sorted(before)
+
+
+def test_uploaded_html_is_shown_literally(at):
+    at.sidebar.file_uploader[0].set_value((EVIL_NAME, EVIL_TEXT.encode(), "text/plain")).run()
+    assert not at.error
+    card = next(c for c in _cards(at) if "img" in c)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in card and "<img" not in card
+    notice = next(s.value for s in at.success if "img" in s.value)
+    assert re.search(r"(?<!\\)[<>\[\]()]", notice) is None  # every Markdown/HTML character is escaped
+
+    at.chat_input[0].set_value("What did the harbour report quote?").run()
+    answer = _results(at)[-1]
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in answer
+    assert "&lt;img src=x onerror=alert(2)&gt;" in answer
+    assert "<script" not in answer and "<img" not in answer and "<a " not in answer
+    assert any("<script>alert('x')</script>" in p for p in _points(answer))
+
+
+# ----------------------------------------------------------------------------- chat
+
+
+def test_question_renders_a_cited_answer(at, seeds):
+    at.chat_input[0].set_value(QUESTION).run()
+    assert not at.exception
+    user, assistant = at.chat_message
+    assert user.name == "user" and assistant.name == "assistant"
+    assert QUESTION in user.get("html")[0].value
+    (answer,) = _results(at)
+    expected = seeds.ask(QUESTION)
+    assert _points(answer) == [" ".join(s.text.split()) for s in expected.sentences]
+    cites = number_citations(expected.sentences)
+    assert _sources(answer) == [c.doc_id for c in cites]
+    for n in range(1, len(cites) + 1):
+        assert f'<sup class="mds-ref">[{n}]</sup>' in answer
+    # each source holds its whole article with exactly the cited span marked
+    assert _marked(answer) == [c.text for c in cites]
+    for c in cites:
+        assert html.escape(seeds.document(c.doc_id).text[: c.start]) in answer
+    assert "Answered in" in " ".join(c.value for c in assistant.caption)
+
+
+def test_suggested_question_asks_it(at, seeds):
+    at.button(key="suggest-0").click().run()
+    assert at.chat_message[0].get("html")[0].value.find(html.escape(SEED_QUESTIONS[0])) >= 0
+    expected = seeds.ask(SEED_QUESTIONS[0])
+    assert _points(_results(at)[0]) == [" ".join(s.text.split()) for s in expected.sentences]
+
+
+def test_history_is_kept_and_errors_are_shown(at):
+    at.chat_input[0].set_value(QUESTION).run()
+    at.chat_input[0].set_value("x" * 5000).run()
+    assert len(at.chat_message) == 4
+    assert len(_results(at)) == 1
+    assert len(at.error) == 1 and "limit" in at.error[0].value
+
+
+def test_empty_answer_says_the_documents_do_not_answer(at, embedder):
+    for doc_id in _card_ids(at):
+        at.button(key=f"remove-{doc_id}").click().run()
+    assert _card_ids(at) == []
+    at.chat_input[0].set_value(QUESTION).run()
+    expected = Collection(embedder=embedder).ask(QUESTION)
+    assert not expected.sentences and expected.message
+    assert not _results(at)
+    assert any(plain_markdown(expected.message) == i.value for i in at.info)
+
+
+# ----------------------------------------------------------------------------- summary
+
+
+def test_summary_button_renders_a_cited_summary_with_downloads(at, seeds):
+    at.button(key="summarize").click().run()
+    assert not at.exception
+    (summary,) = _results(at)
+    expected = seeds.summarize(max_words=150)
+    assert 'class="mds-summary"' in summary
+    assert _points(summary) == [" ".join(s.text.split()) for s in expected.sentences]
+    assert _sources(summary) == [c.doc_id for c in number_citations(expected.sentences)]
+    assert _marked(summary) == [c.text for c in number_citations(expected.sentences)]
+    labels = [d.label for d in at.get("download_button")]
+    assert labels == ["Download Markdown", "Download JSON"]
+
+
+def test_summary_length_and_method_controls(at, seeds):
+    from summarizer.summaries import METHODS
+
+    assert list(at.selectbox(key="summary_method").options) == list(METHODS)
+    at.slider(key="summary_words").set_value(60)
+    at.selectbox(key="summary_method").set_value(METHODS[-1])
+    at.button(key="summarize").click().run()
+    assert not at.exception and not at.error
+    expected = seeds.summarize(max_words=60, method=METHODS[-1])
+    assert expected.word_count <= 60
+    assert _points(_results(at)[0]) == [" ".join(s.text.split()) for s in expected.sentences]
+    assert any(f"{expected.word_count} words" in c.value for c in at.caption)
+
+
+# ----------------------------------------------------------------------------- rendering helpers
+
+
+def _doc(text: str, **kw) -> Document:
+    return Document(kw.pop("id", "d1"), kw.pop("title", "T"), text, None, kw.pop("date", None), 1)
+
+
+def test_highlight_marks_the_span_and_escapes_everything():
+    text = "a <b>bold</b> & [x](http://y) end"
+    start = text.index("<b>")
+    out = highlight_html(text, start, start + len("<b>bold</b>"))
+    assert out == "a <mark>&lt;b&gt;bold&lt;/b&gt;</mark> &amp; [x](http://y) end"
+    with pytest.raises(ValueError):
+        highlight_html(text, 3, len(text) + 1)
+
+
+def test_plain_markdown_escapes_every_markdown_and_html_character():
+    out = plain_markdown("see [a](http://x.io) *b* <i>c</i> :red[d] $e$ www.f.com")
+    assert re.search(r"(?<!\\)[\[\]()*<>:$.]", out) is None
+    assert re.sub(r"\\(.)", r"\1", out) == "see [a](http://x.io) *b* <i>c</i> :red[d] $e$ www.f.com"
+
+
+def test_cited_html_numbers_sources_once_and_falls_back_for_removed_documents():
+    text = "One <fact>. Two facts."
+    doc = _doc(text, title="<T>", date="2023-03-02")
+    c1 = Citation("d1", "<T>", 0, 0, 11, "One <fact>.")
+    c2 = Citation("gone", "Old", 3, 5, 9, "Gone")
+    sents = [CitedSentence("One <fact>.", (c1, c2)), CitedSentence("One <fact>.", (c1,))]
+    out = cited_html(sents, {"d1": doc}.get, numbered=True)
+    assert out.count('<sup class="mds-ref">[1]</sup>') == 2 and out.count("[2]</sup>") == 1
+    assert _sources(out) == ["d1", "gone"]
+    assert "[1] &lt;T&gt; · 2023-03-02" in out
+    assert "<mark>One &lt;fact&gt;.</mark> Two facts." in out
+    assert "no longer in the collection" in out and "<mark>Gone</mark>" in out
+    assert "<fact>" not in out and "<T>" not in out
+
+
+def test_document_card_and_question_are_escaped():
+    card = document_html(_doc("x", title="<script>t</script>", date=None))
+    assert "&lt;script&gt;" in card and "<script>" not in card and "no date" in card
+    assert question_html("<b>hi</b>") == '<div class="mds-question">&lt;b&gt;hi&lt;/b&gt;</div>'
+
+
+def test_suggested_questions(seeds, tmp_path):
+    assert suggested_questions(seeds.documents, SEEDS) == list(SEED_QUESTIONS)
+    assert suggested_questions([_doc("x", title="other")], SEEDS) == list(GENERIC_QUESTIONS)
+    assert suggested_questions([], SEEDS) == []
