@@ -19,6 +19,7 @@ from .documents import Document, Sentence, check_text, clean_title, text_hash
 from .embeddings import Embedder
 from .errors import DocumentNotFoundError, StoreError
 from .splitting import split_text
+from .vectors import VectorIndex
 
 __all__ = ["Store", "NewDocument", "DB_FILE", "VECTORS_FILE"]
 
@@ -140,11 +141,7 @@ class Store:
         with self._lock:
             if not len(sids):
                 return np.zeros((0, self.embedder.dim), dtype=np.float32)
-            keys = np.asarray(sids, dtype=np.int64)
-            try:
-                return self._index.reconstruct_batch(keys)
-            except RuntimeError:  # older FAISS builds: one at a time
-                return np.vstack([self._index.reconstruct(int(k)) for k in keys])
+            return self._index.reconstruct(np.asarray(sids, dtype=np.int64))
 
     def search(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """For each query vector, up to ``k`` (sentence id, cosine) pairs, best first."""
@@ -200,7 +197,7 @@ class Store:
                 raise
             if new_vecs:
                 ids = np.array([i for i, _ in new_vecs], dtype=np.int64)
-                self._index.add_with_ids(np.vstack([v for _, v in new_vecs]).astype(np.float32), ids)
+                self._index.add(ids, np.vstack([v for _, v in new_vecs]))
             self._save_index()
             return out
 
@@ -218,9 +215,7 @@ class Store:
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
-            import faiss
-
-            self._index.remove_ids(faiss.IDSelectorBatch(np.asarray(sids, dtype=np.int64)))
+            self._index.remove(np.asarray(sids, dtype=np.int64))
             for sid in sids:
                 del self._sents[sid]
             del self._doc_sids[doc_id]
@@ -348,10 +343,8 @@ class Store:
         if self._index is None:
             self._index = self._rebuild_index()
 
-    def _new_index(self):
-        import faiss
-
-        return faiss.IndexIDMap2(faiss.IndexFlatIP(self.embedder.dim))
+    def _new_index(self) -> VectorIndex:
+        return VectorIndex(self.embedder.dim)
 
     def _read_index(self):
         """The saved FAISS index when it matches this database generation and model, else None."""
@@ -360,8 +353,6 @@ class Store:
         f = self.path / VECTORS_FILE
         if not f.exists():
             return None
-        import faiss
-
         try:
             data = f.read_bytes()
             if not data.startswith(_MAGIC):
@@ -372,8 +363,8 @@ class Store:
             if gen != self.generation or model != self.embedder.name:
                 logger.info("vector index is stale (generation %s, model %s): rebuilding", gen, model)
                 return None
-            index = faiss.deserialize_index(np.frombuffer(data[off + name_len :], dtype=np.uint8))
-            if index.d != self.embedder.dim or index.ntotal != len(self.body_ids()):
+            index = VectorIndex.from_bytes(data[off + name_len :], self.embedder.dim)
+            if index.ntotal != len(self.body_ids()):
                 return None
             return index
         except Exception as exc:  # a damaged file is rebuilt, never trusted
@@ -397,9 +388,7 @@ class Store:
                 cur.execute("BEGIN IMMEDIATE")
                 self._cache_vectors(cur, fresh)
                 cur.execute("COMMIT")
-            index.add_with_ids(
-                np.vstack([vectors[by_sid[s]] for s in sids]).astype(np.float32), np.asarray(sids, dtype=np.int64)
-            )
+            index.add(np.asarray(sids, dtype=np.int64), np.vstack([vectors[by_sid[s]] for s in sids]))
         self._index = index
         self._save_index()
         return index
@@ -414,15 +403,13 @@ class Store:
         """Write the FAISS index atomically (temp file, fsync, rename), tagged with the database generation."""
         if self.path is None:
             return
-        import faiss
-
         name = self.embedder.name.encode()
-        payload = faiss.serialize_index(self._index)
+        payload = self._index.to_bytes()
         target = self.path / VECTORS_FILE
         tmp = target.with_name(f".{VECTORS_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
         with open(tmp, "wb") as fh:
             fh.write(_MAGIC + struct.pack("<QH", self.generation, len(name)) + name)
-            fh.write(payload.tobytes())
+            fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
