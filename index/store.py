@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS embeddings (
 """
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @dataclass(frozen=True)
 class NewDocument:
     """A document to add: its text and where it came from."""
@@ -70,6 +73,14 @@ class NewDocument:
     title: str
     path: str | None = None
     date: str | None = None
+
+
+def _sanitized(item: NewDocument) -> NewDocument:
+    """Text SQLite can store (lone surrogates become U+FFFD) and a path string without control characters."""
+    text = _SURROGATE.sub("\ufffd", item.text)
+    path = clean_title(_SURROGATE.sub("\ufffd", item.path))[:1000] if item.path else None
+    title = clean_title(_SURROGATE.sub("\ufffd", item.title or "untitled"))
+    return NewDocument(text, title, path, item.date)
 
 
 class Store:
@@ -84,6 +95,7 @@ class Store:
         self.embedder = embedder
         self.path = Path(path) if path is not None else None
         self._lock = threading.RLock()
+        self.lock = self._lock  # hold it to read several things from one state (see Collection.ask)
         self._docs: dict[str, Document] = {}
         self._sents: dict[int, Sentence] = {}
         self._doc_sids: dict[str, list[int]] = {}
@@ -162,6 +174,7 @@ class Store:
         """Add documents in one transaction; a document whose text is already stored is returned as is."""
         prepared = []
         for item in items:
+            item = _sanitized(item)
             check_text(item.text, item.path or item.title)
             spans, found_date = split_text(item.text)
             prepared.append((item, spans, found_date, text_hash(item.text)))

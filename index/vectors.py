@@ -32,9 +32,9 @@ class VectorIndex:
     ``nprobe`` is chosen so recall@10 against exact search stays at 0.95 or more (see bench/scale.py).
     """
 
-    def __init__(self, dim: int, *, ivf_threshold: int = IVF_THRESHOLD) -> None:
+    def __init__(self, dim: int, *, ivf_threshold: int | None = None) -> None:
         self.dim = dim
-        self.ivf_threshold = ivf_threshold
+        self.ivf_threshold = IVF_THRESHOLD if ivf_threshold is None else ivf_threshold
         self.trained_on = 0
         self.recall = 1.0  # recall@10 against exact search, measured when the IVF index was trained
         faiss = _faiss()
@@ -144,7 +144,7 @@ class VectorIndex:
         return faiss.serialize_index(self._index).tobytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes, dim: int, *, trained_on: int = 0, ivf_threshold: int = IVF_THRESHOLD) -> "VectorIndex":
+    def from_bytes(cls, data: bytes, dim: int, *, trained_on: int = 0, ivf_threshold: int | None = None) -> "VectorIndex":
         faiss = _faiss()
         raw = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         if raw.d != dim:

@@ -94,15 +94,17 @@ class Collection:
     # questions and summaries
     def ask(self, question: str, k: int = 3) -> Answer:
         """The sentences that answer ``question``, best first, each citing its sources."""
-        return answer_question(self.store, question, k=k)
+        with self.store.lock:  # one consistent state, even while another thread adds or removes
+            return answer_question(self.store, question, k=k)
 
     def summarize(
         self, max_words: int = 150, *, max_sentences: int | None = None, method: str = "default",
         doc_ids: list[str] | None = None,
     ) -> Summary:
         """A merged extractive summary of the documents (all, or ``doc_ids``), in reading order."""
-        return summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
-                               doc_ids=doc_ids)
+        with self.store.lock:
+            return summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
+                                   doc_ids=doc_ids)
 
     # lifetime
     def close(self) -> None:
