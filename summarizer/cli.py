@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--words", type=int, default=150, help="word budget (default 150)")
     p.add_argument("--sentences", type=int, default=None, help="at most this many sentences")
     p.add_argument("--method", default="default", choices=METHODS, help="summary method (default: default)")
+    cmd("rebuild", "rebuild the vector index from the stored embeddings (after damage or a crash)")
     return parser
 
 
@@ -76,7 +77,7 @@ def _open(args: argparse.Namespace) -> Collection:
     if args.docs and args.store:
         raise _UsageError("give either --store or --docs, not both")
     if args.docs:
-        if args.command in ("add", "remove"):
+        if args.command in ("add", "remove", "rebuild"):
             raise _UsageError(f"'{args.command}' changes a store: use --store DIR, not --docs")
         col = Collection()
         col.add_files(args.docs, progress=_progress(args))
@@ -143,6 +144,11 @@ def _run(args: argparse.Namespace) -> int:
             if args.json:
                 return _dump(doc.to_dict())
             print(f"removed {doc.id}")
+        elif args.command == "rebuild":
+            n = col.rebuild()
+            if args.json:
+                return _dump({"vectors": n, "store": str(col.path)})
+            print(f"rebuilt the vector index of {col.path}: {n} vectors")
         elif args.command == "ask":
             ans: Answer = col.ask(args.question, k=args.k)
             if args.json:
@@ -169,7 +175,7 @@ def _dump(obj) -> int:
     return 0
 
 
-_COMMANDS = ("add", "docs", "remove", "ask", "summarize")
+_COMMANDS = ("add", "docs", "remove", "ask", "summarize", "rebuild")
 
 
 def _docs_last(argv: list[str]) -> list[str]:

@@ -106,6 +106,10 @@ class Collection:
             return summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
                                    doc_ids=doc_ids)
 
+    def rebuild(self) -> int:
+        """Rebuild the vector index from the stored embeddings; returns the number of vectors."""
+        return self.store.rebuild()
+
     # lifetime
     def close(self) -> None:
         self.store.close()

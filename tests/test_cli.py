@@ -105,3 +105,14 @@ def test_python_m_summarizer_subprocess(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "summarizer", "remove", "nope"], capture_output=True, text=True,
                          env=env, cwd=ROOT, timeout=300)
     assert bad.returncode == 1 and "unknown document id" in bad.stderr
+
+
+def test_rebuild_restores_a_damaged_vector_index(capsys, tmp_path):
+    store = tmp_path / "s"
+    code, before, _ = run(capsys, "--store", str(store), "ask", "What did Baerbock ask?", "--json")
+    assert code == 0
+    (store / "vectors.faiss").write_bytes(b"\x00" * 64)
+    code, out, _ = run(capsys, "--store", str(store), "rebuild", "--json")
+    assert code == 0 and json.loads(out)["vectors"] > 50
+    code, after, _ = run(capsys, "--store", str(store), "ask", "What did Baerbock ask?", "--json")
+    assert json.loads(after) == json.loads(before)
