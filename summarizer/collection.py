@@ -19,6 +19,7 @@ __all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES"]
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+BATCH_CHARS = 1_000_000  # about 6,000 news sentences a transaction when adding many files
 
 
 class Collection:
@@ -50,13 +51,40 @@ class Collection:
     def citation(self, sentence: Sentence) -> Citation:
         return cite(sentence, self.store.document(sentence.doc_id))
 
-    def add_files(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> list[Document]:
-        """Add files (and the .txt/.md files of directories). All are read and checked before any is stored."""
+    def add_files(
+        self, paths: Iterable[str | Path], *, progress: Progress | None = None, batch_chars: int = BATCH_CHARS
+    ) -> list[Document]:
+        """Add files (and the .txt/.md files of directories).
+
+        Every file is read and checked before any is stored, so one bad file adds nothing. Then the files
+        stream in batches of about ``batch_chars`` characters, one transaction each, so memory stays
+        bounded however many files there are; a crash keeps the batches already committed.
+        ``progress(done, total)`` counts files when there are several batches, else sentences.
+        """
         if isinstance(paths, (str, Path)):
             paths = [paths]
         files = expand_paths(paths)
-        items = [NewDocument(read_text_file(f), title=f.stem, path=str(f)) for f in files]
-        return self.store.add(items, progress=progress)
+        sizes = [len(read_text_file(f)) for f in files]  # check all first; the text is read again below
+        batches, cur, cur_chars = [], [], 0
+        for f, n in zip(files, sizes):
+            if cur and cur_chars + n > batch_chars:
+                batches.append(cur)
+                cur, cur_chars = [], 0
+            cur.append(f)
+            cur_chars += n
+        if cur:
+            batches.append(cur)
+        out: list[Document] = []
+        for batch in batches:
+            items = [NewDocument(read_text_file(f), title=f.stem, path=str(f)) for f in batch]
+            step = progress
+            if progress and len(batches) > 1:
+                done = len(out)
+                step = lambda d, t, done=done, n=len(batch): progress(done + (n * d // t if t else n), len(files))  # noqa: E731
+            out.extend(self.store.add(items, progress=step))
+            if progress and len(batches) > 1:
+                progress(len(out), len(files))
+        return out
 
     def add_text(
         self, text: str, title: str | None = None, *, path: str | None = None, date: str | None = None,

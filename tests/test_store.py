@@ -167,3 +167,22 @@ def test_other_embedder_is_injected(tmp_path, fake_embedder, seed_paths):
     col.add_files(seed_paths)
     assert fake_embedder.encoded > 0
     assert col.ask("Baerbock").sentences
+
+
+def test_many_files_stream_in_batches(tmp_path, embedder, seed_paths):
+    files = tmp_path / "many"
+    files.mkdir()
+    for i in range(12):
+        (files / f"a{i:02d}.txt").write_text(f"Article {i} reports that talks went on for {i} hours. Officials met again.")
+    seen = []
+    col = Collection(tmp_path / "store", embedder=embedder)
+    gen = col.store.generation
+    docs = col.add_files([files], progress=lambda d, t: seen.append((d, t)), batch_chars=300)
+    assert [d.title for d in docs] == [f"a{i:02d}" for i in range(12)]
+    assert col.store.generation - gen >= 3  # several transactions
+    assert seen[-1] == (12, 12) and all(t == 12 for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    (files / "zz.txt").write_text("")
+    with pytest.raises(ValueError, match="zz.txt"):
+        col.add_files([files], batch_chars=300)  # one bad file: nothing of the run is added
+    assert len(col.documents) == 12
