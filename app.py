@@ -167,6 +167,7 @@ def render_sidebar() -> Collection | None:
                 value=str(default_store_dir()),
                 key="store_dir",
                 help="Set by $SUMMARIZER_STORE; a new folder starts with the seed articles.",
+                on_change=lambda: st.session_state.pop("summary", None),
             )
         try:
             collection = get_collection(str(Path(folder).expanduser().resolve()))

@@ -116,9 +116,10 @@ def cited_html(sentences: Sequence[CitedSentence], lookup: Lookup, *, numbered: 
         ) + "</div>"
     docs = {c.doc_id: lookup(c.doc_id) for c in sources}
     items = "".join(_source_html(number[c.key], c, docs[c.doc_id]) for c in sources)
+    n_docs = len({c.doc_id for c in sources})
     return (
         f'<div class="mds-result">{body}<div class="mds-sources"><div class="mds-sources-head">Sources '
-        f"({len({c.doc_id for c in sources})} articles)</div>{items}</div></div>"
+        f"({n_docs} article{'' if n_docs == 1 else 's'})</div>{items}</div></div>"
     )
 
 

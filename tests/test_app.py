@@ -125,6 +125,18 @@ def test_upload_adds_a_document_and_remove_takes_it_away(at, store):
         assert sorted(d.id for d in col.documents) == sorted(before)
 
 
+def test_sidebar_folder_switches_to_another_persistent_collection(at, store, tmp_path):
+    assert at.text_input(key="store_dir").value == str(store)
+    other = tmp_path / "other"
+    at.text_input(key="store_dir").set_value(str(other)).run()
+    assert (other / "collection.sqlite").exists()  # a new folder starts with the seeds
+    seeded = _card_ids(at)
+    at.sidebar.file_uploader[0].set_value(("only-here.txt", b"A note kept in the other folder only.", "text/plain")).run()
+    assert len(_card_ids(at)) == len(seeded) + 1
+    with Collection(store) as col:
+        assert sorted(d.id for d in col.documents) == sorted(seeded)
+
+
 def test_pasted_text_is_added(at):
     before = _card_ids(at)
     at.text_input(key="paste_title").set_value("Mill library")
@@ -168,6 +180,25 @@ def test_uploaded_html_is_shown_literally(at):
     assert "&lt;img src=x onerror=alert(2)&gt;" in answer
     assert "<script" not in answer and "<img" not in answer and "<a " not in answer
     assert any("<script>alert('x')</script>" in p for p in _points(answer))
+
+
+def _cached_entries() -> dict[str, int]:
+    """Entries per `st.cache_resource` function in this process (Streamlit counts entries when memory stats are off)."""
+    from streamlit.runtime.caching import get_resource_cache_stats_provider
+
+    stats = get_resource_cache_stats_provider().get_stats()
+    return {s.cache_name.rsplit(".", 1)[-1]: s.byte_length for group in stats.values() for s in group}
+
+
+def test_model_and_collection_are_created_once_not_per_rerun(at, store):
+    at.chat_input[0].set_value(QUESTION).run()
+    at.button(key="summarize").click().run()
+    first = _cached_entries()
+    assert first.get("get_model") == 1 and first.get("get_collection", 0) >= 1
+    other_session = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    other_session.chat_input[0].set_value(QUESTION).run()
+    assert not other_session.exception
+    assert _cached_entries() == first  # a new session and its reruns reuse the server's model and collection
 
 
 # ----------------------------------------------------------------------------- chat
