@@ -8,7 +8,6 @@ This file only renders: every decision (retrieval, summaries, checks on uploads)
 from __future__ import annotations
 
 import json
-import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,6 @@ from summarizer.collection import MAX_FILE_BYTES, SUFFIXES
 from summarizer.defaults import default_store_dir, open_collection
 from summarizer.summaries import METHODS
 
-logger = logging.getLogger(__name__)
 
 NO_ANSWER = "The documents do not answer this question."
 UPLOAD_TYPES = [s.lstrip(".") for s in SUFFIXES]
