@@ -28,12 +28,11 @@ from summarizer import (
     default_embedder,
     render,
 )
+from summarizer.answers import NO_ANSWER
 from summarizer.collection import MAX_FILE_BYTES, SUFFIXES
 from summarizer.defaults import default_store_dir, open_collection
 from summarizer.summaries import METHODS
 
-
-NO_ANSWER = "The documents do not answer this question."
 UPLOAD_TYPES = [s.lstrip(".") for s in SUFFIXES]
 
 
