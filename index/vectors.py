@@ -160,16 +160,19 @@ TARGET_RECALL = 0.97  # calibrate a little above the promised 0.95
 
 
 def _calibrate(ivf, vecs: np.ndarray, ids: np.ndarray, *, queries: int = 200, k: int = 10) -> tuple[int, float]:
-    """The smallest power-of-two ``nprobe`` whose recall@k against exact search reaches TARGET_RECALL.
+    """An ``nprobe`` for recall@k of TARGET_RECALL or more against exact search, and the recall measured.
 
-    Queries are stored vectors moved away from themselves (cosine about 0.7), as a question is from the
-    sentence that answers it; exact neighbours come from a brute-force product over all vectors.
+    Queries are stored vectors moved well away from themselves (cosine about 0.55), as a question is from
+    the sentences that answer it; exact neighbours come from a brute-force product over all vectors. The
+    smallest power of two that reaches the target is doubled, and kept at nlist/128 or more: held-out real
+    questions are harder than any synthetic query (measured at 1M: calibration alone gave 4, real
+    questions needed 16 for 0.967 and 32 for 0.993, at 0.6 ms a query).
     """
     rng = np.random.default_rng(1)
     base = vecs[rng.choice(len(vecs), min(queries, len(vecs)), replace=False)]
     noise = rng.standard_normal(base.shape).astype(np.float32)
     noise /= np.linalg.norm(noise, axis=1, keepdims=True)
-    q = base + noise
+    q = base + 1.5 * noise
     q /= np.linalg.norm(q, axis=1, keepdims=True)
     exact = np.empty((len(q), k), dtype=np.int64)
     for lo in range(0, len(q), 50):
@@ -184,4 +187,7 @@ def _calibrate(ivf, vecs: np.ndarray, ids: np.ndarray, *, queries: int = 200, k:
         if recall >= TARGET_RECALL:
             break
         nprobe *= 2
-    return min(nprobe, ivf.nlist), recall
+    nprobe = min(max(2 * nprobe, ivf.nlist // 128), ivf.nlist)
+    ivf.nprobe = nprobe
+    _, got = ivf.search(q, k)
+    return nprobe, float(np.mean([len(set(a) & set(b)) / k for a, b in zip(got, exact)]))
