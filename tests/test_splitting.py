@@ -124,3 +124,30 @@ def test_spans_cover_every_non_space_character_once(text):
         assert covered[i] == (0 if c.isspace() else 1) or (c.isspace() and covered[i] == 1), (i, text)
     assert all(not text[sp.start].isspace() and not text[sp.end - 1].isspace() for sp in spans)
     assert not re.search(r"\S", "".join(" " if covered[i] else text[i] for i in range(len(text))))
+
+
+def _assert_partition(text: str) -> None:
+    spans, _ = split_text(text)
+    covered = [0] * len(text)
+    last_end = 0
+    for sp in spans:
+        assert last_end <= sp.start < sp.end <= len(text)
+        last_end = sp.end
+        for i in range(sp.start, sp.end):
+            covered[i] += 1
+    for i, c in enumerate(text):
+        assert covered[i] == 1 or (c.isspace() and covered[i] == 0), (i, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_unicode_text_is_partitioned(text):
+    _assert_partition(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Mr.", "U.S.", "He said.", "“Quote.”", "\n", "\n\n", "\r\n", "\t", " ", "word",
+                                 "Name", "?", "!", '"', "’", "date 2023-01-01", "# H", "Source: x", "…", "\u2028",
+                                 "\x0b", "-", "By Jane Doe", "is a renowned author"]), max_size=80).map("".join))
+def test_news_like_token_soup_is_partitioned(text):
+    _assert_partition(text)
