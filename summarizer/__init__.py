@@ -16,6 +16,7 @@ from index.errors import (
 from index import Document, Embedder, Sentence, default_embedder
 
 from .collection import Collection
+from .compare import Comparison, Difference, Rewrite
 from .results import Answer, Citation, CitedSentence, Summary
 
 __all__ = [
@@ -28,6 +29,9 @@ __all__ = [
     "Summary",
     "CitedSentence",
     "Citation",
+    "Comparison",
+    "Rewrite",
+    "Difference",
     "IngestError",
     "MissingPathError",
     "NoReadableFilesError",

@@ -11,6 +11,7 @@ from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_text
 from index.errors import FileTooLargeError, InputTooLargeError, UnsupportedFileError
 
 from .answers import answer_question
+from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
 from .summaries import summarize_store
 
@@ -137,6 +138,10 @@ class Collection:
     def rebuild(self) -> int:
         """Rebuild the vector index from the stored embeddings; returns the number of vectors."""
         return self.store.rebuild()
+
+    def compare(self, doc_ids: list[str] | None = None) -> Comparison:
+        """How the documents (all, or ``doc_ids``) relate: coverage of facts, unique facts, rewrites, differences."""
+        return compare_store(self.store, doc_ids)
 
     # lifetime
     def close(self) -> None:

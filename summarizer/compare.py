@@ -1,0 +1,623 @@
+"""Source comparison: who corroborates which fact, what only one source says, rewrites, and differing words."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+from index import Store
+
+from .groups import group_sentences
+from .results import CitedSentence, cite, escape_markdown, number_citations, source_label
+
+__all__ = [
+    "Comparison",
+    "Fact",
+    "Rewrite",
+    "AlignedPair",
+    "Difference",
+    "compare_store",
+    "ALIGN_COSINE",
+    "REWRITE_SHARE",
+    "MIN_ALIGNED",
+    "ADDS_SHARE",
+    "ADDS_FLAGGED",
+]
+
+logger = logging.getLogger(__name__)
+
+ALIGN_COSINE = 0.70  # two sentences of two documents can align (one rewords the other) at this cosine or above
+REWRITE_SHARE = 0.60  # a rewrite pair: this share of the shorter document's body sentences align, in order
+MIN_ALIGNED = 3  # ... and at least this many sentences align
+ALIGN_CANDIDATES = 3  # per sentence, its best few partners above ALIGN_COSINE enter the in-order alignment
+# A sentence grouped with others still carries a fact of its own when at least this share of its content
+# words are in no other document's member and among them at least this many names or numbers (004's
+# "... and to release Paul Whelan, an American citizen held in Russia" beside the New START sentences).
+ADDS_SHARE = 0.5
+ADDS_FLAGGED = 2
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_OPENERS = frozenset("“\"‘'([-—–:")
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+    "million billion trillion dozen".split()
+)
+
+
+# ----------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact group: a representative sentence citing every member, and the documents that state it."""
+
+    sentence: CitedSentence
+    doc_ids: tuple[str, ...]
+    independent_sources: int  # documents stating it, a rewrite and its original counted once
+
+    @property
+    def sources(self) -> int:
+        return len(self.doc_ids)
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_ids": list(self.doc_ids),
+            "sources": self.sources,
+            "independent_sources": self.independent_sources,
+            "sentence": self.sentence.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """A sentence of an original and the sentence of its rewrite aligned with it."""
+
+    original: CitedSentence
+    rewrite: CitedSentence
+    similarity: float
+
+    def to_dict(self) -> dict:
+        return {"original": self.original.to_dict(), "rewrite": self.rewrite.to_dict(),
+                "similarity": round(float(self.similarity), 4)}
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """``rewrite_doc_id`` is largely a reworded copy of ``original_doc_id``.
+
+    ``aligned_share`` is the share of the rewrite's body sentences aligned, in order, with the original's.
+    """
+
+    original_doc_id: str
+    rewrite_doc_id: str
+    aligned_share: float
+    aligned: int = 0
+    original_share: float = 0.0  # the share of the original's body sentences aligned
+    reason: str = ""  # why this one is taken for the original
+    pairs: tuple[AlignedPair, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "original_doc_id": self.original_doc_id,
+            "rewrite_doc_id": self.rewrite_doc_id,
+            "aligned_share": round(float(self.aligned_share), 4),
+            "aligned": self.aligned,
+            "original_share": round(float(self.original_share), 4),
+            "reason": self.reason,
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Two sentences of one fact group (from two documents) and the words each has that the other lacks.
+
+    ``only_first`` / ``only_second``: content words (stemmed comparison, stop words ignored, numbers kept)
+    present in one sentence and missing from the other; ``flagged_*``: the numbers and names among them.
+    ``first_spans`` / ``second_spans``: document character offsets of every occurrence of those words,
+    so ``document.text[start:end]`` is the word (for highlighting).
+    """
+
+    first: CitedSentence
+    second: CitedSentence
+    only_first: tuple[str, ...]
+    only_second: tuple[str, ...]
+    flagged_first: tuple[str, ...] = ()
+    flagged_second: tuple[str, ...] = ()
+    first_spans: tuple[tuple[int, int], ...] = ()
+    second_spans: tuple[tuple[int, int], ...] = ()
+    similarity: float = 0.0
+    fact: int = -1  # index into Comparison.facts
+
+    @property
+    def sentences(self) -> tuple[CitedSentence, CitedSentence]:
+        return (self.first, self.second)
+
+    @property
+    def flagged(self) -> tuple[str, ...]:
+        return self.flagged_first + self.flagged_second
+
+    def to_dict(self) -> dict:
+        return {
+            "fact": self.fact,
+            "similarity": round(float(self.similarity), 4),
+            "sentences": [self.first.to_dict(), self.second.to_dict()],
+            "only_first": list(self.only_first),
+            "only_second": list(self.only_second),
+            "flagged_first": list(self.flagged_first),
+            "flagged_second": list(self.flagged_second),
+            "first_spans": [list(s) for s in self.first_spans],
+            "second_spans": [list(s) for s in self.second_spans],
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How the documents relate, fact by fact. See :func:`compare_store`."""
+
+    doc_ids: list[str]
+    titles: dict[str, str]
+    facts: list[Fact] = field(default_factory=list)
+    unique: dict[str, list[CitedSentence]] = field(default_factory=dict)
+    rewrites: list[Rewrite] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+    source_groups: dict[str, int] = field(default_factory=dict)  # document id -> independent source number
+    message: str = ""
+
+    @property
+    def coverage(self) -> np.ndarray:
+        """The documents-by-facts table: ``coverage[d, f]`` is True when document ``doc_ids[d]`` states fact ``f``."""
+        col = {d: i for i, d in enumerate(self.doc_ids)}
+        table = np.zeros((len(self.doc_ids), len(self.facts)), dtype=bool)
+        for f, fact in enumerate(self.facts):
+            table[[col[d] for d in fact.doc_ids], f] = True
+        return table
+
+    def independent_sources(self, doc_ids: Sequence[str]) -> int:
+        """How many independent sources these documents are (a rewrite and its original count once)."""
+        return len({self.source_groups.get(d, d) for d in doc_ids})
+
+    def rewrite_of(self, doc_id: str) -> Rewrite | None:
+        return next((r for r in self.rewrites if r.rewrite_doc_id == doc_id), None)
+
+    def to_dict(self) -> dict:
+        return {
+            "message": self.message,
+            "documents": [
+                {"id": d, "title": self.titles.get(d, d), "source_group": self.source_groups.get(d, i)}
+                for i, d in enumerate(self.doc_ids)
+            ],
+            "facts": [f.to_dict() for f in self.facts],
+            "coverage": {"doc_ids": list(self.doc_ids), "facts": self.coverage.T.astype(int).tolist()},
+            "unique": {d: [s.to_dict() for s in self.unique.get(d, [])] for d in self.doc_ids},
+            "rewrites": [r.to_dict() for r in self.rewrites],
+            "differences": [x.to_dict() for x in self.differences],
+        }
+
+    def to_markdown(self, *, max_facts: int = 30, max_unique: int = 5, max_differences: int = 10) -> str:
+        """A readable report: rewrite warnings, the coverage table of shared facts, unique facts, differences."""
+        return self._report(escape_markdown, max_facts, max_unique, max_differences)
+
+    def to_text(self, *, max_facts: int = 30, max_unique: int = 5, max_differences: int = 10) -> str:
+        """The same report as :meth:`to_markdown` with document text as is (for a terminal)."""
+        return self._report(lambda t: t, max_facts, max_unique, max_differences)
+
+    def _report(self, escape_markdown, max_facts: int, max_unique: int, max_differences: int) -> str:
+        if not self.doc_ids:
+            return "**Comparison**\n\n" + escape_markdown(self.message or "No documents.") + "\n"
+        cited: list[CitedSentence] = []
+        short = {d: f"D{i + 1}" for i, d in enumerate(self.doc_ids)}
+        out = [f"**Comparison** of {len(self.doc_ids)} documents, "
+               f"{self.independent_sources(self.doc_ids)} independent sources\n"]
+        out.append("\n".join(f"- {short[d]}: {escape_markdown(self._label(d))}" for d in self.doc_ids) + "\n")
+
+        def marks(s: CitedSentence) -> str:
+            cited.append(s)
+            n = {c.key: i + 1 for i, c in enumerate(number_citations(cited))}
+            return "".join(f"[{n[c.key]}]" for c in s.citations)
+
+        out.append("**Rewrites**\n")
+        if not self.rewrites:
+            out.append("No document is a reworded copy of another.\n")
+        for r in self.rewrites:
+            out.append(f"- Warning: {short[r.rewrite_doc_id]} ({escape_markdown(r.rewrite_doc_id)}) rewrites "
+                       f"{short[r.original_doc_id]} ({escape_markdown(r.original_doc_id)}): "
+                       f"{r.aligned} of its sentences align in order ({r.aligned_share:.0%}); counted as one "
+                       f"source. Original by {escape_markdown(r.reason)}.")
+        out.append("")
+        shared = [f for f in self.facts if f.sources > 1]
+        out.append(f"**Coverage**: {len(shared)} facts stated by more than one document "
+                   f"({len(self.facts)} facts in all)\n")
+        if shared:
+            out.append("| Fact | " + " | ".join(short[d] for d in self.doc_ids) + " | Independent |")
+            out.append("|---|" + "---|" * (len(self.doc_ids) + 1))
+            for f in shared[:max_facts]:
+                cells = " | ".join("x" if d in f.doc_ids else "" for d in self.doc_ids)
+                text = escape_markdown(_clip(f.sentence.text, 90))
+                out.append(f"| {text} {marks(f.sentence)} | {cells} | {f.independent_sources} |")
+            if len(shared) > max_facts:
+                out.append(f"\n... and {len(shared) - max_facts} more")
+            out.append("")
+        out.append("**Only in one source**\n")
+        for d in self.doc_ids:
+            items = self.unique.get(d, [])
+            out.append(f"{short[d]} ({len(items)}):\n")
+            for s in items[:max_unique]:
+                out.append(f"- {escape_markdown(s.text)} {marks(s)}")
+            if len(items) > max_unique:
+                out.append(f"- ... and {len(items) - max_unique} more")
+            out.append("")
+        out.append("**Differences**\n")
+        if not self.differences:
+            out.append("No differing words inside shared facts.\n")
+        for x in self.differences[:max_differences]:
+            out.append(f"- {escape_markdown(x.first.text)} {marks(x.first)}")
+            out.append(f"  vs {escape_markdown(x.second.text)} {marks(x.second)}")
+            out.append(f"  - only in the first: {escape_markdown(', '.join(x.only_first) or '-')}"
+                       + (f" (names/numbers: {escape_markdown(', '.join(x.flagged_first))})" if x.flagged_first else ""))
+            out.append(f"  - only in the second: {escape_markdown(', '.join(x.only_second) or '-')}"
+                       + (f" (names/numbers: {escape_markdown(', '.join(x.flagged_second))})" if x.flagged_second else ""))
+        if len(self.differences) > max_differences:
+            out.append(f"- ... and {len(self.differences) - max_differences} more")
+        sources = number_citations(cited)
+        out.append("\n**Sources**\n")
+        out.extend(f"[{i}] {escape_markdown(source_label(c))}" for i, c in enumerate(sources, 1))
+        return "\n".join(out) + "\n"
+
+    def _label(self, doc_id: str) -> str:
+        t = self.titles.get(doc_id, doc_id)
+        return t if t == doc_id else f"{t} ({doc_id})"
+
+
+# ----------------------------------------------------------------------------- words
+
+
+@dataclass(frozen=True)
+class _Token:
+    surface: str
+    stem: str
+    start: int  # offset in the sentence text
+    end: int
+    number: bool
+    name: bool
+    stop: bool
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sumy.utils import get_stop_words
+
+    return frozenset(get_stop_words("english"))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from sumy.nlp.stemmers import Stemmer
+
+    return lru_cache(maxsize=200_000)(Stemmer("english"))
+
+
+def _norm(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    return w[:-2] if w.endswith("'s") else w
+
+
+def _raw_tokens(text: str) -> list[tuple[str, int, int, bool]]:
+    """(word, start, end, initial): ``initial`` when the word opens the sentence or a quote/clause."""
+    out = []
+    for k, m in enumerate(_WORD.finditer(text)):
+        before = text[: m.start()].rstrip()
+        initial = k == 0 or (bool(before) and before[-1] in _OPENERS)
+        out.append((m.group(), m.start(), m.end(), initial))
+    return out
+
+
+def _proper_names(texts: Sequence[str]) -> frozenset[str]:
+    """Lower-cased words written capitalised somewhere other than at a sentence or quote start."""
+    stop = _stop_words()
+    names = set()
+    for t in texts:
+        for w, _, _, initial in _raw_tokens(t):
+            if not initial and w[0].isupper() and _norm(w) not in stop:
+                names.add(_norm(w))
+    return frozenset(names)
+
+
+def _tokens(text: str, proper: frozenset[str]) -> list[_Token]:
+    stop, stem = _stop_words(), _stemmer()
+    out = []
+    for w, a, b, initial in _raw_tokens(text):
+        n = _norm(w)
+        number = any(ch.isdigit() for ch in w) or n in _NUMBER_WORDS
+        acronym = len(w) > 1 and w.isupper() and w.isalpha()
+        name = not number and (acronym or (w[0].isupper() and n not in stop and (not initial or n in proper)))
+        out.append(_Token(w, stem(n), a, b, number, name, n in stop and not (number or acronym)))
+    return out
+
+
+def _content(tokens: list[_Token]) -> set[str]:
+    return {t.stem for t in tokens if not t.stop}
+
+
+def _missing(tokens: list[_Token], other: set[str]) -> list[_Token]:
+    """Content tokens whose stem the other side lacks (every occurrence)."""
+    return [t for t in tokens if not t.stop and t.stem not in other]
+
+
+def _unique_words(tokens: list[_Token]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.surface for t in tokens))
+
+
+# ----------------------------------------------------------------------------- alignment
+
+
+def _longest_increasing(rows: np.ndarray, cols: np.ndarray) -> list[int]:
+    """Indices into (rows, cols) of a longest chain strictly increasing in both, one entry per row at most.
+
+    Entries are sorted by row ascending and, within a row, column descending; a strictly increasing
+    subsequence of the columns then takes at most one entry per row (patience sorting, O(n log n)).
+    """
+    order = np.lexsort((-cols, rows))
+    tails: list[int] = []  # column at the end of the best chain of each length
+    tail_idx: list[int] = []
+    prev = np.full(len(order), -1, dtype=np.int64)
+    for pos, k in enumerate(order):
+        c = int(cols[k])
+        j = bisect.bisect_left(tails, c)
+        if j == len(tails):
+            tails.append(c)
+            tail_idx.append(pos)
+        else:
+            tails[j] = c
+            tail_idx[j] = pos
+        prev[pos] = tail_idx[j - 1] if j else -1
+    chain = []
+    pos = tail_idx[-1] if tail_idx else -1
+    while pos >= 0:
+        chain.append(int(order[pos]))
+        pos = int(prev[pos])
+    return chain[::-1]
+
+
+def _cross_candidates(vectors: np.ndarray, codes: np.ndarray, block: int = 2048):
+    """Cross-document pairs (i, j), i != j, with cosine >= ALIGN_COSINE and among i's best few in j's document."""
+    n = len(codes)
+    out_r, out_c, out_s = [], [], []
+    for lo in range(0, n, block):
+        sims = vectors[lo : lo + block] @ vectors.T
+        sims[codes[lo : lo + block, None] == codes[None, :]] = -1.0
+        r, c = np.nonzero(sims >= ALIGN_COSINE)
+        if not len(r):
+            continue
+        s = sims[r, c]
+        # keep each row's best ALIGN_CANDIDATES partners per other document
+        key = np.lexsort((-s, codes[c], r))
+        r, c, s = r[key], c[key], s[key]
+        grp = np.flatnonzero(np.r_[True, (r[1:] != r[:-1]) | (codes[c][1:] != codes[c][:-1])])
+        rank = np.arange(len(r)) - np.repeat(grp, np.diff(np.r_[grp, len(r)]))
+        keep = rank < ALIGN_CANDIDATES
+        out_r.append(r[keep] + lo)
+        out_c.append(c[keep])
+        out_s.append(s[keep])
+    if not out_r:
+        z = np.zeros(0, np.int64)
+        return z, z, np.zeros(0, np.float32)
+    return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
+
+
+# ----------------------------------------------------------------------------- the comparison
+
+
+def compare_store(store: Store, doc_ids: Sequence[str] | None = None) -> Comparison:
+    """Compare the documents (all, or ``doc_ids``) of a store, fact by fact, from the stored vectors.
+
+    - **Facts** are the groups of :func:`summarizer.groups.group_sentences` over body sentences (with texts),
+      most independently corroborated first; each cites all its member sentences.
+    - **Rewrites**: two documents where at least :data:`REWRITE_SHARE` of the shorter one's body sentences
+      (and at least :data:`MIN_ALIGNED`) align *in order* with the other's: a longest chain increasing in
+      both documents over sentence pairs with cosine >= :data:`ALIGN_COSINE`. Two independent articles on
+      one story share facts but not their order and wording sentence after sentence, so they stay apart.
+      Which one is the original: the earlier date when both are dated and differ; else the majority of
+      three signals (it has a date line and the other not; fewer broken sentences (kind "fragment");
+      more of its facts stated by documents outside the pair); on a tie, the longer one, then the one
+      added first. A rewrite and its original are one independent source in ``independent_sources``.
+    - **Unique**: per document, its facts no other document states, by closeness to the collection's
+      centroid: groups of that document alone, and grouped sentences that still carry a fact of their own
+      (see :data:`ADDS_SHARE`).
+    - **Differences**: inside each fact group, each member from another document against the group's
+      representative: the content words one has and the other lacks, names and numbers flagged.
+    """
+    ids = list(doc_ids) if doc_ids is not None else [d.id for d in store.documents]
+    if len(set(ids)) != len(ids):
+        raise ValueError("doc_ids lists a document twice")
+    docs = {d: store.document(d) for d in ids}
+    titles = {d: docs[d].title for d in ids}
+    sids = store.body_ids(ids)
+    if not sids:
+        return Comparison(ids, titles, source_groups={d: i for i, d in enumerate(ids)},
+                          unique={d: [] for d in ids},
+                          message="The collection holds no documents." if not ids else "The documents hold no body sentences.")
+    sents = [store.sentence(s) for s in sids]
+    texts = [s.text for s in sents]
+    doc_of = [s.doc_id for s in sents]
+    code_of = {d: i for i, d in enumerate(ids)}
+    codes = np.array([code_of[d] for d in doc_of], dtype=np.int64)
+    vectors = np.asarray(store.vectors(sids), dtype=np.float32)
+    citations = [cite(s, docs[s.doc_id]) for s in sents]
+    centroid = vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    central = vectors @ centroid
+
+    groups = group_sentences(vectors, doc_of, texts=texts)
+    group_of = np.empty(len(sids), dtype=np.int64)
+    for g, members in enumerate(groups):
+        group_of[members] = g
+    proper = _proper_names(texts)
+    tokens = [_tokens(t, proper) for t in texts]
+
+    rewrites = _rewrites(store, ids, docs, codes, vectors, groups, group_of, citations)
+    source_groups = _source_groups(ids, rewrites)
+    rewritten = {r.rewrite_doc_id for r in rewrites}
+
+    facts: list[Fact] = []
+    reps: list[int] = []
+    for members in groups:
+        rep = _representative(members, vectors, [doc_of[i] for i in members], rewritten)
+        ordered = [rep] + [i for i in members if i != rep]
+        in_docs = tuple(sorted({doc_of[i] for i in members}, key=code_of.__getitem__))
+        cs = CitedSentence(texts[rep], tuple(citations[i] for i in ordered), float(central[rep]))
+        facts.append(Fact(cs, in_docs, len({source_groups[d] for d in in_docs})))
+        reps.append(rep)
+    order = sorted(range(len(facts)), key=lambda f: (-facts[f].independent_sources, -facts[f].sources, groups[f][0]))
+    new_index = {f: k for k, f in enumerate(order)}
+
+    unique: dict[str, list[CitedSentence]] = {d: [] for d in ids}
+    differences: list[Difference] = []
+    for g, members in enumerate(groups):
+        member_docs = {doc_of[i] for i in members}
+        if len(member_docs) == 1:
+            unique[doc_of[members[0]]].append(facts[g].sentence)
+            continue
+        for i in members:  # a member that says more than the others: its own fact, unique to its document
+            others = set().union(*(_content(tokens[j]) for j in members if doc_of[j] != doc_of[i]))
+            mine = _content(tokens[i])
+            extra = _missing(tokens[i], others)
+            flagged = {t.stem for t in extra if t.number or t.name}
+            if mine and len({t.stem for t in extra}) >= ADDS_SHARE * len(mine) and len(flagged) >= ADDS_FLAGGED:
+                unique[doc_of[i]].append(CitedSentence(texts[i], (citations[i],), float(central[i])))
+        rep = reps[g]
+        rep_stems = _content(tokens[rep])
+        for i in members:
+            if doc_of[i] == doc_of[rep]:
+                continue
+            mine = _content(tokens[i])
+            a, b = _missing(tokens[rep], mine), _missing(tokens[i], rep_stems)
+            if not a and not b:
+                continue
+            differences.append(Difference(
+                CitedSentence(texts[rep], (citations[rep],), float(central[rep])),
+                CitedSentence(texts[i], (citations[i],), float(central[i])),
+                _unique_words(a), _unique_words(b),
+                _unique_words([t for t in a if t.number or t.name]),
+                _unique_words([t for t in b if t.number or t.name]),
+                tuple((citations[rep].start + t.start, citations[rep].start + t.end) for t in a),
+                tuple((citations[i].start + t.start, citations[i].start + t.end) for t in b),
+                float(vectors[rep] @ vectors[i]),
+                new_index[g],
+            ))
+    for d in ids:
+        unique[d].sort(key=lambda s: -s.score)
+    differences.sort(key=lambda x: (not x.flagged, -x.similarity))  # a name or number missing from a close twin first
+    logger.info("compared %d documents: %d facts, %d rewrites, %d differences",
+                len(ids), len(facts), len(rewrites), len(differences))
+    return Comparison(ids, titles, [facts[f] for f in order], unique, rewrites, differences, source_groups)
+
+
+def _representative(members: list[int], vectors: np.ndarray, member_docs: list[str], rewritten: set[str]) -> int:
+    """The member closest to the others (a member of an original before one of a rewrite); ties: reading order."""
+    if len(members) == 1:
+        return members[0]
+    sims = vectors[members] @ vectors[members].T
+    mean = (sims.sum(axis=1) - 1.0) / (len(members) - 1)
+    penalty = np.array([d in rewritten for d in member_docs], dtype=np.float32) * 10.0
+    return members[int(np.argmax(np.round(mean, 6) - penalty))]
+
+
+def _rewrites(store: Store, ids, docs, codes, vectors, groups, group_of, citations) -> list[Rewrite]:
+    """Rewrite pairs, by in-order alignment of sentences over the similarity matrix (see :func:`compare_store`)."""
+    n_body = np.bincount(codes, minlength=len(ids))
+    rows, cols, sims = _cross_candidates(vectors, codes)
+    if not len(rows):
+        return []
+    # Cheap bound first: the rows of each document with a candidate in the other document.
+    a, b = codes[rows], codes[cols]
+    pairs_ab = np.unique(np.stack([a, b, rows]), axis=1)
+    key, counts = np.unique(pairs_ab[:2], axis=1, return_counts=True)
+    need = np.maximum(REWRITE_SHARE * np.minimum(n_body[key[0]], n_body[key[1]]), MIN_ALIGNED)
+    ok = {(int(x), int(y)) for x, y, c, m in zip(key[0], key[1], counts, need) if c >= m}
+    todo = sorted({(x, y) for x, y in ok if x < y and (y, x) in ok})
+    if not todo:
+        return []
+    # Facts each document shares with documents other than a given one (the corroboration signal).
+    group_docs = [set(codes[g].tolist()) for g in groups]
+    out = []
+    for x, y in todo:
+        sel = (a == x) & (b == y)
+        r, c, s = rows[sel], cols[sel], sims[sel]
+        chain = _longest_increasing(r, c)
+        aligned = len(chain)
+        shorter = min(n_body[x], n_body[y])
+        if aligned < MIN_ALIGNED or aligned < REWRITE_SHARE * shorter:
+            continue
+        orig, rew, reason = _original(store, ids, docs, x, y, codes, group_docs, n_body)
+        pairs = []
+        for k in chain:
+            i, j = int(r[k]), int(c[k])
+            o, w = (i, j) if orig == x else (j, i)
+            pairs.append(AlignedPair(CitedSentence(citations[o].text, (citations[o],)),
+                                     CitedSentence(citations[w].text, (citations[w],)), float(s[k])))
+        out.append(Rewrite(ids[orig], ids[rew], aligned / n_body[rew], aligned, aligned / n_body[orig], reason,
+                           tuple(pairs)))
+    out.sort(key=lambda r: -r.aligned_share)
+    return out
+
+
+def _original(store: Store, ids, docs, x: int, y: int, codes, group_docs, n_body) -> tuple[int, int, str]:
+    """(original, rewrite, reason) for a rewrite pair of document codes ``x`` and ``y``."""
+    dx, dy = docs[ids[x]], docs[ids[y]]
+    if dx.date and dy.date and dx.date != dy.date:
+        return (x, y, "earlier date") if dx.date < dy.date else (y, x, "earlier date")
+
+    def fragments(doc) -> float:
+        sents = store.sentences(doc.id)
+        return sum(s.kind == "fragment" for s in sents) / max(len(sents), 1)
+
+    def corroborated(code: int, other: int) -> int:
+        return sum(1 for g in group_docs if code in g and len(g - {code, other}) > 0)
+
+    votes = []  # (signal, +1 for x, -1 for y)
+    if bool(dx.date) != bool(dy.date):
+        votes.append(("date line", 1 if dx.date else -1))
+    fx, fy = fragments(dx), fragments(dy)
+    if fx != fy:
+        votes.append(("more complete sentences", 1 if fx < fy else -1))
+    cx, cy = corroborated(x, y), corroborated(y, x)
+    if cx != cy:
+        votes.append(("more facts corroborated by other sources", 1 if cx > cy else -1))
+    total = sum(v for _, v in votes)
+    if total:
+        winner = 1 if total > 0 else -1
+        reason = ", ".join(name for name, v in votes if v == winner)
+        return (x, y, reason) if winner > 0 else (y, x, reason)
+    if n_body[x] != n_body[y]:
+        return (x, y, "longer text") if n_body[x] > n_body[y] else (y, x, "longer text")
+    return x, y, "added first"
+
+
+def _source_groups(ids: list[str], rewrites: list[Rewrite]) -> dict[str, int]:
+    """Document id -> independent source number: documents linked by rewrites share one."""
+    parent = {d: d for d in ids}
+
+    def find(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for r in rewrites:
+        ra, rb = find(r.original_doc_id), find(r.rewrite_doc_id)
+        if ra != rb:
+            parent[rb] = ra
+    numbers: dict[str, int] = {}
+    return {d: numbers.setdefault(find(d), len(numbers)) for d in ids}
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
