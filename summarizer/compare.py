@@ -43,6 +43,7 @@ ADDS_SHARE = 0.5
 ADDS_FLAGGED = 2
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_DIGIT = re.compile(r"\d")
 _OPENERS = frozenset("“\"‘'([-—–:")
 _NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -313,21 +314,18 @@ def _raw_tokens(text: str) -> list[tuple[str, int, int, bool]]:
     """(word, start, end, initial): ``initial`` when the word opens the sentence or a quote/clause."""
     out = []
     for k, m in enumerate(_WORD.finditer(text)):
-        before = text[: m.start()].rstrip()
-        initial = k == 0 or (bool(before) and before[-1] in _OPENERS)
-        out.append((m.group(), m.start(), m.end(), initial))
+        p = m.start() - 1
+        while p >= 0 and text[p].isspace():
+            p -= 1
+        out.append((m.group(), m.start(), m.end(), k == 0 or (p >= 0 and text[p] in _OPENERS)))
     return out
 
 
 def _proper_names(texts: Sequence[str]) -> frozenset[str]:
     """Lower-cased words written capitalised somewhere other than at a sentence or quote start."""
     stop = _stop_words()
-    names = set()
-    for t in texts:
-        for w, _, _, initial in _raw_tokens(t):
-            if not initial and w[0].isupper() and _norm(w) not in stop:
-                names.add(_norm(w))
-    return frozenset(names)
+    names = {_norm(w) for t in texts for w, _, _, initial in _raw_tokens(t) if not initial and w[0].isupper()}
+    return frozenset(names - stop)
 
 
 def _tokens(text: str, proper: frozenset[str]) -> list[_Token]:
@@ -335,7 +333,7 @@ def _tokens(text: str, proper: frozenset[str]) -> list[_Token]:
     out = []
     for w, a, b, initial in _raw_tokens(text):
         n = _norm(w)
-        number = any(ch.isdigit() for ch in w) or n in _NUMBER_WORDS
+        number = bool(_DIGIT.search(w)) or n in _NUMBER_WORDS
         acronym = len(w) > 1 and w.isupper() and w.isalpha()
         name = not number and (acronym or (w[0].isupper() and n not in stop and (not initial or n in proper)))
         out.append(_Token(w, stem(n), a, b, number, name, n in stop and not (number or acronym)))
@@ -460,7 +458,9 @@ def compare_store(store: Store, doc_ids: Sequence[str] | None = None) -> Compari
     for g, members in enumerate(groups):
         group_of[members] = g
     proper = _proper_names(texts)
-    tokens = [_tokens(t, proper) for t in texts]
+    shared = [i for g in groups if len({doc_of[i] for i in g}) > 1 for i in g]
+    tokens = {i: _tokens(texts[i], proper) for i in shared}  # only sentences of shared facts are compared
+    content = {i: _content(t) for i, t in tokens.items()}
 
     rewrites = _rewrites(store, ids, docs, codes, vectors, groups, group_of, citations)
     source_groups = _source_groups(ids, rewrites)
@@ -486,18 +486,18 @@ def compare_store(store: Store, doc_ids: Sequence[str] | None = None) -> Compari
             unique[doc_of[members[0]]].append(facts[g].sentence)
             continue
         for i in members:  # a member that says more than the others: its own fact, unique to its document
-            others = set().union(*(_content(tokens[j]) for j in members if doc_of[j] != doc_of[i]))
-            mine = _content(tokens[i])
+            others = set().union(*(content[j] for j in members if doc_of[j] != doc_of[i]))
+            mine = content[i]
             extra = _missing(tokens[i], others)
             flagged = {t.stem for t in extra if t.number or t.name}
             if mine and len({t.stem for t in extra}) >= ADDS_SHARE * len(mine) and len(flagged) >= ADDS_FLAGGED:
                 unique[doc_of[i]].append(CitedSentence(texts[i], (citations[i],), float(central[i])))
         rep = reps[g]
-        rep_stems = _content(tokens[rep])
+        rep_stems = content[rep]
         for i in members:
             if doc_of[i] == doc_of[rep]:
                 continue
-            mine = _content(tokens[i])
+            mine = content[i]
             a, b = _missing(tokens[rep], mine), _missing(tokens[i], rep_stems)
             if not a and not b:
                 continue
