@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sentences", type=int, default=None, help="at most this many sentences")
     p.add_argument("--method", default="default", choices=METHODS, help="summary method (default: default)")
     cmd("rebuild", "rebuild the vector index from the stored embeddings (after damage or a crash)")
+    cmd("compare", "compare the sources: shared and unique facts, rewrites, differing words")
     return parser
 
 
@@ -165,6 +166,11 @@ def _run(args: argparse.Namespace) -> int:
                 print(summ.message)
             else:
                 _print_cited(summ.sentences, numbered=False)
+        elif args.command == "compare":
+            comparison = col.compare()
+            if args.json:
+                return _dump(comparison.to_dict())
+            print(comparison.to_text(), end="")
         return 0
     finally:
         col.close()
@@ -175,7 +181,7 @@ def _dump(obj) -> int:
     return 0
 
 
-_COMMANDS = ("add", "docs", "remove", "ask", "summarize", "rebuild")
+_COMMANDS = ("add", "docs", "remove", "ask", "summarize", "rebuild", "compare")
 
 
 def _docs_last(argv: list[str]) -> list[str]:
