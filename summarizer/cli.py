@@ -99,7 +99,7 @@ def _progress(args: argparse.Namespace):
 
     def update(done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc="encoding sentences", unit="sent", file=sys.stderr, leave=False)
+            bar["bar"] = tqdm(total=total, desc="indexing", unit="", file=sys.stderr, leave=False)
         bar["bar"].n = done
         bar["bar"].refresh()
         if done >= total:
