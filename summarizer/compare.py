@@ -78,15 +78,17 @@ class Fact:
 
 @dataclass(frozen=True)
 class AlignedPair:
-    """A sentence of an original and the sentence of its rewrite aligned with it."""
+    """A sentence of an original and the sentence of its rewrite aligned with it, and their differing words."""
 
     original: CitedSentence
     rewrite: CitedSentence
     similarity: float
+    difference: "Difference | None" = None  # first = the original's sentence, second = the rewrite's
 
     def to_dict(self) -> dict:
         return {"original": self.original.to_dict(), "rewrite": self.rewrite.to_dict(),
-                "similarity": round(float(self.similarity), 4)}
+                "similarity": round(float(self.similarity), 4),
+                "difference": self.difference.to_dict() if self.difference else None}
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class Difference:
     first_spans: tuple[tuple[int, int], ...] = ()
     second_spans: tuple[tuple[int, int], ...] = ()
     similarity: float = 0.0
-    fact: int = -1  # index into Comparison.facts
+    fact: int = -1  # index into Comparison.facts; -1 for the aligned pair of a rewrite
 
     @property
     def sentences(self) -> tuple[CitedSentence, CitedSentence]:
@@ -454,15 +456,9 @@ def compare_store(store: Store, doc_ids: Sequence[str] | None = None) -> Compari
     central = vectors @ centroid
 
     groups = group_sentences(vectors, doc_of, texts=texts)
-    group_of = np.empty(len(sids), dtype=np.int64)
-    for g, members in enumerate(groups):
-        group_of[members] = g
-    proper = _proper_names(texts)
-    shared = [i for g in groups if len({doc_of[i] for i in g}) > 1 for i in g]
-    tokens = {i: _tokens(texts[i], proper) for i in shared}  # only sentences of shared facts are compared
-    content = {i: _content(t) for i, t in tokens.items()}
+    words = _Words(texts, citations, vectors, central)  # only sentences that are compared get tokenised
 
-    rewrites = _rewrites(store, ids, docs, codes, vectors, groups, group_of, citations)
+    rewrites = _rewrites(store, ids, docs, codes, vectors, groups, citations, words)
     source_groups = _source_groups(ids, rewrites)
     rewritten = {r.rewrite_doc_id for r in rewrites}
 
@@ -486,38 +482,58 @@ def compare_store(store: Store, doc_ids: Sequence[str] | None = None) -> Compari
             unique[doc_of[members[0]]].append(facts[g].sentence)
             continue
         for i in members:  # a member that says more than the others: its own fact, unique to its document
-            others = set().union(*(content[j] for j in members if doc_of[j] != doc_of[i]))
-            mine = content[i]
-            extra = _missing(tokens[i], others)
+            others = set().union(*(words.content(j) for j in members if doc_of[j] != doc_of[i]))
+            mine = words.content(i)
+            extra = _missing(words.tokens(i), others)
             flagged = {t.stem for t in extra if t.number or t.name}
             if mine and len({t.stem for t in extra}) >= ADDS_SHARE * len(mine) and len(flagged) >= ADDS_FLAGGED:
                 unique[doc_of[i]].append(CitedSentence(texts[i], (citations[i],), float(central[i])))
-        rep = reps[g]
-        rep_stems = content[rep]
         for i in members:
-            if doc_of[i] == doc_of[rep]:
-                continue
-            mine = content[i]
-            a, b = _missing(tokens[rep], mine), _missing(tokens[i], rep_stems)
-            if not a and not b:
-                continue
-            differences.append(Difference(
-                CitedSentence(texts[rep], (citations[rep],), float(central[rep])),
-                CitedSentence(texts[i], (citations[i],), float(central[i])),
-                _unique_words(a), _unique_words(b),
-                _unique_words([t for t in a if t.number or t.name]),
-                _unique_words([t for t in b if t.number or t.name]),
-                tuple((citations[rep].start + t.start, citations[rep].start + t.end) for t in a),
-                tuple((citations[i].start + t.start, citations[i].start + t.end) for t in b),
-                float(vectors[rep] @ vectors[i]),
-                new_index[g],
-            ))
+            if doc_of[i] != doc_of[reps[g]]:
+                x = words.difference(reps[g], i, new_index[g])
+                if x.only_first or x.only_second:
+                    differences.append(x)
     for d in ids:
         unique[d].sort(key=lambda s: -s.score)
     differences.sort(key=lambda x: (not x.flagged, -x.similarity))  # a name or number missing from a close twin first
     logger.info("compared %d documents: %d facts, %d rewrites, %d differences",
                 len(ids), len(facts), len(rewrites), len(differences))
     return Comparison(ids, titles, [facts[f] for f in order], unique, rewrites, differences, source_groups)
+
+
+class _Words:
+    """Tokens of sentences (row indices), made on first use, and the word difference of two sentences."""
+
+    def __init__(self, texts: Sequence[str], citations, vectors: np.ndarray, central: np.ndarray) -> None:
+        self.texts, self.citations, self.vectors, self.central = texts, citations, vectors, central
+        self.proper = _proper_names(texts)
+        self._tokens: dict[int, list[_Token]] = {}
+        self._content: dict[int, set[str]] = {}
+
+    def tokens(self, i: int) -> list[_Token]:
+        if i not in self._tokens:
+            self._tokens[i] = _tokens(self.texts[i], self.proper)
+        return self._tokens[i]
+
+    def content(self, i: int) -> set[str]:
+        if i not in self._content:
+            self._content[i] = _content(self.tokens(i))
+        return self._content[i]
+
+    def difference(self, i: int, j: int, fact: int = -1) -> Difference:
+        a, b = _missing(self.tokens(i), self.content(j)), _missing(self.tokens(j), self.content(i))
+        ci, cj = self.citations[i], self.citations[j]
+        return Difference(
+            CitedSentence(ci.text, (ci,), float(self.central[i])),
+            CitedSentence(cj.text, (cj,), float(self.central[j])),
+            _unique_words(a), _unique_words(b),
+            _unique_words([t for t in a if t.number or t.name]),
+            _unique_words([t for t in b if t.number or t.name]),
+            tuple((ci.start + t.start, ci.start + t.end) for t in a),
+            tuple((cj.start + t.start, cj.start + t.end) for t in b),
+            float(self.vectors[i] @ self.vectors[j]),
+            fact,
+        )
 
 
 def _representative(members: list[int], vectors: np.ndarray, member_docs: list[str], rewritten: set[str]) -> int:
@@ -530,7 +546,7 @@ def _representative(members: list[int], vectors: np.ndarray, member_docs: list[s
     return members[int(np.argmax(np.round(mean, 6) - penalty))]
 
 
-def _rewrites(store: Store, ids, docs, codes, vectors, groups, group_of, citations) -> list[Rewrite]:
+def _rewrites(store: Store, ids, docs, codes, vectors, groups, citations, words: "_Words") -> list[Rewrite]:
     """Rewrite pairs, by in-order alignment of sentences over the similarity matrix (see :func:`compare_store`)."""
     n_body = np.bincount(codes, minlength=len(ids))
     rows, cols, sims = _cross_candidates(vectors, codes)
@@ -561,8 +577,8 @@ def _rewrites(store: Store, ids, docs, codes, vectors, groups, group_of, citatio
         for k in chain:
             i, j = int(r[k]), int(c[k])
             o, w = (i, j) if orig == x else (j, i)
-            pairs.append(AlignedPair(CitedSentence(citations[o].text, (citations[o],)),
-                                     CitedSentence(citations[w].text, (citations[w],)), float(s[k])))
+            x = words.difference(o, w)
+            pairs.append(AlignedPair(x.first, x.second, float(s[k]), x))
         out.append(Rewrite(ids[orig], ids[rew], aligned / n_body[rew], aligned, aligned / n_body[orig], reason,
                            tuple(pairs)))
     out.sort(key=lambda r: -r.aligned_share)

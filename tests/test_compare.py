@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from summarizer import Collection, Comparison, Difference, Rewrite
 from summarizer.cli import main
 from summarizer.compare import _longest_increasing
+from summarizer.defaults import STORE_ENV
 
 from .conftest import SEEDS, doc_by_prefix
 
@@ -126,7 +130,9 @@ def test_every_citation_and_span_points_into_its_document(seeds, comparison):
             doc = seeds.document(c.doc_id)
             assert doc.text[c.start : c.end] == c.text
             assert seeds.sentences(c.doc_id)[c.sentence_index].kind == "body"
-    for x in comparison.differences:
+    pairs = [p.difference for r in comparison.rewrites for p in r.pairs]
+    assert pairs and all(p is not None for p in pairs)
+    for x in comparison.differences + pairs:
         for sent, words, spans in ((x.first, x.only_first, x.first_spans), (x.second, x.only_second, x.second_spans)):
             c = sent.citations[0]
             text = seeds.document(c.doc_id).text
@@ -233,3 +239,30 @@ def test_original_is_the_earlier_dated_document_whatever_the_order_added(fake_em
     col.add_text(" ".join(SENTENCES), "earlier", date="2024-03-01")
     (r,) = col.compare().rewrites
     assert (r.original_doc_id, r.rewrite_doc_id) == ("earlier", "later")
+
+
+# ---------------------------------------------------------------- the app's Compare view (AppTest, real model)
+
+EVIL = (
+    "The harbour committee approved a new <script>alert('x')</script> lighthouse budget on Monday after a debate.\n\n"
+    "The lighthouse will be repainted red and white before the summer season begins.\n"
+)
+
+
+def test_app_compare_view_shows_rewrites_unique_facts_and_marked_differences(tmp_path, monkeypatch, seeds):
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "store"))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    at.run()
+    at.sidebar.file_uploader[0].set_value(("<b>evil</b>.txt", EVIL.encode(), "text/plain")).run()
+    at.button(key="compare_run").click().run()
+    assert not at.exception, at.exception
+    expected = Collection(tmp_path / "store", embedder=seeds.store.embedder).compare()
+    (warning,) = [w.value for w in at.warning]
+    assert "reworded copy" in warning and "<" not in warning
+    page = "\n".join(h.value for h in at.main.get("html"))
+    assert "<mark>China</mark>" in page
+    assert "&lt;script&gt;" in page and "<script" not in page and "<b>evil" not in page
+    for d, items in expected.unique.items():
+        for s in items:
+            assert f"<li>{html.escape(s.text)}</li>" in page
+    assert [d.label for d in at.get("download_button")][-1] == "Download JSON"
