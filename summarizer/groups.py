@@ -2,19 +2,125 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
+from scipy import sparse
 
-__all__ = ["group_sentences", "SAME_FACT"]
+__all__ = ["group_sentences", "pair_scores", "same_fact", "lexical_features", "LexicalFeatures", "SAME_FACT",
+           "SAME_FACT_SCORE", "CANDIDATE_COSINE", "SAME_DOC_COSINE", "LINK_FLOOR"]
 
-SAME_FACT = 0.80  # cosine (MiniLM) above which two sentences from different documents state one fact
+SAME_FACT = 0.80  # cosine (MiniLM) above which two sentences state one fact, when no texts are given
+# With texts: score = cosine + 0.6 * weighted content-word containment + 0.03 * shared word trigrams (up to 8)
+# + 0.2 when a shared trigram holds a number. Calibrated on the seeds' paraphrase pairs (tests/test_groups.py).
+SAME_FACT_SCORE = 1.05
+CANDIDATE_COSINE = 0.5  # pairs below this cosine are never one fact (and are never scored lexically)
+SAME_DOC_COSINE = 0.85  # one document restating itself: only near-duplicates join
+LINK_FLOOR = 0.4  # every two members of a group keep at least this cosine (no chaining of distinct facts)
+
+_W_CONTAIN, _W_TRIGRAM, _MAX_TRIGRAMS, _W_NUMBER = 0.6, 0.03, 8, 0.2
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sumy.utils import get_stop_words
+
+    return frozenset(get_stop_words("english"))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from sumy.nlp.stemmers import Stemmer
+
+    return lru_cache(maxsize=200_000)(Stemmer("english"))
+
+
+def _tokens(text: str) -> list[str]:
+    stem = _stemmer()
+    return [stem(w.lower().replace("’", "'")) for w in _WORD.findall(text)]
+
+
+@dataclass(frozen=True)
+class LexicalFeatures:
+    """Sparse word features of sentences: idf-weighted content stems, word trigrams, trigrams with a number."""
+
+    content: sparse.csr_matrix  # binary, sentences x content stems
+    idf: np.ndarray  # per content stem
+    trigrams: sparse.csr_matrix  # binary, sentences x trigrams that hold a content word
+    numeric: sparse.csr_matrix  # binary, sentences x trigrams that hold a number
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Each sentence's total content weight (sum of idf of its distinct content stems)."""
+        return np.asarray(self.content @ self.idf).ravel()
+
+
+def lexical_features(texts: Sequence[str]) -> LexicalFeatures:
+    """Word features of ``texts`` for the same-fact rule; idf is computed over ``texts`` themselves."""
+    stop = _stop_words()
+    vocab: dict[str, int] = {}
+    tri_vocab: dict[tuple[str, ...], int] = {}
+    num_vocab: dict[tuple[str, ...], int] = {}
+    c_rows, c_cols, t_rows, t_cols, n_rows, n_cols = [], [], [], [], [], []
+    for i, text in enumerate(texts):
+        toks = _tokens(text)
+        for w in {w for w in toks if w not in stop}:
+            c_rows.append(i)
+            c_cols.append(vocab.setdefault(w, len(vocab)))
+        grams = {tuple(toks[k : k + 3]) for k in range(len(toks) - 2)}
+        for g in grams:
+            if any(w not in stop for w in g):
+                t_rows.append(i)
+                t_cols.append(tri_vocab.setdefault(g, len(tri_vocab)))
+            if any(w.isdigit() for w in g):
+                n_rows.append(i)
+                n_cols.append(num_vocab.setdefault(g, len(num_vocab)))
+    n = len(texts)
+
+    def matrix(rows, cols, width):
+        return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, max(width, 1)))
+
+    content = matrix(c_rows, c_cols, len(vocab))
+    df = np.asarray(content.sum(axis=0)).ravel()
+    idf = np.log((n + 1) / (df + 0.5)).astype(np.float32)
+    idf = np.maximum(idf, 0.1)
+    return LexicalFeatures(content, idf, matrix(t_rows, t_cols, len(tri_vocab)), matrix(n_rows, n_cols, len(num_vocab)))
+
+
+def pair_scores(
+    cosines: np.ndarray, rows: np.ndarray, cols: np.ndarray, features: LexicalFeatures
+) -> np.ndarray:
+    """The same-fact score of sentence pairs (``rows[k]``, ``cols[k]``) whose cosines are given, vectorised."""
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    if not len(rows):
+        return np.zeros(0, dtype=np.float32)
+    weighted = features.content.multiply(features.idf[None, :]).tocsr()
+    shared = np.asarray(weighted[rows].multiply(features.content[cols]).sum(axis=1)).ravel()
+    w = features.weights
+    contain = shared / np.maximum(np.minimum(w[rows], w[cols]), 1e-6)
+    tri = np.asarray(features.trigrams[rows].multiply(features.trigrams[cols]).sum(axis=1)).ravel()
+    num = np.asarray(features.numeric[rows].multiply(features.numeric[cols]).sum(axis=1)).ravel() > 0
+    return (np.asarray(cosines, dtype=np.float32) + _W_CONTAIN * contain
+            + _W_TRIGRAM * np.minimum(tri, _MAX_TRIGRAMS) + _W_NUMBER * num).astype(np.float32)
+
+
+def same_fact(vec_a: np.ndarray, vec_b: np.ndarray, text_a: str, text_b: str) -> bool:
+    """True when two sentences from different documents state the same fact (the rule of :func:`group_sentences`)."""
+    groups = group_sentences(np.vstack([vec_a, vec_b]), ["a", "b"], texts=[text_a, text_b])
+    return len(groups) == 1
 
 
 @dataclass
 class _UnionFind:
     parent: list[int]
+    members: list[list[int]]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -25,29 +131,73 @@ class _UnionFind:
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            keep, drop = min(ra, rb), max(ra, rb)
+            self.parent[drop] = keep
+            self.members[keep].extend(self.members[drop])
+            self.members[drop] = []
+
+
+def _candidates(vectors: np.ndarray, codes: np.ndarray, floor: float, same_doc: float, block: int):
+    """Pairs (i < j) with cosine >= ``floor`` across documents or >= ``same_doc`` within one, and their cosines."""
+    n = len(codes)
+    out_r, out_c, out_s = [], [], []
+    for lo in range(0, n, block):
+        sims = vectors[lo : lo + block] @ vectors.T
+        rows, cols = np.nonzero(sims >= floor)
+        rows_abs = rows + lo
+        keep = cols > rows_abs
+        rows, cols, rows_abs = rows[keep], cols[keep], rows_abs[keep]
+        s = sims[rows, cols]
+        keep = (codes[rows_abs] != codes[cols]) | (s >= same_doc)
+        out_r.append(rows_abs[keep])
+        out_c.append(cols[keep])
+        out_s.append(s[keep])
+    if not out_r:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s).astype(np.float32)
 
 
 def group_sentences(
-    vectors: np.ndarray, doc_ids: Sequence[str], *, threshold: float = SAME_FACT, block: int = 2048
+    vectors: np.ndarray, doc_ids: Sequence[str], *, texts: Sequence[str] | None = None,
+    threshold: float | None = None, block: int = 2048,
 ) -> list[list[int]]:
     """Groups of row indices (each sorted, groups in order of their first row) of sentences stating one fact.
 
-    Two sentences join when they come from different documents and their cosine is at least ``threshold``;
-    groups are the connected components. Similarities are computed in blocks with numpy.
+    Without ``texts``: two sentences from different documents join when their cosine is at least
+    ``threshold`` (default :data:`SAME_FACT`). With ``texts``: when their same-fact score (cosine plus word
+    evidence, see :func:`pair_scores`) is at least ``threshold`` (default :data:`SAME_FACT_SCORE`).
+    Sentences of one document join only as near-duplicates (cosine >= :data:`SAME_DOC_COSINE`). Pairs
+    are merged strongest first, and two groups merge only while every two of their members keep a cosine
+    of at least :data:`LINK_FLOOR`, so a sentence stating two facts cannot chain two groups together.
+    Similarities are computed in blocks with numpy; only candidate pairs are scored further.
     """
     n = len(doc_ids)
-    if vectors.shape[0] != n:
-        raise ValueError(f"{vectors.shape[0]} vectors for {n} sentences")
-    uf = _UnionFind(list(range(n)))
-    codes = np.unique(np.asarray(doc_ids), return_inverse=True)[1]
-    for lo in range(0, n, block):
-        sims = vectors[lo : lo + block] @ vectors.T
-        rows, cols = np.nonzero(sims >= threshold)
-        keep = (cols > rows + lo) & (codes[rows + lo] != codes[cols])
-        for r, c in zip(rows[keep] + lo, cols[keep]):
-            uf.union(int(r), int(c))
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(uf.find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != n:
+        raise ValueError(f"{vectors.shape[0] if vectors.ndim else 0} vectors for {n} sentences")
+    if texts is not None and len(texts) != n:
+        raise ValueError(f"{len(texts)} texts for {n} sentences")
+    if n == 0:
+        return []
+    codes = np.unique(np.asarray(doc_ids, dtype=object).astype(str), return_inverse=True)[1].ravel()
+    if texts is None:
+        limit = SAME_FACT if threshold is None else threshold
+        rows, cols, scores = _candidates(vectors, codes, limit, max(limit, SAME_DOC_COSINE), block)
+    else:
+        limit = SAME_FACT_SCORE if threshold is None else threshold
+        rows, cols, cos = _candidates(vectors, codes, CANDIDATE_COSINE, SAME_DOC_COSINE, block)
+        scores = pair_scores(cos, rows, cols, lexical_features(texts)) if len(rows) else cos
+        same_doc = codes[rows] == codes[cols]
+        keep = (scores >= limit) | same_doc  # same-document candidates already passed SAME_DOC_COSINE
+        rows, cols, scores = rows[keep], cols[keep], scores[keep]
+    uf = _UnionFind(list(range(n)), [[i] for i in range(n)])
+    for k in np.argsort(-scores, kind="stable"):
+        ra, rb = uf.find(int(rows[k])), uf.find(int(cols[k]))
+        if ra == rb:
+            continue
+        a, b = uf.members[ra], uf.members[rb]
+        if len(a) * len(b) > 1 and float(np.min(vectors[a] @ vectors[b].T)) < LINK_FLOOR:
+            continue
+        uf.union(ra, rb)
+    groups = [sorted(m) for m in uf.members if m]
+    return sorted(groups, key=lambda g: g[0])
