@@ -1,0 +1,118 @@
+"""Who said what: find the speaker a question asks about, and the sentences where that speaker is the one quoted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from .lexical import tokenize, words
+
+__all__ = ["Speaker", "asked_speaker", "speaks"]
+
+_ASK = re.compile(
+    r"^\s*(?:and\s+|so\s+)?what\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|would)\s+(?P<x>.+?)\s+"
+    r"(?:(?:also|actually|really|later|first)\s+)?"
+    r"(?P<v>ask|say|tell|want|urge|call|demand|request|propose|suggest|warn|claim|argue|think|announce|note|stress|"
+    r"insist|accuse|blame|promise|mean|add|confirm|write|explain|report|recommend|advise|appeal|state|declare|"
+    r"asking|saying|telling|wanting|urging|calling|demanding|proposing|suggesting|warning|claiming|arguing)\b",
+    re.IGNORECASE,
+)
+_SPEECH = frozenset(
+    """said says say told tells asked asks ask urged urges called calls noted notes added adds stated states stressed
+    explained wrote confirmed warned demanded appealed blamed accused announced insisted argued wanted recommended
+    advised highlighted reiterated claimed declared emphasised emphasized insists suggested proposed replied
+    responded quoted according""".split()
+)
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+_PRONOUN = frozenset("he she it they his her its their".split())
+_BEFORE = 8  # words before a speech verb that may hold its speaker
+_AFTER = 6  # words after `said`, `according to` that may hold it ("said Blinken", "according to the delegation")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The one a "what did X say" question asks about: X's terms, and terms that describe X in the collection."""
+
+    phrase: str
+    terms: frozenset[str]
+    descriptors: frozenset[str]
+
+
+def asked_speaker(question: str, expand: Callable[[str], Sequence[str]] = tokenize) -> Speaker | None:
+    """The speaker of "what did X ask / say / tell / want ..." questions, else None."""
+    m = _ASK.match(question)
+    if not m:
+        return None
+    phrase = m.group("x").strip()
+    terms = frozenset(expand(phrase))
+    return Speaker(phrase, terms, frozenset()) if terms else None
+
+
+def with_descriptors(speaker: Speaker, texts: Sequence[str], expand: Callable[[str], Sequence[str]] = tokenize) -> Speaker:
+    """Add the capitalised words written right before the speaker's name (``German Foreign Minister`` Baerbock)."""
+    desc: set[str] = set()
+    for text in texts:
+        ws = words(text)
+        for i, w in enumerate(ws):
+            if set(expand(w)) & speaker.terms and w[:1].isupper():
+                j = i - 1
+                while j >= 0 and i - j <= 4 and ws[j][:1].isupper():
+                    desc.update(expand(ws[j]))
+                    j -= 1
+    return Speaker(speaker.phrase, speaker.terms, frozenset(desc - speaker.terms))
+
+
+def _speaker_region(text: str) -> tuple[list[str], bool]:
+    """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
+    quoted = bool(_QUOTED.search(text))
+    ws = words(_QUOTED.sub(" ", text))
+    low = [w.lower() for w in ws]
+    region: list[str] = []
+    cue = False
+    for i, w in enumerate(low):
+        if w in _SPEECH:
+            cue = True
+            region.extend(ws[max(0, i - _BEFORE) : i])
+            if w in ("said", "says", "according", "told", "wrote", "added", "explained", "stated"):
+                region.extend(ws[i + 1 : i + 1 + _AFTER])
+    return region, cue or quoted
+
+
+def speaks(
+    speaker: Speaker,
+    texts: Sequence[str],
+    prev_texts: Sequence[str | None],
+    expand: Callable[[str], Sequence[str]] = tokenize,
+    idf: Callable[[str], float] = lambda t: 1.0,
+) -> list[float]:
+    """For each sentence: 1 when the speaker is the one speaking or quoted (named, or quoted in a sentence that
+    continues one where they speak), 0.5 when a description of them speaks or an unquoted report continues."""
+
+    def share(found: set[str], wanted: frozenset[str]) -> float:
+        total = sum(idf(t) for t in wanted)
+        return sum(idf(t) for t in found & wanted) / total if total else 0.0
+
+    def own(text: str) -> float:
+        region, reports = _speaker_region(text)
+        if not reports:
+            return 0.0
+        terms = {t for w in region for t in expand(w)}
+        if share(terms, speaker.terms) >= 0.5:
+            return 1.0
+        if speaker.descriptors and share(terms, speaker.descriptors) >= 0.25:
+            return 0.5
+        return 0.0
+
+    out = []
+    for text, prev in zip(texts, prev_texts):
+        s = own(text)
+        if s < 1.0 and prev is not None and own(prev) == 1.0:
+            region, reports = _speaker_region(text)
+            known = speaker.terms | speaker.descriptors
+            others = [w for w in region[1:] if w[:1].isupper() and not set(expand(w)) & known]
+            lead = {w.lower() for w in words(text)[:3]}
+            if reports and (not others or lead & _PRONOUN):
+                s = 1.0 if _QUOTED.search(text) else max(s, 0.5)
+        out.append(s)
+    return out
