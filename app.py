@@ -325,7 +325,8 @@ def render_compare(collection: Collection) -> None:
     st.subheader("Only in one source")
     for d in cmp.doc_ids:
         items = cmp.unique.get(d, [])
-        with st.expander(render.plain_markdown(f"{label[d]} {title[d]}: {len(items)} facts no other source states")):
+        count = f"{len(items)} fact{'' if len(items) == 1 else 's'}"
+        with st.expander(render.plain_markdown(f"{label[d]} {title[d]}: {count} no other source states")):
             st.html("<ul class='mds-points'>" + "".join(f"<li>{html.escape(s.text)}</li>" for s in items) + "</ul>")
 
     def pair_html(x, left: str, right: str) -> str:

@@ -495,7 +495,9 @@ def compare_store(store: Store, doc_ids: Sequence[str] | None = None) -> Compari
                     differences.append(x)
     for d in ids:
         unique[d].sort(key=lambda s: -s.score)
-    differences.sort(key=lambda x: (not x.flagged, -x.similarity))  # a name or number missing from a close twin first
+    # Names or numbers first, and first where they are most of what differs (a name dropped from a close twin).
+    differences.sort(key=lambda x: (not x.flagged, -len(x.flagged) / len(x.only_first + x.only_second),
+                                    -x.similarity))
     logger.info("compared %d documents: %d facts, %d rewrites, %d differences",
                 len(ids), len(facts), len(rewrites), len(differences))
     return Comparison(ids, titles, [facts[f] for f in order], unique, rewrites, differences, source_groups)
