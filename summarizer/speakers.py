@@ -37,6 +37,7 @@ class Speaker:
     phrase: str
     terms: frozenset[str]
     descriptors: frozenset[str]
+    head: frozenset[str] = frozenset()  # forms of the phrase's last capitalised word (a surname, a nationality)
 
 
 def asked_speaker(question: str, expand: Callable[[str], Sequence[str]] = tokenize) -> Speaker | None:
@@ -46,7 +47,9 @@ def asked_speaker(question: str, expand: Callable[[str], Sequence[str]] = tokeni
         return None
     phrase = m.group("x").strip()
     terms = frozenset(expand(phrase))
-    return Speaker(phrase, terms, frozenset()) if terms else None
+    caps = [w for w in words(phrase) if w[:1].isupper()]
+    head = frozenset(expand(caps[-1])) if caps else frozenset()
+    return Speaker(phrase, terms, frozenset(), head) if terms else None
 
 
 def with_descriptors(speaker: Speaker, texts: Sequence[str], expand: Callable[[str], Sequence[str]] = tokenize) -> Speaker:
@@ -60,7 +63,7 @@ def with_descriptors(speaker: Speaker, texts: Sequence[str], expand: Callable[[s
                 while j >= 0 and i - j <= 4 and ws[j][:1].isupper():
                     desc.update(expand(ws[j]))
                     j -= 1
-    return Speaker(speaker.phrase, speaker.terms, frozenset(desc - speaker.terms))
+    return Speaker(speaker.phrase, speaker.terms, frozenset(desc - speaker.terms), speaker.head)
 
 
 def _speaker_region(text: str) -> tuple[list[str], bool]:
@@ -98,7 +101,7 @@ def speaks(
         if not reports:
             return 0.0
         terms = {t for w in region for t in expand(w)}
-        if share(terms, speaker.terms) >= 0.5:
+        if share(terms, speaker.terms) >= 0.5 or terms & speaker.head:
             return 1.0
         if speaker.descriptors and share(terms, speaker.descriptors) >= 0.25:
             return 0.5
