@@ -112,8 +112,13 @@ def pair_scores(
 
 
 def same_fact(vec_a: np.ndarray, vec_b: np.ndarray, text_a: str, text_b: str) -> bool:
-    """True when two sentences from different documents state the same fact (the rule of :func:`group_sentences`)."""
-    groups = group_sentences(np.vstack([vec_a, vec_b]), ["a", "b"], texts=[text_a, text_b])
+    """True when two sentences from different documents state the same fact (the rule of :func:`group_sentences`).
+
+    Alone, a pair has no collection to weigh its words by, so every content word weighs the same here.
+    """
+    feats = lexical_features([text_a, text_b])
+    feats = LexicalFeatures(feats.content, np.ones_like(feats.idf), feats.trigrams, feats.numeric)  # no corpus: flat idf
+    groups = group_sentences(np.vstack([vec_a, vec_b]), ["a", "b"], texts=[text_a, text_b], features=feats)
     return len(groups) == 1
 
 
@@ -159,7 +164,7 @@ def _candidates(vectors: np.ndarray, codes: np.ndarray, floor: float, same_doc: 
 
 def group_sentences(
     vectors: np.ndarray, doc_ids: Sequence[str], *, texts: Sequence[str] | None = None,
-    threshold: float | None = None, block: int = 2048,
+    threshold: float | None = None, block: int = 2048, features: LexicalFeatures | None = None,
 ) -> list[list[int]]:
     """Groups of row indices (each sorted, groups in order of their first row) of sentences stating one fact.
 
@@ -170,6 +175,7 @@ def group_sentences(
     are merged strongest first, and two groups merge only while every two of their members keep a cosine
     of at least :data:`LINK_FLOOR`, so a sentence stating two facts cannot chain two groups together.
     Similarities are computed in blocks with numpy; only candidate pairs are scored further.
+    ``features`` may pass :func:`lexical_features` of ``texts`` when the caller already computed them.
     """
     n = len(doc_ids)
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -186,7 +192,8 @@ def group_sentences(
     else:
         limit = SAME_FACT_SCORE if threshold is None else threshold
         rows, cols, cos = _candidates(vectors, codes, CANDIDATE_COSINE, SAME_DOC_COSINE, block)
-        scores = pair_scores(cos, rows, cols, lexical_features(texts)) if len(rows) else cos
+        feats = features if features is not None else lexical_features(texts)
+        scores = pair_scores(cos, rows, cols, feats) if len(rows) else cos
         same_doc = codes[rows] == codes[cols]
         keep = (scores >= limit) | same_doc  # same-document candidates already passed SAME_DOC_COSINE
         rows, cols, scores = rows[keep], cols[keep], scores[keep]

@@ -1,57 +1,226 @@
-"""Merged extractive summaries of a store's documents."""
+"""Merged extractive summaries of a store's documents: one fact once, every supporting source cited."""
 
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 
 import numpy as np
 
-from index import Store
+from index import Sentence, Store
 
+from .groups import LexicalFeatures, group_sentences, lexical_features
 from .results import CitedSentence, Summary, cite
+from .sumy_methods import SUMY_METHODS, sumy_ranking
 
-__all__ = ["summarize_store", "METHODS"]
+__all__ = ["summarize_store", "METHODS", "Weights", "DEFAULT_WEIGHTS", "MIN_WORDS"]
 
 logger = logging.getLogger(__name__)
 
-METHODS = ("default",)
+METHODS = ("default", *SUMY_METHODS)
+MIN_WORDS = 4  # shorter body sentences (`Blinken stated.`) never stand alone in a summary
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the default method rates a fact group; tuned on the NeuS val split (bench/summary_quality.py)."""
+
+    centrality: float = 1.0  # cosine to the collection's centroid (degree centrality over the MiniLM graph)
+    support: float = 1.0  # soft corroboration: mean over the other documents of the best cosine in each
+    sources: float = 0.15  # share of the other documents that state the fact (its group's documents)
+    lead: float = 0.35  # position prior: lead ** (rank of the sentence among its document's body)
+    lead_decay: float = 0.6
+    redundancy: float = 0.5  # MMR: penalty per unit of cosine to the closest fact already chosen
+    same_fact: float = 0.75  # a candidate this close to a chosen fact says the same thing: skipped
+    quote: float = 0.08  # penalty for a sentence that opens with a quote or dash, or is first person
+
+
+DEFAULT_WEIGHTS = Weights()
+
+_OPENERS = re.compile(r"^\s*(?:[\"“”'‘’«\-–—•*]|I\b|We\b|Our\b|My\b)")
+_DANGLING_START = re.compile(r"^\s*(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their)\b")
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """The body sentences a summary may use, in reading order, with their stored vectors."""
+
+    sentences: list[Sentence]
+    vectors: np.ndarray
+    doc_codes: np.ndarray  # document number (order in the request) per sentence
+    rank: np.ndarray  # position among its document's pool sentences (0 = lead)
+    relpos: np.ndarray  # rank / number of pool sentences in its document
+    words: np.ndarray
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
 
 
 def summarize_store(
     store: Store, *, max_words: int = 150, max_sentences: int | None = None, method: str = "default",
-    doc_ids: list[str] | None = None,
+    doc_ids: list[str] | None = None, weights: Weights = DEFAULT_WEIGHTS,
 ) -> Summary:
-    """Centrality ranking: body sentences nearest the collection's centroid, without near-duplicates."""
+    """A merged summary of ``doc_ids`` (default: every document) within ``max_words``, in reading order.
+
+    ``method="default"`` groups sentences that state one fact (:func:`summarizer.groups.group_sentences`),
+    rates each group by centrality, corroboration across sources and a lead prior, and picks groups by
+    maximal marginal relevance; each summary sentence is its group's most complete member and cites one
+    member per source document. ``lexrank``, ``textrank``, ``lsa`` and ``luhn`` rank sentences with sumy
+    instead and cite the same way. Only body sentences are used (no headings, bylines, bios, sources).
+    """
     if method not in METHODS:
         raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
-    if max_words < 1:
-        raise ValueError(f"max_words must be at least 1, got {max_words}")
-    if max_sentences is not None and max_sentences < 1:
-        raise ValueError(f"max_sentences must be at least 1, got {max_sentences}")
-    ids = list(doc_ids) if doc_ids is not None else [d.id for d in store.documents]
-    for d in ids:
-        store.document(d)
-    sids = store.body_ids(ids)
-    if not sids:
-        return Summary([], method, max_words, ids, "The collection holds no documents.")
-    vecs = store.vectors(sids)
-    centroid = vecs.mean(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    scores = vecs @ centroid
-    chosen: list[int] = []
-    words = 0
-    for i in np.argsort(-scores):
-        n = len(store.sentence(sids[i]).text.split())
-        if words + n > max_words or (chosen and float(np.max(vecs[chosen] @ vecs[i])) > 0.85):
-            continue
-        chosen.append(int(i))
-        words += n
-        if max_sentences and len(chosen) >= max_sentences:
-            break
-    order = {d: n for n, d in enumerate(ids)}
-    chosen.sort(key=lambda i: (order[store.sentence(sids[i]).doc_id], store.sentence(sids[i]).index))
+    if not isinstance(max_words, int) or max_words < 1:
+        raise ValueError(f"max_words must be a positive integer, got {max_words!r}")
+    if max_sentences is not None and (not isinstance(max_sentences, int) or max_sentences < 1):
+        raise ValueError(f"max_sentences must be a positive integer, got {max_sentences!r}")
+    ids = list(dict.fromkeys(doc_ids)) if doc_ids is not None else [d.id for d in store.documents]
+    docs = {d: store.document(d) for d in ids}
+    pool = _pool(store, ids)
+    if pool is None:
+        msg = "The collection holds no documents." if not ids else "The documents hold no body text to summarize."
+        return Summary([], method, max_words, ids, msg)
+    feats = lexical_features(pool.texts)
+    groups = group_sentences(pool.vectors, [str(c) for c in pool.doc_codes], texts=pool.texts, features=feats)
+    group_of = np.empty(len(pool.sentences), dtype=np.int64)
+    for g, members in enumerate(groups):
+        group_of[members] = g
+    if method == "default":
+        chosen = _select_default(pool, groups, feats, max_words, max_sentences, weights)
+    else:
+        chosen = _select_ranked(pool, groups, group_of, sumy_ranking(method, pool.texts), max_words, max_sentences)
+    cited = [(rep, _citations(pool, rep, members, feats), score) for rep, members, score in chosen]
     out = []
-    for i in chosen:
-        s = store.sentence(sids[i])
-        out.append(CitedSentence(s.text, (cite(s, store.document(s.doc_id)),), float(scores[i])))
-    return Summary(out, method, max_words, ids)
+    for rep, cites, score in sorted(cited, key=lambda c: _reading_key(pool, c[1])):
+        out.append(CitedSentence(pool.sentences[rep].text,
+                                 tuple(cite(pool.sentences[i], docs[pool.sentences[i].doc_id]) for i in cites),
+                                 float(score)))
+    message = "" if out else f"No sentence fits within {max_words} words."
+    return Summary(out, method, max_words, ids, message)
+
+
+def _pool(store: Store, ids: list[str]) -> _Pool | None:
+    sids = [sid for sid in store.body_ids(ids) if len(store.sentence(sid).text.split()) >= MIN_WORDS]
+    if not sids:
+        return None
+    sents = [store.sentence(sid) for sid in sids]
+    code_of = {d: n for n, d in enumerate(ids)}
+    codes = np.fromiter((code_of[s.doc_id] for s in sents), dtype=np.int64, count=len(sents))
+    rank = np.zeros(len(sents), dtype=np.int64)
+    counts = np.bincount(codes, minlength=len(ids))
+    seen = np.zeros(len(ids), dtype=np.int64)
+    for i, c in enumerate(codes):  # body_ids is in reading order, document by document
+        rank[i] = seen[c]
+        seen[c] += 1
+    relpos = rank / np.maximum(counts[codes], 1)
+    words = np.fromiter((len(s.text.split()) for s in sents), dtype=np.int64, count=len(sents))
+    vecs = np.ascontiguousarray(store.vectors(sids), dtype=np.float32)
+    return _Pool(sents, vecs, codes, rank, relpos, words)
+
+
+def _support(pool: _Pool, block: int = 1024) -> np.ndarray:
+    """For each sentence, the mean over the other documents of its best cosine with a sentence there."""
+    codes = pool.doc_codes
+    n = len(codes)
+    docs = np.unique(codes)
+    if len(docs) < 2:
+        return np.zeros(n, dtype=np.float32)
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], docs)
+    vt = pool.vectors[order].T
+    out = np.zeros(n, dtype=np.float32)
+    for lo in range(0, n, block):
+        best = np.maximum.reduceat(pool.vectors[lo : lo + block] @ vt, starts, axis=1)  # rows x documents
+        own = np.searchsorted(docs, codes[lo : lo + block])
+        best[np.arange(len(own)), own] = 0.0
+        out[lo : lo + block] = best.sum(axis=1) / (len(docs) - 1)
+    return out
+
+
+def _sentence_scores(pool: _Pool, w: Weights) -> np.ndarray:
+    centroid = pool.vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    score = w.centrality * (pool.vectors @ centroid) + w.support * _support(pool)
+    score += w.lead * (w.lead_decay ** pool.rank)
+    style = np.fromiter((bool(_OPENERS.match(s.text)) for s in pool.sentences), dtype=bool, count=len(pool.sentences))
+    return (score - w.quote * style).astype(np.float32)
+
+
+def _completeness(pool: _Pool, feats: LexicalFeatures) -> np.ndarray:
+    """How clear and complete each sentence is on its own: content weight, less for openers needing context."""
+    weight = feats.weights
+    penalty = np.fromiter(
+        (0.25 * bool(_OPENERS.match(s.text)) + 0.15 * bool(_DANGLING_START.match(s.text)) for s in pool.sentences),
+        dtype=np.float32, count=len(pool.sentences),
+    )
+    return weight * (1.0 - penalty)
+
+
+def _representative(members: list[int], complete: np.ndarray) -> int:
+    return max(members, key=lambda i: (complete[i], -i))
+
+
+def _select_default(pool: _Pool, groups: list[list[int]], feats: LexicalFeatures, max_words: int,
+                    max_sentences: int | None, w: Weights) -> list[tuple[int, list[int], float]]:
+    scores = _sentence_scores(pool, w)
+    complete = _completeness(pool, feats)
+    ndocs = len(np.unique(pool.doc_codes))
+    reps = np.array([_representative(g, complete) for g in groups], dtype=np.int64)
+    gdocs = np.array([len(set(pool.doc_codes[g].tolist())) for g in groups], dtype=np.float32)
+    gscore = np.array([scores[g].max() for g in groups], dtype=np.float32)
+    gscore += w.sources * (gdocs - 1) / max(ndocs - 1, 1)
+    gvec = pool.vectors[reps]
+    nearest = np.full(len(groups), -1.0, dtype=np.float32)  # max cosine to a chosen fact
+    open_ = np.ones(len(groups), dtype=bool)
+    chosen: list[tuple[int, list[int], float]] = []
+    words = 0
+    while open_.any():
+        mmr = np.where(open_, gscore - w.redundancy * np.maximum(nearest, 0.0), -np.inf)
+        g = int(np.argmax(mmr))
+        open_[g] = False
+        n = int(pool.words[reps[g]])
+        if words + n > max_words or nearest[g] >= w.same_fact:
+            continue
+        chosen.append((int(reps[g]), groups[g], float(gscore[g])))
+        words += n
+        if (max_sentences and len(chosen) >= max_sentences) or words >= max_words:
+            break
+        nearest = np.maximum(nearest, gvec @ gvec[g])
+    return chosen
+
+
+def _select_ranked(pool: _Pool, groups: list[list[int]], group_of: np.ndarray, ranking: list[tuple[int, float]],
+                   max_words: int, max_sentences: int | None) -> list[tuple[int, list[int], float]]:
+    """Best-rated sentences first, one per fact group, within the budget."""
+    used: set[int] = set()
+    chosen: list[tuple[int, list[int], float]] = []
+    words = 0
+    for i, rating in ranking:
+        g = int(group_of[i])
+        n = int(pool.words[i])
+        if g in used or words + n > max_words:
+            continue
+        used.add(g)
+        chosen.append((i, groups[g], rating))
+        words += n
+        if (max_sentences and len(chosen) >= max_sentences) or words >= max_words:
+            break
+    return chosen
+
+
+def _reading_key(pool: _Pool, cites: list[int]) -> tuple[float, int, int]:
+    """Where a fact sits in its articles: mean relative position of its cited sentences, then document, index."""
+    first = cites[0]
+    return (float(np.mean(pool.relpos[cites])), int(pool.doc_codes[first]), int(pool.rank[first]))
+
+
+def _citations(pool: _Pool, rep: int, members: list[int], feats: LexicalFeatures) -> list[int]:
+    """The shown sentence, then for each other document its member sharing most with it; in document order."""
+    best: dict[int, int] = {int(pool.doc_codes[rep]): rep}
+    if len(members) > 1:
+        shared = np.asarray(feats.content[members] @ feats.content[rep].multiply(feats.idf[None, :]).T.toarray()).ravel()
+        for i, s in sorted(zip(members, shared), key=lambda x: (-x[1], x[0])):
+            best.setdefault(int(pool.doc_codes[i]), i)
+    return [best[c] for c in sorted(best)]

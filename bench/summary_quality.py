@@ -1,0 +1,189 @@
+"""NeuS val protocol: ROUGE of the default summary next to lead, sumy and MiniLM centroid+MMR baselines.
+
+    .venv/bin/python bench/summary_quality.py            # the full val split (the reported figure)
+    .venv/bin/python bench/summary_quality.py --limit 50 # a quick subset while tuning
+
+Each cluster's article bodies (the `TITLE=>` parts dropped) become one in-memory Collection (real MiniLM;
+vectors cached in bench/out/ across runs). Every method grows its summary one sentence at a time until
+it holds 75 words, the output is cut at 75 words, and rouge-score F1 (stemmed; rougeLsum with one sentence
+a line) is taken against the roundup body.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index import default_embedder, split_text  # noqa: E402
+from summarizer import Collection  # noqa: E402
+from summarizer.summaries import summarize_store  # noqa: E402
+
+NEUS = ROOT.parent / "shared" / "eval" / "neus"
+OUT = ROOT / "bench" / "out"
+CUT = 75
+PUBLISHED = {  # ../shared/eval/README.md, val split
+    "lead": (38.02, 16.75, 32.10), "lexrank": (37.82, 16.23, 32.16), "textrank": (38.44, 17.33, 32.36),
+    "lsa": (37.43, 15.90, 31.33), "luhn": (38.23, 17.13, 32.45), "centroid_mmr": (38.76, 17.09, 32.89),
+}
+
+
+class CachedEmbedder:
+    """MiniLM with an on-disk cache of text -> vector (bench only: repeated runs skip the model)."""
+
+    def __init__(self, path: Path) -> None:
+        self.inner = default_embedder()
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.path = path
+        self.cache: dict[str, np.ndarray] = {}
+        if path.exists():
+            data = np.load(path, allow_pickle=False)
+            self.cache = dict(zip(data["texts"].tolist(), data["vectors"]))
+        self.dirty = False
+
+    def encode(self, texts):
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self.inner.encode(missing)))
+            self.dirty = True
+        return np.vstack([self.cache[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, self.dim), np.float32)
+
+    def save(self) -> None:
+        if self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            texts = list(self.cache)
+            np.savez(self.path, texts=np.array(texts), vectors=np.vstack([self.cache[t] for t in texts]))
+
+
+def body(part: str) -> str:
+    part = part.strip()
+    return part.split("ARTICLE=>", 1)[1].strip() if "ARTICLE=>" in part else part
+
+
+def load(limit: int | None) -> list[tuple[list[str], str]]:
+    sources = (NEUS / "val.source").read_text(encoding="utf-8").splitlines()
+    targets = (NEUS / "val.target").read_text(encoding="utf-8").splitlines()
+    pairs = [([body(p) for p in s.split(" [SEP] ") if body(p)], body(t)) for s, t in zip(sources, targets)]
+    return pairs[:limit] if limit else pairs
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[sp.start : sp.end] for sp in split_text(text)[0]]
+
+
+def cut(sentences: list[str], limit: int = CUT) -> list[str]:
+    out, n = [], 0
+    for s in sentences:
+        words = s.split()
+        if n >= limit:
+            break
+        out.append(" ".join(words[: limit - n]))
+        n += len(words)
+    return out
+
+
+def grow(col: Collection, method: str, **kw) -> list[str]:
+    """The method's summary with 1, 2, ... sentences until it reaches CUT words (or runs out)."""
+    prev = None
+    for k in range(1, 200):
+        s = summarize_store(col.store, max_words=10_000, max_sentences=k, method=method, **kw)
+        texts = [c.text for c in s.sentences]
+        if sum(len(t.split()) for t in texts) >= CUT or texts == prev:
+            return texts
+        prev = texts
+    return prev or []
+
+
+def lead(col: Collection) -> list[str]:
+    """Round robin over the articles: first sentences of each, then second sentences, ..."""
+    per_doc = [[s.text for s in col.sentences(d.id) if s.is_body] for d in col.documents]
+    out, n, k = [], 0, 0
+    while n < CUT and any(k < len(p) for p in per_doc):
+        for p in per_doc:
+            if k < len(p) and n < CUT:
+                out.append(p[k])
+                n += len(p[k].split())
+        k += 1
+    return out
+
+
+def centroid_mmr(col: Collection, lam: float = 0.7) -> list[str]:
+    """MiniLM centroid + MMR over body sentences, grown to CUT words, in reading order."""
+    st = col.store
+    sids = st.body_ids()
+    vecs = st.vectors(sids)
+    c = vecs.mean(axis=0)
+    c /= np.linalg.norm(c) or 1.0
+    rel = vecs @ c
+    chosen: list[int] = []
+    n = 0
+    while n < CUT and len(chosen) < len(sids):
+        red = np.max(vecs @ vecs[chosen].T, axis=1) if chosen else np.zeros(len(sids))
+        mmr = lam * rel - (1 - lam) * red
+        mmr[chosen] = -np.inf
+        i = int(np.argmax(mmr))
+        chosen.append(i)
+        n += len(st.sentence(sids[i]).text.split())
+    return [st.sentence(sids[i]).text for i in sorted(chosen)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=None, help="only the first N clusters (not the reported figure)")
+    ap.add_argument("--methods", default="default,lead,lexrank,textrank,lsa,luhn,centroid_mmr")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+    emb = CachedEmbedder(OUT / "neus_val_vectors.npz")
+    data = load(args.limit)
+    methods = args.methods.split(",")
+    totals = {m: np.zeros(3) for m in methods}
+    spent = {m: 0.0 for m in methods}
+    t0 = time.perf_counter()
+    for articles, target in data:
+        col = Collection(embedder=emb)
+        for i, a in enumerate(articles):
+            col.add_text(a, title=f"article {i}")
+        ref = "\n".join(sentences_of(target))
+        for m in methods:
+            t = time.perf_counter()
+            if m == "lead":
+                pred = lead(col)
+            elif m == "centroid_mmr":
+                pred = centroid_mmr(col)
+            else:
+                pred = grow(col, m)
+            spent[m] += time.perf_counter() - t
+            sc = scorer.score(ref, "\n".join(cut(pred)))
+            totals[m] += [sc["rouge1"].fmeasure, sc["rouge2"].fmeasure, sc["rougeLsum"].fmeasure]
+        col.close()
+    emb.save()
+    n = len(data)
+    print(f"NeuS val: {n} clusters{'' if not args.limit else ' (SUBSET: not the reported figure)'}, "
+          f"cut at {CUT} words, {time.perf_counter() - t0:.1f} s")
+    print(f"{'method':14} {'R1':>6} {'R2':>6} {'RLsum':>6}   {'README (full val)':>20}  ms/cluster")
+    rows = {m: 100 * totals[m] / n for m in methods}
+    for m in methods:
+        pub = PUBLISHED.get(m)
+        pub_s = " / ".join(f"{x:.2f}" for x in pub) if pub else ""
+        print(f"{m:14} {rows[m][0]:6.2f} {rows[m][1]:6.2f} {rows[m][2]:6.2f}   {pub_s:>20}  {1000 * spent[m] / n:8.1f}")
+    if "default" in rows:
+        base = [m for m in methods if m != "default"]
+        if base:
+            b1 = max(rows[m][0] for m in base)
+            b2 = max(rows[m][1] for m in base)
+            print(f"default - best baseline: R1 {rows['default'][0] - b1:+.2f} (target +1.50), "
+                  f"R2 {rows['default'][1] - b2:+.2f} (target +1.00)")
+
+
+if __name__ == "__main__":
+    main()
