@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 ALIGN_COSINE = 0.70  # two sentences of two documents can align (one rewords the other) at this cosine or above
 REWRITE_SHARE = 0.60  # a rewrite pair: this share of the shorter document's body sentences align, in order
-MIN_ALIGNED = 3  # ... and at least this many sentences align
+MIN_ALIGNED = 4  # ... and at least this many (3-sentence briefs of one event often share their order)
 ALIGN_CANDIDATES = 3  # per sentence, its best few partners above ALIGN_COSINE enter the in-order alignment
 # A sentence grouped with others still carries a fact of its own when at least this share of its content
 # words are in no other document's member and among them at least this many names or numbers (004's
@@ -163,7 +163,13 @@ class Difference:
 
 @dataclass(frozen=True)
 class Comparison:
-    """How the documents relate, fact by fact. See :func:`compare_store`."""
+    """How the documents relate, fact by fact. See :func:`compare_store`.
+
+    ``facts``: every fact group, most independently corroborated first (``coverage`` is the
+    documents-by-facts table); ``unique``: per document, the sentences stating what no other document
+    states, best first; ``rewrites``: reworded copies with their aligned sentence pairs; ``differences``:
+    differing words inside fact groups, those with a name or number first.
+    """
 
     doc_ids: list[str]
     titles: dict[str, str]
