@@ -571,9 +571,13 @@ def _rewrites(store: Store, ids, docs, codes, vectors, groups, citations, words:
         return []
     # Facts each document shares with documents other than a given one (the corroboration signal).
     group_docs = [set(codes[g].tolist()) for g in groups]
+    pair_key = a * len(ids) + b
+    by_pair = np.argsort(pair_key, kind="stable")
+    sorted_key = pair_key[by_pair]
     out = []
     for x, y in todo:
-        sel = (a == x) & (b == y)
+        lo, hi = np.searchsorted(sorted_key, [x * len(ids) + y, x * len(ids) + y + 1])
+        sel = by_pair[lo:hi]
         r, c, s = rows[sel], cols[sel], sims[sel]
         chain = _longest_increasing(r, c)
         aligned = len(chain)
@@ -585,8 +589,8 @@ def _rewrites(store: Store, ids, docs, codes, vectors, groups, citations, words:
         for k in chain:
             i, j = int(r[k]), int(c[k])
             o, w = (i, j) if orig == x else (j, i)
-            x = words.difference(o, w)
-            pairs.append(AlignedPair(x.first, x.second, float(s[k]), x))
+            diff = words.difference(o, w)
+            pairs.append(AlignedPair(diff.first, diff.second, float(s[k]), diff))
         out.append(Rewrite(ids[orig], ids[rew], aligned / n_body[rew], aligned, aligned / n_body[orig], reason,
                            tuple(pairs)))
     out.sort(key=lambda r: -r.aligned_share)

@@ -231,6 +231,10 @@ def test_a_reordered_copy_is_not_a_rewrite_but_an_ordered_one_is(fake_embedder):
     assert [(r.original_doc_id, r.rewrite_doc_id) for r in cmp.rewrites] == [("original", "copy")]
     assert cmp.rewrites[0].aligned_share == 1.0 and cmp.rewrites[0].reason == "earlier date"
     assert cmp.independent_sources(["original", "copy", "shuffled"]) == 2
+    for p in cmp.rewrites[0].pairs:  # every pair: the original's sentence first, in both documents' order
+        assert (p.original.citations[0].doc_id, p.rewrite.citations[0].doc_id) == ("original", "copy")
+        assert p.difference.first == p.original and p.difference.second == p.rewrite
+    assert [p.original.citations[0].sentence_index for p in cmp.rewrites[0].pairs] == [0, 1, 2, 3, 4]
 
 
 def test_original_is_the_earlier_dated_document_whatever_the_order_added(fake_embedder):
@@ -239,6 +243,7 @@ def test_original_is_the_earlier_dated_document_whatever_the_order_added(fake_em
     col.add_text(" ".join(SENTENCES), "earlier", date="2024-03-01")
     (r,) = col.compare().rewrites
     assert (r.original_doc_id, r.rewrite_doc_id) == ("earlier", "later")
+    assert {(p.original.citations[0].doc_id, p.rewrite.citations[0].doc_id) for p in r.pairs} == {("earlier", "later")}
 
 
 # ---------------------------------------------------------------- the app's Compare view (AppTest, real model)
