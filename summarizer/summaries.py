@@ -34,18 +34,27 @@ class Weights:
     centrality: float = 2.0  # cosine to the collection's centroid (degree centrality over the MiniLM graph)
     support: float = 2.0  # soft corroboration: mean over the other documents of the best cosine in each
     sources: float = 0.15  # share of the other documents that state the fact (its group's documents)
-    lead: float = 0.1  # position prior: lead ** (rank of the sentence among its document's body)
+    lead: float = 0.3  # position prior: lead ** (rank of the sentence among its document's body)
     lead_decay: float = 0.6
     redundancy: float = 0.2  # MMR: penalty per unit of cosine to the closest fact already chosen
     same_fact: float = 0.65  # a candidate this close to a chosen fact says the same thing: skipped
     quote: float = 0.08  # penalty for a sentence that opens with a quote or dash, or is first person
     length: float = 0.0  # prior for longer sentences (words / 40, at most 1): more content per sentence
     consensus: float = 2.0  # words shared across sources: mean share of the other documents using each content word
+    sumbasic: float = 0.5  # mean pooled cluster frequency of the content words not yet covered (SumBasic)
+    sumbasic_decay: float = 0.5  # a chosen fact's words keep this share of their frequency afterwards
+    attribution: float = 0.0  # penalty for quotes anywhere, questions and attribution clutter (`said`, `according to`)
+    long: float = 0.4  # penalty for length beyond long_from words (per long_from words, at most 1)
+    long_from: float = 30.0
+    first: float = 0.0  # bonus for an article's first body sentence
+    rep_density: float = 0.0  # representative: completeness / words ** rep_density (0: the most complete member)
+    lead_centroid: int = 0  # centroid from each article's first lead_centroid sentences only (0: all sentences)
 
 
 DEFAULT_WEIGHTS = Weights()
 
 _OPENERS = re.compile(r"^\s*(?:[\"“”'‘’«\-–—•*]|I\b|We\b|Our\b|My\b)")
+_ATTRIBUTION = re.compile(r"[\"“”]|\?|\b(?:said|says|told|according to|added|stated)\b", re.IGNORECASE)
 _DANGLING_START = re.compile(r"^\s*(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their)\b")
 
 
@@ -161,7 +170,7 @@ def _consensus(pool: _Pool, feats: LexicalFeatures) -> np.ndarray:
 
 
 def _sentence_scores(pool: _Pool, w: Weights, feats: LexicalFeatures) -> np.ndarray:
-    centroid = pool.vectors.mean(axis=0)
+    centroid = (pool.vectors[pool.rank < w.lead_centroid] if w.lead_centroid else pool.vectors).mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     score = w.centrality * (pool.vectors @ centroid) + w.support * _support(pool)
     score += w.lead * (w.lead_decay ** pool.rank)
@@ -169,8 +178,21 @@ def _sentence_scores(pool: _Pool, w: Weights, feats: LexicalFeatures) -> np.ndar
         score += w.length * np.minimum(pool.words / 40.0, 1.0)
     if w.consensus:
         score += w.consensus * _consensus(pool, feats)
+    if w.first:
+        score += w.first * (pool.rank == 0)
+    if w.long:
+        score -= w.long * np.minimum(np.maximum(pool.words - w.long_from, 0.0) / w.long_from, 1.0)
+    if w.attribution:
+        score -= w.attribution * np.fromiter((bool(_ATTRIBUTION.search(s.text)) for s in pool.sentences),
+                                             dtype=bool, count=len(pool.sentences))
     style = np.fromiter((bool(_OPENERS.match(s.text)) for s in pool.sentences), dtype=bool, count=len(pool.sentences))
     return (score - w.quote * style).astype(np.float32)
+
+
+def _word_frequency(feats: LexicalFeatures) -> np.ndarray:
+    """Each content stem's share of the sentences using it, scaled so the most frequent stem is 1."""
+    freq = np.asarray(feats.content.sum(axis=0)).ravel().astype(np.float32)
+    return freq / max(float(freq.max(initial=0.0)), 1.0)
 
 
 def _completeness(pool: _Pool, feats: LexicalFeatures) -> np.ndarray:
@@ -192,17 +214,23 @@ def _select_default(pool: _Pool, groups: list[list[int]], feats: LexicalFeatures
     scores = _sentence_scores(pool, w, feats)
     complete = _completeness(pool, feats)
     ndocs = len(np.unique(pool.doc_codes))
-    reps = np.array([_representative(g, complete) for g in groups], dtype=np.int64)
+    reps = np.array([_representative(g, complete / pool.words ** w.rep_density) for g in groups], dtype=np.int64)
     gdocs = np.array([len(set(pool.doc_codes[g].tolist())) for g in groups], dtype=np.float32)
     gscore = np.array([scores[g].max() for g in groups], dtype=np.float32)
     gscore += w.sources * (gdocs - 1) / max(ndocs - 1, 1)
     gvec = pool.vectors[reps]
+    rep_words = feats.content[reps].astype(np.float32).tocsr()
+    rep_len = np.maximum(np.asarray(rep_words.sum(axis=1)).ravel(), 1.0)
+    freq = _word_frequency(feats)
     nearest = np.full(len(groups), -1.0, dtype=np.float32)  # max cosine to a chosen fact
     open_ = np.ones(len(groups), dtype=bool)
     chosen: list[tuple[int, list[int], float]] = []
     words = 0
     while open_.any():
-        mmr = np.where(open_, gscore - w.redundancy * np.maximum(nearest, 0.0), -np.inf)
+        gain = gscore - w.redundancy * np.maximum(nearest, 0.0)
+        if w.sumbasic:
+            gain = gain + w.sumbasic * np.asarray(rep_words @ freq).ravel() / rep_len
+        mmr = np.where(open_, gain, -np.inf)
         g = int(np.argmax(mmr))
         open_[g] = False
         n = int(pool.words[reps[g]])
@@ -213,6 +241,8 @@ def _select_default(pool: _Pool, groups: list[list[int]], feats: LexicalFeatures
         if (max_sentences and len(chosen) >= max_sentences) or words >= max_words:
             break
         nearest = np.maximum(nearest, gvec @ gvec[g])
+        if w.sumbasic:
+            freq[rep_words[g].indices] *= w.sumbasic_decay
     return chosen
 
 
