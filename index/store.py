@@ -165,6 +165,11 @@ class Store:
         return [[(int(i), float(s)) for i, s in zip(row_i, row_s) if i >= 0] for row_i, row_s in zip(ids, scores)]
 
     @property
+    def body_count(self) -> int:
+        """How many body sentences (vectors) the store holds."""
+        return self._index.ntotal
+
+    @property
     def generation(self) -> int:
         return int(self._meta("generation", "0"))
 

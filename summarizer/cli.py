@@ -1,4 +1,4 @@
-"""Command line: `summarizer add|docs|remove|ask|summarize` on a persistent store or ad hoc documents."""
+"""Command line: `summarizer add|docs|remove|ask|summarize|compare|rebuild` on a store or ad hoc documents."""
 
 from __future__ import annotations
 
@@ -69,8 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--words", type=int, default=150, help="word budget (default 150)")
     p.add_argument("--sentences", type=int, default=None, help="at most this many sentences")
     p.add_argument("--method", default="default", choices=METHODS, help="summary method (default: default)")
+    p.add_argument("--query", default=None, help="summarize only the documents most related to this text")
     cmd("rebuild", "rebuild the vector index from the stored embeddings (after damage or a crash)")
-    cmd("compare", "compare the sources: shared and unique facts, rewrites, differing words")
+    p = cmd("compare", "compare the sources: shared and unique facts, rewrites, differing words")
+    p.add_argument("--query", default=None, help="compare only the documents most related to this text")
     return parser
 
 
@@ -159,15 +161,16 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 _print_cited(ans.sentences, numbered=True)
         elif args.command == "summarize":
-            summ: Summary = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method)
+            summ: Summary = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method,
+                                          query=args.query)
             if args.json:
                 return _dump(summ.to_dict())
-            if not summ.sentences:
-                print(summ.message)
-            else:
+            if summ.message:
+                print(summ.message, end="\n\n" if summ.sentences else "\n")
+            if summ.sentences:
                 _print_cited(summ.sentences, numbered=False)
         elif args.command == "compare":
-            comparison = col.compare()
+            comparison = col.compare(query=args.query)
             if args.json:
                 return _dump(comparison.to_dict())
             print(comparison.to_text(), end="")

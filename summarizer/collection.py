@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -10,7 +11,7 @@ from index import Document, Embedder, NewDocument, Sentence, Store, default_embe
 from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_text, decode_bytes
 from index.errors import FileTooLargeError, InputTooLargeError, UnsupportedFileError
 
-from .answers import answer_question
+from .answers import answer_question, check_question
 from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
 from .summaries import summarize_store
@@ -21,6 +22,10 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 BATCH_CHARS = 1_000_000  # about 6,000 news sentences a transaction when adding many files
+LARGE_SENTENCES = 20_000  # above this, summaries and comparisons work on a selection of documents
+LATEST_DOCS = 50  # the selection when nothing else chooses: the most recently added documents
+QUERY_DOCS = 20  # at most this many documents selected by a query ...
+QUERY_MARGIN = 0.15  # ... each with a sentence within this cosine of the best-matching document's best
 
 
 class Collection:
@@ -128,20 +133,53 @@ class Collection:
 
     def summarize(
         self, max_words: int = 150, *, max_sentences: int | None = None, method: str = "default",
-        doc_ids: list[str] | None = None,
+        doc_ids: list[str] | None = None, query: str | None = None,
     ) -> Summary:
-        """A merged extractive summary of the documents (all, or ``doc_ids``), in reading order."""
+        """A merged extractive summary, in reading order, of the documents in scope (see :meth:`scope`)."""
         with self.store.lock:
-            return summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
-                                   doc_ids=doc_ids)
+            ids, note = self.scope(doc_ids, query, "summary")
+            summ = summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
+                                   doc_ids=ids)
+            return replace(summ, message=" ".join(m for m in (note, summ.message) if m)) if note else summ
 
     def rebuild(self) -> int:
         """Rebuild the vector index from the stored embeddings; returns the number of vectors."""
         return self.store.rebuild()
 
-    def compare(self, doc_ids: list[str] | None = None) -> Comparison:
-        """How the documents (all, or ``doc_ids``) relate: coverage of facts, unique facts, rewrites, differences."""
-        return compare_store(self.store, doc_ids)
+    def compare(self, doc_ids: list[str] | None = None, *, query: str | None = None) -> Comparison:
+        """How the documents in scope (see :meth:`scope`) relate: coverage, unique facts, rewrites, differences."""
+        with self.store.lock:
+            ids, note = self.scope(doc_ids, query, "comparison")
+            comp = compare_store(self.store, ids)
+            return replace(comp, message=" ".join(m for m in (note, comp.message) if m)) if note else comp
+
+    def scope(self, doc_ids: list[str] | None, query: str | None, what: str = "summary") -> tuple[list[str] | None, str]:
+        """The documents a summary or comparison works on, and a note saying so when they are a selection.
+
+        ``doc_ids`` when given; else the documents with a sentence that matches ``query`` nearly as well as
+        the best-matching document's best (at most QUERY_DOCS); else all documents, unless the collection holds more than LARGE_SENTENCES body
+        sentences, when the LATEST_DOCS most recently added documents stand for it.
+        """
+        if doc_ids is not None:
+            return list(doc_ids), ""
+        docs = self.store.documents
+        if query is not None:
+            q = check_question(query)
+            hits = self.store.search(self.store.embedder.encode([q]), 200)[0]
+            best: dict[str, float] = {}
+            for sid, score in hits:
+                d = self.store.sentence(sid).doc_id
+                best[d] = max(best.get(d, -1.0), score)
+            ranked = sorted(best, key=best.get, reverse=True)
+            top = best[ranked[0]] if ranked else 0.0
+            ids = [d for d in ranked if best[d] >= top - QUERY_MARGIN][:QUERY_DOCS]
+            return ids, f"This {what} covers the {len(ids)} of {len(docs)} documents most related to {q!r}."
+        n = self.store.body_count
+        if n > LARGE_SENTENCES:
+            ids = [d.id for d in docs[-LATEST_DOCS:]]
+            return ids, (f"The collection holds {len(docs):,} documents ({n:,} sentences): this {what} covers the "
+                         f"{len(ids)} most recently added. Pass a query or document ids to choose others.")
+        return None, ""
 
     # lifetime
     def close(self) -> None:

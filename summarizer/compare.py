@@ -225,6 +225,8 @@ class Comparison:
         short = {d: f"D{i + 1}" for i, d in enumerate(self.doc_ids)}
         out = [f"**Comparison** of {len(self.doc_ids)} documents, "
                f"{self.independent_sources(self.doc_ids)} independent sources\n"]
+        if self.message:
+            out.append(escape_markdown(self.message) + "\n")
         out.append("\n".join(f"- {short[d]}: {escape_markdown(self._label(d))}" for d in self.doc_ids) + "\n")
 
         def marks(s: CitedSentence) -> str:

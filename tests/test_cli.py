@@ -116,3 +116,12 @@ def test_rebuild_restores_a_damaged_vector_index(capsys, tmp_path):
     assert code == 0 and json.loads(out)["vectors"] > 50
     code, after, _ = run(capsys, "--store", str(store), "ask", "What did Baerbock ask?", "--json")
     assert json.loads(after) == json.loads(before)
+
+
+def test_summarize_and_compare_with_query_say_what_they_cover(capsys):
+    code, out, _ = run(capsys, "summarize", "--query", "Jaishankar meeting", "--json", "--docs", str(SEEDS))
+    data = json.loads(out)
+    assert code == 0 and "most related to 'Jaishankar meeting'" in data["message"]
+    assert any(d.startswith("003") for d in data["doc_ids"]) and len(data["doc_ids"]) < 3
+    code, out, _ = run(capsys, "compare", "--query", "Jaishankar meeting", "--docs", str(SEEDS))
+    assert code == 0 and "most related to 'Jaishankar meeting'" in out

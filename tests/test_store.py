@@ -186,3 +186,25 @@ def test_many_files_stream_in_batches(tmp_path, embedder, seed_paths):
     with pytest.raises(ValueError, match="zz.txt"):
         col.add_files([files], batch_chars=300)  # one bad file: nothing of the run is added
     assert len(col.documents) == 12
+
+
+def test_large_collection_summary_and_comparison_work_on_a_selection(tmp_path, embedder, seed_paths, monkeypatch):
+    import summarizer.collection as collection
+
+    col = Collection(tmp_path, embedder=embedder)
+    col.add_files(seed_paths)
+    for i in range(6):
+        col.add_text(f"The harvest in region {i} was poor this year. Farmers asked for state aid after the drought.",
+                     title=f"farm {i}")
+    everything = col.summarize(max_words=60)
+    assert everything.message == "" and len(everything.doc_ids) == 9
+    by_query = col.summarize(max_words=60, query="drought and farmers")
+    assert "most related to 'drought and farmers'" in by_query.message
+    assert by_query.sentences and all(c.doc_title.startswith("farm") for s in by_query.sentences for c in s.citations)
+    monkeypatch.setattr(collection, "LARGE_SENTENCES", 10)
+    monkeypatch.setattr(collection, "LATEST_DOCS", 4)
+    latest = col.summarize(max_words=60)
+    assert latest.doc_ids == [d.id for d in col.documents[-4:]] and "4 most recently added" in latest.message
+    comp = col.compare()
+    assert comp.doc_ids == latest.doc_ids and "4 most recently added" in comp.message
+    assert col.summarize(max_words=60, doc_ids=[col.documents[0].id]).message == ""
