@@ -83,36 +83,28 @@ def _progress_bar(label: str):
 
 def add_upload(collection: Collection, name: str, data: bytes) -> Document | None:
     """Add one uploaded file, with a progress bar; a bad file shows an error and changes nothing."""
-    before = {d.id for d in collection.documents}
-    bar, update = _progress_bar(f"Indexing {name}")
-    try:
-        doc = collection.add_bytes(data, name, progress=update)
-    except (IngestError, InputTooLargeError) as exc:
-        notify("error", f"Not added: {exc}")
-        return None
-    finally:
-        bar.empty()
-    if doc.id in before:
-        notify("info", f"{name}: already loaded as “{doc.title}”.")
-    else:
-        notify("success", f"Added “{doc.title}” ({doc.sentence_count} sentences).")
-        st.session_state.pop("summary", None)
-    return doc
+    return _add(collection, f"Indexing {name}", f"{name}: already loaded as",
+                lambda update: collection.add_bytes(data, name, progress=update))
 
 
 def add_pasted(collection: Collection, text: str, title: str) -> Document | None:
     """Add pasted text as a document, with a progress bar; bad text shows an error and changes nothing."""
+    return _add(collection, "Indexing pasted text", "That text is already loaded as",
+                lambda update: collection.add_text(text, title.strip() or None, progress=update))
+
+
+def _add(collection: Collection, label: str, already: str, add) -> Document | None:
     before = {d.id for d in collection.documents}
-    bar, update = _progress_bar("Indexing pasted text")
+    bar, update = _progress_bar(label)
     try:
-        doc = collection.add_text(text, title.strip() or None, progress=update)
+        doc = add(update)
     except (IngestError, InputTooLargeError) as exc:
         notify("error", f"Not added: {exc}")
         return None
     finally:
         bar.empty()
     if doc.id in before:
-        notify("info", f"That text is already loaded as “{doc.title}”.")
+        notify("info", f"{already} “{doc.title}”.")
     else:
         notify("success", f"Added “{doc.title}” ({doc.sentence_count} sentences).")
         st.session_state.pop("summary", None)
