@@ -47,7 +47,10 @@ class Weights:
     long: float = 0.4  # penalty for length beyond long_from words (per long_from words, at most 1)
     long_from: float = 30.0
     first: float = 0.0  # bonus for an article's first body sentence
-    rep_density: float = 0.0  # representative: completeness / words ** rep_density (0: the most complete member)
+    fragment: float = 1.0  # penalty for a fragment: opens in lower case or punctuation, or ends without a stop
+    phrases: float = 0.0  # phrases shared across sources: like consensus, over word trigrams
+    rep_score: float = 0.1  # representative rated by sentence score plus rep_score * relative completeness
+    rep_floor: float = 0.9  # representative: the best-rated member at least this share as complete as the fullest
     lead_centroid: int = 0  # centroid from each article's first lead_centroid sentences only (0: all sentences)
 
 
@@ -55,6 +58,7 @@ DEFAULT_WEIGHTS = Weights()
 
 _OPENERS = re.compile(r"^\s*(?:[\"“”'‘’«\-–—•*]|I\b|We\b|Our\b|My\b)")
 _ATTRIBUTION = re.compile(r"[\"“”]|\?|\b(?:said|says|told|according to|added|stated)\b", re.IGNORECASE)
+_FRAGMENT = re.compile(r"^\s*(?:[,;:.)(\[\]…]|[a-z])|[^.!?\"”’')\]]\s*$")
 _DANGLING_START = re.compile(r"^\s*(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their)\b")
 
 
@@ -82,7 +86,8 @@ def summarize_store(
 
     ``method="default"`` groups sentences that state one fact (:func:`summarizer.groups.group_sentences`),
     rates each group by centrality, corroboration across sources and a lead prior, and picks groups by
-    maximal marginal relevance; each summary sentence is its group's most complete member and cites one
+    maximal marginal relevance (plus SumBasic word-frequency gain re-weighted after each pick); each summary
+    sentence is its group's best-rated member among the nearly most complete ones and cites one
     member per source document. ``lexrank``, ``textrank``, ``lsa`` and ``luhn`` rank sentences with sumy
     instead and cite the same way. Only body sentences are used (no headings, bylines, bios, sources).
     """
@@ -155,17 +160,18 @@ def _support(pool: _Pool, block: int = 1024) -> np.ndarray:
     return out
 
 
-def _consensus(pool: _Pool, feats: LexicalFeatures) -> np.ndarray:
-    """For each sentence, the mean over its content words of the share of the other documents that use them."""
+def _consensus(pool: _Pool, feats: LexicalFeatures, terms: sparse.csr_matrix | None = None) -> np.ndarray:
+    """For each sentence, the mean over its content words (or ``terms``) of the share of the other documents using them."""
+    terms = feats.content if terms is None else terms
     docs = np.unique(pool.doc_codes)
     if len(docs) < 2:
         return np.zeros(len(pool.sentences), dtype=np.float32)
     onehot = sparse.csr_matrix((np.ones(len(pool.doc_codes)), (np.searchsorted(docs, pool.doc_codes),
                                                                np.arange(len(pool.doc_codes)))))
-    present = (onehot @ feats.content) > 0  # documents x content words
+    present = (onehot @ terms) > 0  # documents x terms
     doc_freq = np.asarray(present.sum(axis=0)).ravel().astype(np.float32)
-    own = np.asarray(feats.content.sum(axis=1)).ravel()
-    shared = np.asarray(feats.content @ (doc_freq - 1.0)).ravel() / (len(docs) - 1)
+    own = np.asarray(terms.sum(axis=1)).ravel()
+    shared = np.asarray(terms @ (doc_freq - 1.0)).ravel() / (len(docs) - 1)
     return (shared / np.maximum(own, 1.0)).astype(np.float32)
 
 
@@ -178,6 +184,8 @@ def _sentence_scores(pool: _Pool, w: Weights, feats: LexicalFeatures) -> np.ndar
         score += w.length * np.minimum(pool.words / 40.0, 1.0)
     if w.consensus:
         score += w.consensus * _consensus(pool, feats)
+    if w.phrases:
+        score += w.phrases * _consensus(pool, feats, feats.trigrams)
     if w.first:
         score += w.first * (pool.rank == 0)
     if w.long:
@@ -185,6 +193,9 @@ def _sentence_scores(pool: _Pool, w: Weights, feats: LexicalFeatures) -> np.ndar
     if w.attribution:
         score -= w.attribution * np.fromiter((bool(_ATTRIBUTION.search(s.text)) for s in pool.sentences),
                                              dtype=bool, count=len(pool.sentences))
+    if w.fragment:
+        score -= w.fragment * np.fromiter((bool(_FRAGMENT.search(s.text)) for s in pool.sentences),
+                                          dtype=bool, count=len(pool.sentences))
     style = np.fromiter((bool(_OPENERS.match(s.text)) for s in pool.sentences), dtype=bool, count=len(pool.sentences))
     return (score - w.quote * style).astype(np.float32)
 
@@ -205,8 +216,16 @@ def _completeness(pool: _Pool, feats: LexicalFeatures) -> np.ndarray:
     return weight * (1.0 - penalty)
 
 
-def _representative(members: list[int], complete: np.ndarray) -> int:
-    return max(members, key=lambda i: (complete[i], -i))
+def _representative(members: list[int], complete: np.ndarray, key: np.ndarray | None = None, floor: float = 1.0) -> int:
+    """The member rated best by ``key`` among those at least ``floor`` times as complete as the most complete one.
+
+    With no ``key`` (or ``floor`` 1) the most complete member: a sentence that drops a detail its sources
+    agree on (`Russia and China` -> `Russia`) is never shown in place of the fuller one.
+    """
+    if key is None or floor >= 1.0 or len(members) == 1:
+        return max(members, key=lambda i: (complete[i], -i))
+    top = max(complete[i] for i in members)
+    return max((i for i in members if complete[i] >= floor * top), key=lambda i: (key[i], -i))
 
 
 def _select_default(pool: _Pool, groups: list[list[int]], feats: LexicalFeatures, max_words: int,
@@ -214,7 +233,8 @@ def _select_default(pool: _Pool, groups: list[list[int]], feats: LexicalFeatures
     scores = _sentence_scores(pool, w, feats)
     complete = _completeness(pool, feats)
     ndocs = len(np.unique(pool.doc_codes))
-    reps = np.array([_representative(g, complete / pool.words ** w.rep_density) for g in groups], dtype=np.int64)
+    key = scores + w.rep_score * complete / max(float(complete.max(initial=0.0)), 1e-6)
+    reps = np.array([_representative(g, complete, key, w.rep_floor) for g in groups], dtype=np.int64)
     gdocs = np.array([len(set(pool.doc_codes[g].tolist())) for g in groups], dtype=np.float32)
     gscore = np.array([scores[g].max() for g in groups], dtype=np.float32)
     gscore += w.sources * (gdocs - 1) / max(ndocs - 1, 1)

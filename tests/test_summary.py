@@ -137,3 +137,25 @@ def test_empty_collection_has_a_message(fake_embedder):
     with Collection(embedder=fake_embedder) as col:
         s = summarize_store(col.store)
         assert not s.sentences and s.message
+
+
+def test_representative_is_best_rated_among_near_complete_members():
+    import numpy as np
+
+    from summarizer.summaries import _representative
+
+    complete = np.array([10.0, 9.5, 6.0])
+    key = np.array([0.0, 1.0, 5.0])  # the short member rates best but drops too much
+    assert _representative([0, 1, 2], complete) == 0
+    assert _representative([0, 1, 2], complete, key, floor=0.9) == 1
+    assert _representative([0, 1, 2], complete, key, floor=1.0) == 0
+
+
+def test_fragments_are_recognised():
+    from summarizer.summaries import _FRAGMENT
+
+    assert _FRAGMENT.search(', said of the impeachment effort on "Fox News Sunday."')
+    assert _FRAGMENT.search("(Moore has denied the allegations.)")
+    assert _FRAGMENT.search("and the talks went on")
+    assert not _FRAGMENT.search("Blinken met Lavrov for less than 10 minutes.")
+    assert not _FRAGMENT.search('Moore said "yes."')
