@@ -13,7 +13,8 @@ from index.errors import EmptyQuestionError, InputTooLargeError
 from .groups import group_sentences
 from .results import Answer, CitedSentence, cite
 from .retrieval import Corpus, Query, Scored, corpus_of, make_query, retrieve
-from .speakers import asked_speaker, speaks, with_descriptors
+from .lexical import tokenize
+from .speakers import Speaker, asked_speaker, quoted_text, speaks, with_descriptors
 
 __all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER"]
 
@@ -24,6 +25,11 @@ NO_ANSWER = "The documents do not answer this question."
 POOL = 4  # candidates grouped into points: this many per point asked for (at least 12)
 SAME_SOURCE = 0.1  # penalty per point already taken from a point's documents: answers draw on several sources
 SPEAKER = 0.3  # bonus for a sentence where the one a "what did X say" question asks about is speaking
+# bonus (times the speaker score) for a sentence where that speaker speaks on what the question asks about: the share
+# (by idf) of the question's words after the speech verb ("what did X say [China pointed out]") inside the sentence's
+# quotes, or OUTSIDE_QUOTE times the share in the whole sentence, so X quoted on Y outranks X only named
+QUOTED_TOPIC = 0.2
+OUTSIDE_QUOTE = 0.5
 NEIGHBOUR_GAIN = 0.2  # share of the question (by idf) a neighbour must add to be shown after its point
 # "Not in the documents": the best sentences (with their neighbours and titles) must cover enough of the question's
 # idf mass and be close enough in meaning: (coverage, cosine) at least one of these pairs, or a cosine of SURE_DENSE.
@@ -101,7 +107,26 @@ def _with_speaker(corpus: Corpus, query: Query, scored: Scored, top: int = 40) -
     prevs = [corpus.texts[corpus.prev[r]] if corpus.prev[r] >= 0 else None for r in rows]
     bonus = np.zeros(len(scored.rows), dtype=np.float32)
     bonus[: len(rows)] = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf)
+    topic = _topic_share(corpus, query, speaker, rows)
+    bonus[: len(rows)] += (QUOTED_TOPIC / SPEAKER) * bonus[: len(rows)] * topic
     return _reorder(scored, scored.score + SPEAKER * bonus)
+
+
+def _topic_share(corpus: Corpus, query: Query, speaker: Speaker, rows: list[int]) -> np.ndarray:
+    """For each row: the share (by idf) of the question's topic terms (after the speech verb, the speaker's own
+    terms left out) inside the sentence's quotes, or a part of the share in the whole sentence."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    wanted = [(t, f) for t, f in zip(query.terms, query.forms)
+              if t in set(query.forms_of(speaker.topic)) and not f & speaker.terms]
+    if not wanted:
+        return out
+    total = sum(corpus.own.idf(t) for t, _ in wanted)
+    for i, r in enumerate(rows):
+        quoted = set(tokenize(quoted_text(corpus.texts[r])))
+        inside = sum(corpus.own.idf(t) for t, f in wanted if f & quoted) / total
+        anywhere = sum(corpus.own.idf(t) for t, f in wanted if f & corpus.terms[r]) / total
+        out[i] = max(inside, OUTSIDE_QUOTE * anywhere)
+    return out
 
 
 def _reorder(scored: Scored, score: np.ndarray) -> Scored:
@@ -135,7 +160,8 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int) 
     """
     m = min(len(scored.rows), max(POOL * k, 12))
     rows = scored.rows[:m]
-    groups = [sorted(g) for g in group_sentences(scored.vectors[:m], [int(corpus.doc[r]) for r in rows])]
+    docs = [int(corpus.doc[r]) for r in rows]
+    groups = [sorted(g) for g in group_sentences(scored.vectors[:m], docs, texts=[corpus.texts[int(r)] for r in rows])]
     chosen: list[list[int]] = []
     used: dict[int, int] = {}
 

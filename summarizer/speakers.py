@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 
 from .lexical import tokenize, words
 
-__all__ = ["Speaker", "asked_speaker", "speaks"]
+__all__ = ["Speaker", "asked_speaker", "speaks", "quoted_text", "with_descriptors"]
 
 _ASK = re.compile(
     r"^\s*(?:and\s+|so\s+)?what\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|would)\s+(?P<x>.+?)\s+"
@@ -38,6 +38,7 @@ class Speaker:
     terms: frozenset[str]
     descriptors: frozenset[str]
     head: frozenset[str] = frozenset()  # forms of the phrase's last capitalised word (a surname, a nationality)
+    topic: str = ""  # what the question asks the speaker said about: the words after the speech verb
 
 
 def asked_speaker(question: str, expand: Callable[[str], Sequence[str]] = tokenize) -> Speaker | None:
@@ -49,21 +50,31 @@ def asked_speaker(question: str, expand: Callable[[str], Sequence[str]] = tokeni
     terms = frozenset(expand(phrase))
     caps = [w for w in words(phrase) if w[:1].isupper()]
     head = frozenset(expand(caps[-1])) if caps else frozenset()
-    return Speaker(phrase, terms, frozenset(), head) if terms else None
+    topic = question[m.end() :].strip(" ?.!")
+    return Speaker(phrase, terms, frozenset(), head, topic) if terms else None
 
 
 def with_descriptors(speaker: Speaker, texts: Sequence[str], expand: Callable[[str], Sequence[str]] = tokenize) -> Speaker:
-    """Add the capitalised words written right before the speaker's name (``German Foreign Minister`` Baerbock)."""
+    """Add the capitalised words written right before the speaker's name (``German Foreign Minister`` Baerbock,
+    ``US Secretary of State`` Blinken)."""
     desc: set[str] = set()
     for text in texts:
         ws = words(text)
         for i, w in enumerate(ws):
             if set(expand(w)) & speaker.terms and w[:1].isupper():
                 j = i - 1
-                while j >= 0 and i - j <= 4 and ws[j][:1].isupper():
-                    desc.update(expand(ws[j]))
+                while j >= 0 and i - j <= 5:
+                    if ws[j][:1].isupper():
+                        desc.update(expand(ws[j]))
+                    elif not (ws[j] == "of" and j > 0 and ws[j - 1][:1].isupper()):  # Secretary of State
+                        break
                     j -= 1
-    return Speaker(speaker.phrase, speaker.terms, frozenset(desc - speaker.terms), speaker.head)
+    return Speaker(speaker.phrase, speaker.terms, frozenset(desc - speaker.terms), speaker.head, speaker.topic)
+
+
+def quoted_text(text: str) -> str:
+    """The words a sentence quotes (inside straight or curly double quotes, an unclosed quote running to the end)."""
+    return " ".join(_QUOTED.findall(text))
 
 
 def _speaker_region(text: str) -> tuple[list[str], bool]:
@@ -113,8 +124,12 @@ def speaks(
         if s < 1.0 and prev is not None and own(prev) == 1.0:
             region, reports = _speaker_region(text)
             known = speaker.terms | speaker.descriptors
-            others = [w for w in region[1:] if w[:1].isupper() and not set(expand(w)) & known]
-            lead = {w.lower() for w in words(text)[:3]}
+            ws = words(text)
+            # another name near the speech verb means someone else speaks; the sentence's first word and speech
+            # words (``According``) are capitalised without being names
+            others = [w for w in region if w[:1].isupper() and w != ws[0] and w.lower() not in _SPEECH
+                      and not set(expand(w)) & known]
+            lead = {w.lower() for w in ws[:3]}
             if reports and (not others or lead & _PRONOUN):
                 s = 1.0 if _QUOTED.search(text) else max(s, 0.5)
         out.append(s)
