@@ -13,8 +13,8 @@ from index.errors import EmptyQuestionError, InputTooLargeError
 from .groups import group_sentences
 from .results import Answer, CitedSentence, cite
 from .retrieval import Corpus, Query, Scored, corpus_of, make_query, retrieve
-from .lexical import tokenize
-from .speakers import Speaker, asked_speaker, quoted_text, speaks, with_descriptors
+from .lexical import tokenize, words
+from .speakers import SPEECH_WORDS, Speaker, asked_speaker, quoted_text, speaks, with_descriptors
 
 __all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER"]
 
@@ -36,6 +36,11 @@ NEIGHBOUR_GAIN = 0.2  # share of the question (by idf) a neighbour must add to b
 # Calibrated on the seeds, HotpotQA dev50 and off-topic questions (capital of Peru, World Cup, recipes).
 ANSWERABLE = ((0.5, 0.3), (0.25, 0.4))
 SURE_DENSE = 0.6
+# ...and one of the best sentences' windows must hold at least this share (by idf) of the question's key terms (the
+# words that are not names or speech verbs: "president" in "Who is the president of France?", "climate change" in
+# "What did Lavrov say about climate change?") and of its names together: a question on the documents' people
+# about something they do not discuss is not answered by a sentence that only names them.
+KEY_COVERAGE = 0.5
 ANSWER_TYPE = 0.15  # bonus for a sentence holding the kind of thing asked for: a date for "when", a number for "how many"
 _WHEN = re.compile(r"^\s*(?:when|in what year|what year|which year|on what date|what date|since when)\b", re.I)
 _HOW_MANY = re.compile(r"^\s*(?:how (?:many|much|long|old|far|big|large)|what (?:number|percentage|share))\b", re.I)
@@ -94,7 +99,32 @@ def coverage(corpus: Corpus, query: Query, row: int) -> float:
 def _answerable(corpus: Corpus, query: Query, scored: Scored, top: int = 5) -> bool:
     cov = max(coverage(corpus, query, int(r)) for r in scored.rows[:top])
     dense = float(scored.dense[:top].max())
-    return dense >= SURE_DENSE or any(cov >= c and dense >= d for c, d in ANSWERABLE)
+    if dense >= SURE_DENSE:
+        return True
+    if not any(cov >= c and dense >= d for c, d in ANSWERABLE):
+        return False
+    return _key_terms_covered(corpus, query, [int(r) for r in scored.rows[:top]])
+
+
+def _key_terms_covered(corpus: Corpus, query: Query, rows: list[int]) -> bool:
+    """Whether one sentence's window holds enough of the question's key terms and, apart, of its names."""
+    key, names = [], []
+    kept = [w for w in words(query.text) if tokenize(w)]
+    for i, (w, t, f) in enumerate(zip(kept, query.terms, query.forms)):
+        if w.lower() in SPEECH_WORDS:
+            continue
+        (names if w[:1].isupper() and (i or len(kept) == 1) else key).append((t, f))
+
+    def share(found: frozenset[str], part: list[tuple[str, frozenset[str]]]) -> float:
+        total = sum(corpus.own.idf(t) for t, _ in part)
+        return sum(corpus.own.idf(t) for t, f in part if f & found) / total if total else 1.0
+
+    for r in rows:
+        have = corpus.window_terms(r)
+        if share(have, key) >= KEY_COVERAGE and share(have, names) >= KEY_COVERAGE:
+            return True
+    logger.debug("key terms %s not covered by one window of the best sentences", [t for t, _ in key])
+    return False
 
 
 def _with_speaker(corpus: Corpus, query: Query, scored: Scored, top: int = 40) -> Scored:

@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 
 from .lexical import tokenize, words
 
-__all__ = ["Speaker", "asked_speaker", "speaks", "quoted_text", "with_descriptors"]
+__all__ = ["Speaker", "asked_speaker", "speaks", "quoted_text", "with_descriptors", "SPEECH_WORDS"]
 
 _ASK = re.compile(
     r"^\s*(?:and\s+|so\s+)?what\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|would)\s+(?P<x>.+?)\s+"
@@ -23,6 +23,13 @@ _SPEECH = frozenset(
     explained wrote confirmed warned demanded appealed blamed accused announced insisted argued wanted recommended
     advised highlighted reiterated claimed declared emphasised emphasized insists suggested proposed replied
     responded quoted according""".split()
+)
+# every form of the speech verbs (what a question asks a speaker did, not what it asks about)
+SPEECH_WORDS = _SPEECH | frozenset(
+    """say tell ask urge call demand request propose suggest warn claim argue think announce note stress insist accuse
+    blame promise mean add confirm write explain report recommend advise appeal state declare mention mentioned
+    asking saying telling wanting urging calling demanding proposing suggesting warning claiming arguing want
+    thought meant promised reported""".split()
 )
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 _PRONOUN = frozenset("he she it they his her its their".split())
