@@ -6,14 +6,13 @@ import bisect
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from index import Store
 
-from .groups import group_sentences
+from .groups import group_sentences, stemmer, stop_words
 from .results import CitedSentence, cite, escape_markdown, number_citations, source_label
 
 __all__ = [
@@ -301,20 +300,6 @@ class _Token:
     stop: bool
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sumy.utils import get_stop_words
-
-    return frozenset(get_stop_words("english"))
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    from sumy.nlp.stemmers import Stemmer
-
-    return lru_cache(maxsize=200_000)(Stemmer("english"))
-
-
 def _norm(word: str) -> str:
     w = word.lower().replace("’", "'")
     return w[:-2] if w.endswith("'s") else w
@@ -333,13 +318,13 @@ def _raw_tokens(text: str) -> list[tuple[str, int, int, bool]]:
 
 def _proper_names(texts: Sequence[str]) -> frozenset[str]:
     """Lower-cased words written capitalised somewhere other than at a sentence or quote start."""
-    stop = _stop_words()
+    stop = stop_words()
     names = {_norm(w) for t in texts for w, _, _, initial in _raw_tokens(t) if not initial and w[0].isupper()}
     return frozenset(names - stop)
 
 
 def _tokens(text: str, proper: frozenset[str]) -> list[_Token]:
-    stop, stem = _stop_words(), _stemmer()
+    stop, stem = stop_words(), stemmer()
     out = []
     for w, a, b, initial in _raw_tokens(text):
         n = _norm(w)

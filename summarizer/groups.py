@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-__all__ = ["group_sentences", "pair_scores", "same_fact", "lexical_features", "LexicalFeatures", "SAME_FACT",
+__all__ = ["group_sentences", "stop_words", "stemmer", "pair_scores", "same_fact", "lexical_features", "LexicalFeatures", "SAME_FACT",
            "SAME_FACT_SCORE", "CANDIDATE_COSINE", "SAME_DOC_COSINE", "LINK_FLOOR"]
 
 SAME_FACT = 0.80  # cosine (MiniLM) above which two sentences state one fact, when no texts are given
@@ -32,21 +32,23 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
+    """sumy's English stop words (offline), loaded once."""
     from sumy.utils import get_stop_words
 
     return frozenset(get_stop_words("english"))
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def stemmer():
+    """sumy's English stemmer with a cache, loaded once."""
     from sumy.nlp.stemmers import Stemmer
 
     return lru_cache(maxsize=200_000)(Stemmer("english"))
 
 
 def _tokens(text: str) -> list[str]:
-    stem = _stemmer()
+    stem = stemmer()
     return [stem(w.lower().replace("’", "'")) for w in _WORD.findall(text)]
 
 
@@ -80,7 +82,7 @@ def _verbatim_runs(text: str, stop: frozenset[str]) -> set[tuple[str, ...]]:
 
 def lexical_features(texts: Sequence[str]) -> LexicalFeatures:
     """Word features of ``texts`` for the same-fact rule; idf is computed over ``texts`` themselves."""
-    stop = _stop_words()
+    stop = stop_words()
     vocab: dict[str, int] = {}
     tri_vocab: dict[tuple[str, ...], int] = {}
     num_vocab: dict[tuple[str, ...], int] = {}
