@@ -104,6 +104,9 @@ def _segment(para: str) -> list[int]:
     if not _CANDIDATE.search(para):
         return [0]
     flat = re.sub(r"[\r\n\t\f\v]", " ", para)  # same length, so offsets still hold
+    plain = _plain_starts(flat)
+    if plain is not None:
+        return _merge(flat, plain)
     pieces = _pieces(flat)
     starts: list[int] = []
     seg = _segmenter()
@@ -121,6 +124,44 @@ def _segment(para: str) -> list[int]:
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     return _merge(flat, sorted(set(starts)))
+
+
+def _plain_starts(flat: str) -> list[int] | None:
+    """Sentence starts when every candidate boundary is unambiguous, else None (pysbd decides).
+
+    Unambiguous: `!` or `?`, or `.` after a word of two or more letters that is no known abbreviation,
+    then space and a capital (or an opening quote). Initials, abbreviations, numbers and ellipses go to
+    pysbd. This skips pysbd, the slowest step of ingest after the model, for most news paragraphs.
+    """
+    starts = [0]
+    for m in _CANDIDATE.finditer(flat):
+        if m.end() >= len(flat):
+            break
+        nxt = flat[m.end() : m.end() + 2]
+        if not (nxt[:1].isupper() or (nxt[:1] in "“\"‘(" and nxt[1:2].isupper())):
+            return None
+        punct = m.group(0).rstrip()
+        if "…" in punct or ".." in punct:
+            return None
+        if "." in punct:
+            word = _WORD_BEFORE.search(flat, 0, m.start())
+            if not word:
+                return None
+            w = word.group(1)
+            if not w.isalpha() or len(w) < 2 or w.lower() in _ABBREVIATIONS or (w[0].isupper() and len(w) < 3):
+                return None
+        starts.append(m.end())
+    return starts
+
+
+_WORD_BEFORE = re.compile(r"(?:^|[^\w.])([\w.]+)[\"'”’)\]]*$")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms messrs dr drs prof profs sr jr st gen gens sen sens rep reps gov govs lt col capt sgt maj adm "
+    "cmdr rev hon pres supt insp "
+    "corp inc ltd co bros dept govt univ assn ave blvd rd mt ft no nos vol vols op fig figs approx est "
+    "etc vs cf al viz ie eg jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun "
+    "u.s u.k u.n e.u a.m p.m d.c".split()
+)
 
 
 def _pieces(flat: str) -> list[tuple[int, str]]:
