@@ -50,6 +50,7 @@ _ATTRIBUTION = re.compile(
     r"^[\w\s.,'’-]{0,40}\b(?:said|says|stated|added|noted|wrote|explained|told reporters|reported)\.?[\"”’]*$",
     re.IGNORECASE,
 )
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PYSBD_MAX = 3000  # pysbd is fast per paragraph but slow on long strings: feed it pieces
 
 
@@ -101,9 +102,11 @@ def _is_wrapped(text: str, block: list[tuple[int, int]]) -> bool:
 
 def _segment(para: str) -> list[int]:
     """Start offsets (relative to ``para``) of the sentences in one paragraph."""
-    if not _CANDIDATE.search(para):
+    # Line breaks and other control characters read as spaces (same length, so offsets still hold):
+    # `Monday.\x00 Talks` ends a sentence as `Monday. Talks` does.
+    flat = _CONTROL.sub(" ", para)
+    if not _CANDIDATE.search(flat):
         return [0]
-    flat = re.sub(r"[\r\n\t\f\v]", " ", para)  # same length, so offsets still hold
     plain = _plain_starts(flat)
     if plain is not None:
         return _merge(flat, plain)

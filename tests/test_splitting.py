@@ -141,3 +141,8 @@ def test_spans_cover_every_non_space_character_once(text):
     _assert_partition(text)
     spans, _ = split_text(text)
     assert all(not text[sp.start].isspace() and not text[sp.end - 1].isspace() for sp in spans)
+
+
+def test_control_character_after_a_full_stop_still_ends_the_sentence():
+    text = "The envoy\x07 arrived on Monday.\x00 Talks began at noon.\x1b[0m Prices rose."
+    assert sentences(text) == ["The envoy\x07 arrived on Monday.\x00", "Talks began at noon.\x1b[0m", "Prices rose."]
