@@ -144,5 +144,5 @@ def test_spans_cover_every_non_space_character_once(text):
 
 
 def test_control_character_after_a_full_stop_still_ends_the_sentence():
-    text = "The envoy\x07 arrived on Monday.\x00 Talks began at noon.\x1b[0m Prices rose."
-    assert sentences(text) == ["The envoy\x07 arrived on Monday.\x00", "Talks began at noon.\x1b[0m", "Prices rose."]
+    text = "The envoy\x07 arrived on Monday.\x00 Talks began at noon.\x07 Prices rose."
+    assert sentences(text) == ["The envoy\x07 arrived on Monday.\x00", "Talks began at noon.\x07", "Prices rose."]
