@@ -12,7 +12,7 @@ from index.errors import DocumentNotFoundError, EmptyQuestionError, IngestError,
 
 from .collection import Collection
 from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import Answer, CitedSentence, Summary, number_citations, source_label
+from .results import Answer, CitationNumbers, CitedSentence, Summary, source_label
 from .summaries import METHODS
 
 __all__ = ["main", "build_parser"]
@@ -111,18 +111,17 @@ def _progress(args: argparse.Namespace):
 
 
 def _print_cited(sentences: Sequence[CitedSentence], numbered: bool) -> None:
-    sources = number_citations(sentences)
-    number = {c.key: i + 1 for i, c in enumerate(sources)}
+    nums = CitationNumbers()
     for i, s in enumerate(sentences, 1):
-        marks = "".join(f"[{number[c.key]}]" for c in s.citations)
+        marks = nums.marks(s)
         print(f"{i}. {s.text} {marks}" if numbered else f"{s.text} {marks}")
         if not numbered:
             print()
     if numbered:
         print()
     print("Sources:")
-    for c in sources:
-        print(f"  [{number[c.key]}] {source_label(c)}")
+    for n, c in enumerate(nums.sources, 1):
+        print(f"  [{n}] {source_label(c)}")
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ import numpy as np
 from index import Store
 
 from .groups import group_sentences, stemmer, stop_words
-from .results import CitedSentence, cite, escape_markdown, number_citations, source_label
+from .results import CitationNumbers, CitedSentence, cite, doc_label, escape_markdown, source_label
 
 __all__ = [
     "Comparison",
@@ -220,18 +220,14 @@ class Comparison:
     def _report(self, escape_markdown, max_facts: int, max_unique: int, max_differences: int) -> str:
         if not self.doc_ids:
             return "**Comparison**\n\n" + escape_markdown(self.message or "No documents.") + "\n"
-        cited: list[CitedSentence] = []
+        nums = CitationNumbers()
+        marks = nums.marks
         short = {d: f"D{i + 1}" for i, d in enumerate(self.doc_ids)}
         out = [f"**Comparison** of {len(self.doc_ids)} documents, "
                f"{self.independent_sources(self.doc_ids)} independent sources\n"]
         if self.message:
             out.append(escape_markdown(self.message) + "\n")
         out.append("\n".join(f"- {short[d]}: {escape_markdown(self._label(d))}" for d in self.doc_ids) + "\n")
-
-        def marks(s: CitedSentence) -> str:
-            cited.append(s)
-            n = {c.key: i + 1 for i, c in enumerate(number_citations(cited))}
-            return "".join(f"[{n[c.key]}]" for c in s.citations)
 
         out.append("**Rewrites**\n")
         if not self.rewrites:
@@ -276,14 +272,12 @@ class Comparison:
                        + (f" (names/numbers: {escape_markdown(', '.join(x.flagged_second))})" if x.flagged_second else ""))
         if len(self.differences) > max_differences:
             out.append(f"- ... and {len(self.differences) - max_differences} more")
-        sources = number_citations(cited)
         out.append("\n**Sources**\n")
-        out.extend(f"[{i}] {escape_markdown(source_label(c))}" for i, c in enumerate(sources, 1))
+        out.extend(f"[{i}] {escape_markdown(source_label(c))}" for i, c in enumerate(nums.sources, 1))
         return "\n".join(out) + "\n"
 
     def _label(self, doc_id: str) -> str:
-        t = self.titles.get(doc_id, doc_id)
-        return t if t == doc_id else f"{t} ({doc_id})"
+        return doc_label(self.titles.get(doc_id, doc_id), doc_id)
 
 
 # ----------------------------------------------------------------------------- words

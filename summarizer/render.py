@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 from index import Document
 
 from .defaults import seeds_dir
-from .results import Citation, CitedSentence, number_citations
+from .results import Citation, CitationNumbers, CitedSentence
 
 __all__ = [
     "STYLE",
@@ -96,11 +96,11 @@ def cited_html(sentences: Sequence[CitedSentence], lookup: Lookup, *, numbered: 
     ``lookup(doc_id)`` returns the current document (or None when it was removed); each source opens to the
     whole article with the cited sentence marked in place, under its title and date.
     """
-    sources = number_citations(sentences)
-    number = {c.key: i + 1 for i, c in enumerate(sources)}
+    nums = CitationNumbers(sentences)
+    sources = nums.sources
 
     def point(s: CitedSentence) -> str:
-        return _e(s.text) + "".join(f'<sup class="mds-ref">[{number[c.key]}]</sup>' for c in s.citations)
+        return _e(s.text) + "".join(f'<sup class="mds-ref">[{nums.number(c)}]</sup>' for c in s.citations)
 
     if numbered:
         body = '<ol class="mds-points">' + "".join(f'<li class="mds-point">{point(s)}</li>' for s in sentences) + "</ol>"
@@ -115,7 +115,7 @@ def cited_html(sentences: Sequence[CitedSentence], lookup: Lookup, *, numbered: 
             "<p>" + " ".join(f'<span class="mds-point">{point(s)}</span>' for s in p) + "</p>" for p in paragraphs
         ) + "</div>"
     docs = {c.doc_id: lookup(c.doc_id) for c in sources}
-    items = "".join(_source_html(number[c.key], c, docs[c.doc_id]) for c in sources)
+    items = "".join(_source_html(n, c, docs[c.doc_id]) for n, c in enumerate(sources, 1))
     n_docs = len({c.doc_id for c in sources})
     return (
         f'<div class="mds-result">{body}<div class="mds-sources"><div class="mds-sources-head">Sources '

@@ -8,7 +8,8 @@ from typing import Iterable
 
 from index import Document, Sentence
 
-__all__ = ["Citation", "CitedSentence", "Answer", "Summary", "cite", "escape_markdown", "number_citations", "source_label"]
+__all__ = ["Citation", "CitedSentence", "Answer", "Summary", "cite", "escape_markdown", "number_citations", "source_label",
+           "CitationNumbers", "doc_label"]
 
 
 @dataclass(frozen=True)
@@ -137,13 +138,31 @@ class Summary:
         return head + _markdown(self.sentences, numbered=False)
 
 
+class CitationNumbers:
+    """Numbers citations ``[1]``, ``[2]``, ... in the order they are first met; ``sources[n - 1]`` is ``[n]``.
+
+    ``marks(sentence)`` numbers a sentence's citations as it goes, so a report can number while it writes.
+    """
+
+    def __init__(self, sentences: Iterable[CitedSentence] = ()) -> None:
+        self.sources: list[Citation] = []
+        self._number: dict[tuple[str, int], int] = {}
+        for s in sentences:
+            self.marks(s)
+
+    def number(self, c: Citation) -> int:
+        if c.key not in self._number:
+            self.sources.append(c)
+            self._number[c.key] = len(self.sources)
+        return self._number[c.key]
+
+    def marks(self, sentence: CitedSentence) -> str:
+        return "".join(f"[{self.number(c)}]" for c in sentence.citations)
+
+
 def number_citations(sentences: Iterable[CitedSentence]) -> list[Citation]:
     """Every distinct citation once, in order of first appearance: citation ``[n]`` is item ``n - 1``."""
-    seen: dict[tuple[str, int], Citation] = {}
-    for s in sentences:
-        for c in s.citations:
-            seen.setdefault(c.key, c)
-    return list(seen.values())
+    return CitationNumbers(sentences).sources
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
@@ -154,20 +173,22 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def doc_label(title: str, doc_id: str) -> str:
+    """`title (id)`, or the id alone when the title is the id."""
+    return doc_id if title == doc_id else f"{title} ({doc_id})"
+
+
 def source_label(c: Citation) -> str:
     """`title (id), sentence N, characters a-b`: one line naming a citation's place."""
-    name = c.doc_title if c.doc_title == c.doc_id else f"{c.doc_title} ({c.doc_id})"
-    return f"{name}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
+    return f"{doc_label(c.doc_title, c.doc_id)}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
 
 
 def _markdown(sentences: list[CitedSentence], *, numbered: bool) -> str:
-    sources = number_citations(sentences)
-    number = {c.key: i + 1 for i, c in enumerate(sources)}
+    nums = CitationNumbers()
     lines = []
     for i, s in enumerate(sentences, 1):
-        marks = "".join(f"[{number[c.key]}]" for c in s.citations)
         prefix = f"{i}. " if numbered else ""
-        lines.append(f"{prefix}{escape_markdown(s.text)} {marks}")
+        lines.append(f"{prefix}{escape_markdown(s.text)} {nums.marks(s)}")
     out = ("\n" if numbered else "\n\n").join(lines) + "\n\n**Sources**\n\n"
-    out += "\n".join(f"[{number[c.key]}] {escape_markdown(source_label(c))}" for c in sources)
+    out += "\n".join(f"[{n}] {escape_markdown(source_label(c))}" for n, c in enumerate(nums.sources, 1))
     return out + "\n"
