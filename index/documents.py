@@ -27,6 +27,8 @@ __all__ = [
     "MAX_TITLE_CHARS",
     "decode_bytes",
     "read_text_file",
+    "text_from_bytes",
+    "check_suffix",
     "expand_paths",
     "check_text",
     "text_hash",
@@ -121,16 +123,32 @@ def read_text_file(path: str | Path) -> str:
         raise MissingPathError(f"{p}: no such file or directory")
     if not p.is_file():
         raise UnsupportedFileError(f"{p}: not a regular file")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise FileTooLargeError(f"{p}: {size:,} bytes is over the limit of {MAX_FILE_BYTES:,} bytes (20 MB)")
+    _check_size(p.stat().st_size, str(p))  # before reading: a huge file is never loaded
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise UnsupportedFileError(f"{p}: cannot read file ({exc.strerror or exc})") from exc
-    text = decode_bytes(data, str(p))
-    check_text(text, str(p))
+    return text_from_bytes(data, str(p))
+
+
+def text_from_bytes(data: bytes, name: str) -> str:
+    """The text of a file's bytes (an upload, or a file read from disk): size limit, not binary, not empty."""
+    _check_size(len(data), name)
+    text = decode_bytes(bytes(data), name)
+    check_text(text, name)
     return text
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise FileTooLargeError(f"{name}: {size:,} bytes is over the limit of {MAX_FILE_BYTES:,} bytes (20 MB)")
+
+
+def check_suffix(name: str | Path) -> None:
+    """Raise unless the file name ends in a suffix we read (or has none)."""
+    suffix = Path(name).suffix
+    if suffix and suffix.lower() not in SUFFIXES:
+        raise UnsupportedFileError(f"{name}: unsupported file type {suffix!r} (expected {', '.join(SUFFIXES)})")
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -145,10 +163,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             if not found:
                 raise NoReadableFilesError(f"{p}: directory holds no readable files ({', '.join(SUFFIXES)})")
             out.extend(found)
-        elif p.suffix.lower() in SUFFIXES or p.suffix == "":
-            out.append(p)
         else:
-            raise UnsupportedFileError(f"{p}: unsupported file type {p.suffix!r} (expected {', '.join(SUFFIXES)})")
+            check_suffix(p)
+            out.append(p)
     return out
 
 

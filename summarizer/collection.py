@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths, read_text_file
-from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_text, decode_bytes
-from index.errors import FileTooLargeError, InputTooLargeError, UnsupportedFileError
+from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_suffix, check_text, text_from_bytes
+from index.errors import InputTooLargeError
 
 from .answers import answer_question, check_question
 from .compare import Comparison, compare_store
@@ -70,7 +70,15 @@ class Collection:
         if isinstance(paths, (str, Path)):
             paths = [paths]
         files = expand_paths(paths)
-        sizes = [len(read_text_file(f)) for f in files]  # check all first; the text is read again below
+        # Check every file first. Keep the texts while they fit in one batch (the usual case: a few
+        # articles are read once); beyond that, read again batch by batch so memory stays bounded.
+        sizes, kept, kept_chars = [], {}, 0
+        for f in files:
+            text = read_text_file(f)
+            sizes.append(len(text))
+            if kept_chars + len(text) <= batch_chars:
+                kept[f] = text
+                kept_chars += len(text)
         batches, cur, cur_chars = [], [], 0
         for f, n in zip(files, sizes):
             if cur and cur_chars + n > batch_chars:
@@ -82,7 +90,7 @@ class Collection:
             batches.append(cur)
         out: list[Document] = []
         for batch in batches:
-            items = [NewDocument(read_text_file(f), title=f.stem, path=str(f)) for f in batch]
+            items = [NewDocument(kept.pop(f, None) or read_text_file(f), title=f.stem, path=str(f)) for f in batch]
             step = progress
             if progress and len(batches) > 1:
                 done = len(out)
@@ -112,13 +120,8 @@ class Collection:
         """Add an uploaded file's bytes; ``name`` is its file name (title: its stem). Same checks as add_files."""
         if not isinstance(data, (bytes, bytearray)):
             raise TypeError(f"data must be bytes, not {type(data).__name__}")
-        suffix = Path(name).suffix.lower()
-        if suffix and suffix not in SUFFIXES:
-            raise UnsupportedFileError(f"{name}: unsupported file type {suffix!r} (expected {', '.join(SUFFIXES)})")
-        if len(data) > MAX_FILE_BYTES:
-            raise FileTooLargeError(f"{name}: {len(data):,} bytes is over the limit of {MAX_FILE_BYTES:,} bytes (20 MB)")
-        text = decode_bytes(bytes(data), name)
-        check_text(text, name)
+        check_suffix(name)
+        text = text_from_bytes(data, name)
         return self.store.add([NewDocument(text, title=Path(name).stem or name, path=name)], progress=progress)[0]
 
     def remove(self, doc_id: str) -> Document:
