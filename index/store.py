@@ -94,8 +94,7 @@ class Store:
     def __init__(self, path: str | Path | None = None, *, embedder: Embedder) -> None:
         self.embedder = embedder
         self.path = Path(path) if path is not None else None
-        self._lock = threading.RLock()
-        self.lock = self._lock  # hold it to read several things from one state (see Collection.ask)
+        self.lock = threading.RLock()  # hold it to read several things from one state (see Collection.ask)
         self._docs: dict[str, Document] = {}
         self._sents: dict[int, Sentence] = {}
         self._doc_sids: dict[str, list[int]] = {}
@@ -124,18 +123,18 @@ class Store:
 
     @property
     def documents(self) -> list[Document]:
-        with self._lock:
+        with self.lock:
             return list(self._docs.values())
 
     def document(self, doc_id: str) -> Document:
-        with self._lock:
+        with self.lock:
             try:
                 return self._docs[doc_id]
             except KeyError:
                 raise DocumentNotFoundError(f"unknown document id {doc_id!r}") from None
 
     def sentences(self, doc_id: str) -> list[Sentence]:
-        with self._lock:
+        with self.lock:
             self.document(doc_id)
             return [self._sents[i] for i in self._doc_sids[doc_id]]
 
@@ -144,20 +143,20 @@ class Store:
 
     def body_ids(self, doc_ids: Iterable[str] | None = None) -> list[int]:
         """Row ids of the body sentences (of the given documents, else all), in reading order."""
-        with self._lock:
+        with self.lock:
             ids = self._docs.keys() if doc_ids is None else doc_ids
             return [sid for d in ids for sid in self._doc_sids[d] if self._sents[sid].is_body]
 
     def vectors(self, sids: Sequence[int]) -> np.ndarray:
         """The stored vectors of these body sentences, one row each."""
-        with self._lock:
+        with self.lock:
             if not len(sids):
                 return np.zeros((0, self.embedder.dim), dtype=np.float32)
             return self._index.reconstruct(np.asarray(sids, dtype=np.int64))
 
     def search(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """For each query vector, up to ``k`` (sentence id, cosine) pairs, best first."""
-        with self._lock:
+        with self.lock:
             k = min(k, self._index.ntotal)
             if k <= 0:
                 return [[] for _ in range(len(queries))]
@@ -191,7 +190,7 @@ class Store:
                     t = item.text[sp.start : sp.end]
                     todo.setdefault(text_hash(t), t)
         vectors, fresh = self._embed(todo, progress)
-        with self._lock:
+        with self.lock:
             out: list[Document] = []
             new_vecs: list[tuple[int, np.ndarray]] = []
             by_hash = {h: self._docs[d] for h, d in self._by_hash.items()}
@@ -220,7 +219,7 @@ class Store:
             return out
 
     def remove(self, doc_id: str) -> Document:
-        with self._lock:
+        with self.lock:
             doc = self.document(doc_id)
             sids = self._doc_sids[doc_id]
             cur = self._db.cursor()
@@ -243,7 +242,7 @@ class Store:
             return doc
 
     def close(self) -> None:
-        with self._lock:
+        with self.lock:
             if self._db is not None:
                 self._db.close()
                 self._db = None
@@ -274,7 +273,7 @@ class Store:
         """Vectors for these texts (by hash) from the cache where stored, else from the model; and the new ones."""
         found: dict[str, np.ndarray] = {}
         hashes = list(todo)
-        with self._lock:
+        with self.lock:
             for i in range(0, len(hashes), 500):
                 chunk = hashes[i : i + 500]
                 rows = self._db.execute(
@@ -413,7 +412,7 @@ class Store:
 
     def rebuild(self) -> int:
         """Rebuild the vector index from the stored embeddings; returns the number of vectors."""
-        with self._lock:
+        with self.lock:
             self._rebuild_index()
             return self._index.ntotal
 
