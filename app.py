@@ -27,12 +27,14 @@ from summarizer import (
     StoreError,
     Summary,
     default_embedder,
-    render,
+    MAX_FILE_BYTES,
+    METHODS,
+    NO_ANSWER,
+    SUFFIXES,
+    default_store_dir,
+    open_collection,
 )
-from summarizer.answers import NO_ANSWER
-from summarizer.collection import MAX_FILE_BYTES, SUFFIXES
-from summarizer.defaults import default_store_dir, open_collection
-from summarizer.summaries import METHODS
+from webapp import render
 
 UPLOAD_TYPES = [s.lstrip(".") for s in SUFFIXES]
 

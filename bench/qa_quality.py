@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from index import default_embedder  # noqa: E402
 from summarizer import Collection  # noqa: E402
-from summarizer.answers import answer_question  # noqa: E402
-from summarizer.retrieval import corpus_of  # noqa: E402
-from summarizer.lexical import tokenize  # noqa: E402
+from summarizer.answer.answers import answer_question  # noqa: E402
+from summarizer.answer.retrieval import corpus_of  # noqa: E402
+from summarizer.answer.lexical import tokenize  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 RRF_K = 60

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from index import default_embedder, split_text  # noqa: E402
 from summarizer import Collection  # noqa: E402
-from summarizer.summaries import summarize_store  # noqa: E402
-from summarizer.sumy_methods import sumy_ranking  # noqa: E402
+from summarizer.summary.summaries import summarize_store  # noqa: E402
+from summarizer.summary.sumy_methods import sumy_ranking  # noqa: E402
 
 NEUS = ROOT.parent / "shared" / "eval" / "neus"
 OUT = ROOT / "bench" / "out"

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from summary_quality import OUT, CachedEmbedder, load  # noqa: E402
 
 from summarizer import Collection  # noqa: E402
-from summarizer.sumy_methods import sumy_ranking  # noqa: E402
+from summarizer.summary.sumy_methods import sumy_ranking  # noqa: E402
 
 
 def build(n: int, emb) -> Collection:

@@ -15,9 +15,12 @@ from index.errors import (
 )
 from index import Document, Embedder, Sentence, default_embedder
 
-from .collection import Collection
+from .answer import NO_ANSWER
+from .collection import MAX_FILE_BYTES, SUFFIXES, Collection
 from .compare import Comparison, Difference, Rewrite
+from .defaults import STORE_ENV, default_store_dir, open_collection
 from .results import Answer, Citation, CitedSentence, Summary
+from .summary import METHODS
 
 __all__ = [
     "Collection",
@@ -43,4 +46,11 @@ __all__ = [
     "DocumentNotFoundError",
     "EmptyQuestionError",
     "StoreError",
+    "open_collection",
+    "default_store_dir",
+    "STORE_ENV",
+    "METHODS",
+    "NO_ANSWER",
+    "SUFFIXES",
+    "MAX_FILE_BYTES",
 ]

@@ -13,7 +13,7 @@ from index.errors import DocumentNotFoundError, EmptyQuestionError, IngestError,
 from .collection import Collection
 from .defaults import STORE_ENV, default_store_dir, open_collection
 from .results import Answer, CitationNumbers, CitedSentence, Summary, source_label
-from .summaries import METHODS
+from .summary import METHODS
 
 __all__ = ["main", "build_parser"]
 

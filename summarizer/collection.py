@@ -11,10 +11,10 @@ from index import Document, Embedder, NewDocument, Sentence, Store, default_embe
 from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_suffix, check_text, text_from_bytes
 from index.errors import InputTooLargeError
 
-from .answers import answer_question, check_question
+from .answer import answer_question, check_question
 from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
-from .summaries import summarize_store
+from .summary import summarize_store
 
 __all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES"]
 

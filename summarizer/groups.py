@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 from scipy import sparse
 
-__all__ = ["group_sentences", "stop_words", "stemmer", "pair_scores", "same_fact", "lexical_features", "LexicalFeatures", "SAME_FACT",
+from .text import WORD, UnionFind, stemmer, stop_words
+
+__all__ = ["group_sentences", "pair_scores", "same_fact", "lexical_features", "LexicalFeatures", "SAME_FACT",
            "SAME_FACT_SCORE", "CANDIDATE_COSINE", "SAME_DOC_COSINE", "LINK_FLOOR"]
 
 SAME_FACT = 0.80  # cosine (MiniLM) above which two sentences state one fact, when no texts are given
@@ -28,28 +28,9 @@ LINK_FLOOR = 0.4  # every two members of a group keep at least this cosine (no c
 _W_CONTAIN, _W_TRIGRAM, _MAX_TRIGRAMS, _W_NUMBER = 0.6, 0.03, 8, 0.2
 _W_VERBATIM, _VERBATIM_LEN, _VERBATIM_LOWER = 0.25, 6, 3
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """sumy's English stop words (offline), loaded once."""
-    from sumy.utils import get_stop_words
-
-    return frozenset(get_stop_words("english"))
-
-
-@lru_cache(maxsize=1)
-def stemmer():
-    """sumy's English stemmer with a cache, loaded once."""
-    from sumy.nlp.stemmers import Stemmer
-
-    return lru_cache(maxsize=200_000)(Stemmer("english"))
-
-
 def _tokens(text: str) -> list[str]:
     stem = stemmer()
-    return [stem(w.lower().replace("’", "'")) for w in _WORD.findall(text)]
+    return [stem(w.lower().replace("’", "'")) for w in WORD.findall(text)]
 
 
 @dataclass(frozen=True)
@@ -71,7 +52,7 @@ class LexicalFeatures:
 def _verbatim_runs(text: str, stop: frozenset[str]) -> set[tuple[str, ...]]:
     """Runs of :data:`_VERBATIM_LEN` words (case-folded, punctuation dropped) that start and end with a content
     word and hold at least :data:`_VERBATIM_LOWER` content words written in lower case (not a run of names)."""
-    raw = [w.replace("’", "'") for w in _WORD.findall(text)]
+    raw = [w.replace("’", "'") for w in WORD.findall(text)]
     low = [w.lower() for w in raw]
     content = [w not in stop for w in low]
     lower = [c and w.islower() for c, w in zip(content, raw)]
@@ -152,26 +133,6 @@ def same_fact(vec_a: np.ndarray, vec_b: np.ndarray, text_a: str, text_b: str) ->
     return len(groups) == 1
 
 
-@dataclass
-class _UnionFind:
-    parent: list[int]
-    members: list[list[int]]
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            keep, drop = min(ra, rb), max(ra, rb)
-            self.parent[drop] = keep
-            self.members[keep].extend(self.members[drop])
-            self.members[drop] = []
-
-
 def _candidates(vectors: np.ndarray, codes: np.ndarray, floor: float, same_doc: float, block: int):
     """Pairs (i < j) with cosine >= ``floor`` across documents or >= ``same_doc`` within one, and their cosines."""
     n = len(codes)
@@ -245,14 +206,14 @@ def group_sentences(
         same_doc = codes[rows] == codes[cols]
         keep = (scores >= limit) | same_doc  # same-document candidates already passed SAME_DOC_COSINE
         rows, cols, scores = rows[keep], cols[keep], scores[keep]
-    uf = _UnionFind(list(range(n)), [[i] for i in range(n)])
+    uf = UnionFind(range(n))
     for k in np.argsort(-scores, kind="stable"):
-        ra, rb = uf.find(int(rows[k])), uf.find(int(cols[k]))
-        if ra == rb:
+        a, b = int(rows[k]), int(cols[k])
+        if uf.find(a) == uf.find(b):
             continue
-        a, b = uf.members[ra], uf.members[rb]
-        if len(a) * len(b) > 1 and float(np.min(vectors[a] @ vectors[b].T)) < LINK_FLOOR:
+        ma, mb = uf.members(a), uf.members(b)
+        if len(ma) * len(mb) > 1 and float(np.min(vectors[ma] @ vectors[mb].T)) < LINK_FLOOR:
             continue
-        uf.union(ra, rb)
-    groups = [sorted(m) for m in uf.members if m]
+        uf.union(a, b)
+    groups = [sorted(m) for m in uf.sets()]
     return sorted(groups, key=lambda g: g[0])

@@ -9,9 +9,9 @@ import pytest
 
 from index import NewDocument, Store
 from summarizer import Collection
-from summarizer.answers import NO_ANSWER, answer_question
-from summarizer.lexical import NameVariants, tokenize
-from summarizer.retrieval import corpus_of
+from summarizer.answer.answers import NO_ANSWER, answer_question
+from summarizer.answer.lexical import NameVariants, tokenize
+from summarizer.answer.retrieval import corpus_of
 
 from tests.conftest import SHARED, doc_by_prefix
 

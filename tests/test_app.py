@@ -1,7 +1,7 @@
 """The Streamlit app under `streamlit.testing.v1.AppTest`, with the real model and a real store in a temporary folder.
 
 Expected results come from the public API (`Collection.ask`, `Collection.summarize`) on the same seeds, never
-hard-coded. The pure rendering helpers in `summarizer.render` are tested directly at the end.
+hard-coded. The pure rendering helpers in `webapp.render` are tested directly at the end.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from summarizer import Citation, CitedSentence, Collection, Document
 from summarizer.collection import MAX_FILE_BYTES
 from summarizer.defaults import STORE_ENV
-from summarizer.render import (
+from webapp.render import (
     GENERIC_QUESTIONS,
     SEED_QUESTIONS,
     cited_html,
@@ -267,7 +267,7 @@ def test_summary_button_renders_a_cited_summary_with_downloads(at, seeds):
 
 
 def test_summary_length_and_method_controls(at, seeds):
-    from summarizer.summaries import METHODS
+    from summarizer.summary.summaries import METHODS
 
     assert list(at.selectbox(key="summary_method").options) == list(METHODS)
     at.slider(key="summary_words").set_value(60)

@@ -6,7 +6,7 @@ import pytest
 
 from summarizer import Collection
 from summarizer.groups import group_sentences
-from summarizer.summaries import METHODS, MIN_WORDS, summarize_store
+from summarizer.summary.summaries import METHODS, MIN_WORDS, summarize_store
 
 from .conftest import doc_by_prefix
 
@@ -142,7 +142,7 @@ def test_empty_collection_has_a_message(fake_embedder):
 def test_representative_is_best_rated_among_near_complete_members():
     import numpy as np
 
-    from summarizer.summaries import _representative
+    from summarizer.summary.summaries import _representative
 
     complete = np.array([10.0, 9.5, 6.0])
     key = np.array([0.0, 1.0, 5.0])  # the short member rates best but drops too much
@@ -152,7 +152,7 @@ def test_representative_is_best_rated_among_near_complete_members():
 
 
 def test_fragments_are_recognised():
-    from summarizer.summaries import _FRAGMENT
+    from summarizer.summary.summaries import _FRAGMENT
 
     assert _FRAGMENT.search(', said of the impeachment effort on "Fox News Sunday."')
     assert _FRAGMENT.search("(Moore has denied the allegations.)")

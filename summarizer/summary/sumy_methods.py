@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
-from functools import lru_cache
 from typing import Sequence
+
+from ..text import WORD, stemmer, stop_words
 
 __all__ = ["SUMY_METHODS", "sumy_ranking"]
 
 logger = logging.getLogger(__name__)
 
 SUMY_METHODS = ("lexrank", "textrank", "lsa", "luhn")
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 class _Tokenizer:
@@ -25,15 +23,7 @@ class _Tokenizer:
         return (paragraph,)
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
-        return tuple(_WORD.findall(sentence))
-
-
-@lru_cache(maxsize=1)
-def _language_data():
-    from sumy.nlp.stemmers import Stemmer
-    from sumy.utils import get_stop_words
-
-    return Stemmer("english"), get_stop_words("english")
+        return tuple(WORD.findall(sentence))
 
 
 def _summarizer(method: str):
@@ -46,9 +36,8 @@ def _summarizer(method: str):
                "luhn": LuhnSummarizer}
     if method not in classes:
         raise ValueError(f"unknown sumy method {method!r}; choose one of {', '.join(SUMY_METHODS)}")
-    stemmer, stop_words = _language_data()
-    summarizer = classes[method](stemmer)
-    summarizer.stop_words = stop_words
+    summarizer = classes[method](stemmer())
+    summarizer.stop_words = stop_words()
     return summarizer
 
 

@@ -10,9 +10,10 @@ import numpy as np
 from index import Store
 from index.errors import EmptyQuestionError, InputTooLargeError
 
-from .groups import group_sentences
-from .results import Answer, CitedSentence, cite
+from ..groups import group_sentences
+from ..results import Answer, CitedSentence, cite
 from .retrieval import Corpus, Query, Scored, corpus_of, make_query, retrieve
+from ..text import NUMBER_WORDS
 from .lexical import tokenize
 from .speakers import SPEECH_WORDS, Speaker, asked_speaker, quoted_text, speaks, with_descriptors
 
@@ -51,8 +52,7 @@ _DATE = re.compile(
     r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|"
     r"February|March|April|May|June|July|August|September|October|November|December)\b"
 )
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                     r"fifty|hundred|thousand|million|billion|dozen)\b", re.I)
+_NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
 
 
 def check_question(question: str) -> str:

@@ -11,8 +11,8 @@ from scipy import sparse
 
 from index import Sentence, Store
 
-from .groups import LexicalFeatures, group_sentences, lexical_features
-from .results import CitedSentence, Summary, cite
+from ..groups import LexicalFeatures, group_sentences, lexical_features
+from ..results import CitedSentence, Summary, cite
 from .sumy_methods import SUMY_METHODS, sumy_ranking
 
 __all__ = ["summarize_store", "METHODS", "Weights", "DEFAULT_WEIGHTS", "MIN_WORDS"]

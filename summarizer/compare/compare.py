@@ -12,8 +12,9 @@ import numpy as np
 
 from index import Store
 
-from .groups import group_sentences, stemmer, stop_words
-from .results import CitationNumbers, CitedSentence, cite, doc_label, escape_markdown, source_label
+from ..groups import group_sentences
+from ..text import NUMBER_WORDS, WORD, UnionFind, stemmer, stop_words
+from ..results import CitationNumbers, CitedSentence, cite, doc_label, escape_markdown, source_label
 
 __all__ = [
     "Comparison",
@@ -41,14 +42,8 @@ ALIGN_CANDIDATES = 3  # per sentence, its best few partners above ALIGN_COSINE e
 ADDS_SHARE = 0.5
 ADDS_FLAGGED = 2
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _DIGIT = re.compile(r"\d")
 _OPENERS = frozenset("“\"‘'([-—–:")
-_NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
-    "million billion trillion dozen".split()
-)
 
 
 # ----------------------------------------------------------------------------- result types
@@ -302,7 +297,7 @@ def _norm(word: str) -> str:
 def _raw_tokens(text: str) -> list[tuple[str, int, int, bool]]:
     """(word, start, end, initial): ``initial`` when the word opens the sentence or a quote/clause."""
     out = []
-    for k, m in enumerate(_WORD.finditer(text)):
+    for k, m in enumerate(WORD.finditer(text)):
         p = m.start() - 1
         while p >= 0 and text[p].isspace():
             p -= 1
@@ -322,7 +317,7 @@ def _tokens(text: str, proper: frozenset[str]) -> list[_Token]:
     out = []
     for w, a, b, initial in _raw_tokens(text):
         n = _norm(w)
-        number = bool(_DIGIT.search(w)) or n in _NUMBER_WORDS
+        number = bool(_DIGIT.search(w)) or n in NUMBER_WORDS
         acronym = len(w) > 1 and w.isupper() and w.isalpha()
         name = not number and (acronym or (w[0].isupper() and n not in stop and (not initial or n in proper)))
         out.append(_Token(w, stem(n), a, b, number, name, n in stop and not (number or acronym)))
@@ -612,20 +607,11 @@ def _original(store: Store, ids, docs, x: int, y: int, codes, group_docs, n_body
 
 def _source_groups(ids: list[str], rewrites: list[Rewrite]) -> dict[str, int]:
     """Document id -> independent source number: documents linked by rewrites share one."""
-    parent = {d: d for d in ids}
-
-    def find(d: str) -> str:
-        while parent[d] != d:
-            parent[d] = parent[parent[d]]
-            d = parent[d]
-        return d
-
+    sources = UnionFind(ids)
     for r in rewrites:
-        ra, rb = find(r.original_doc_id), find(r.rewrite_doc_id)
-        if ra != rb:
-            parent[rb] = ra
+        sources.union(r.original_doc_id, r.rewrite_doc_id)
     numbers: dict[str, int] = {}
-    return {d: numbers.setdefault(find(d), len(numbers)) for d in ids}
+    return {d: numbers.setdefault(sources.find(d), len(numbers)) for d in ids}
 
 
 def _clip(text: str, n: int) -> str:

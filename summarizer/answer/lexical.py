@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
-__all__ = ["tokenize", "words", "Bm25", "NameVariants", "STOPWORDS", "DEMONYMS", "related_words"]
+from ..text import QUESTION_WORDS, stem, words
+
+__all__ = ["tokenize", "words", "Bm25", "NameVariants", "DEMONYMS", "related_words"]
 
 logger = logging.getLogger(__name__)
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-# bm25s's English list is short (33 words); questions need their wh-words and auxiliaries dropped too.
-STOPWORDS = frozenset(
-    """a an and are as at be but by for if in into is it no not of on or such that the their then there these
-    they this to was will with what which who whom whose when where why how did do does done has have had
-    been being were would could should can may might must shall s i you he she we his her its our your my
-    me him them us than so also about from after before over under up down out any some all each other
-    one ones very just only own same too more most""".split()
-)
-
 
 # Country and people words that spelling cannot connect ("the French foreign minister" / "the representative of
 # France"): language data, not answers. Both directions are used.
@@ -57,41 +46,13 @@ def related_words(word: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    try:
-        from nltk.stem.snowball import SnowballStemmer
-    except ImportError:  # nltk comes with sumy; without it, words are matched unstemmed
-        logger.warning("nltk is not installed: lexical matching runs without stemming (pip install nltk)")
-        return None
-    return SnowballStemmer("english", ignore_stopwords=False)
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    st = _stemmer()
-    return st.stem(word) if st is not None else word
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` as written (case kept), apostrophe suffixes dropped."""
-    out = []
-    for w in _WORD.findall(text):
-        w = re.split(r"['’]", w, maxsplit=1)[0]
-        if w:
-            out.append(w)
-    return out
-
-
 def tokenize(text: str) -> list[str]:
     """Lowercased, stemmed content words: the terms BM25 sees."""
-    out = []
-    for w in words(text):
-        lw = w.lower()
-        if lw in STOPWORDS or (len(lw) == 1 and not lw.isdigit()):
-            continue
-        out.append(_stem(lw))
-    return out
+    return [stem(w) for w in words(text) if not _skip(w.lower())]
+
+
+def _skip(word: str) -> bool:
+    return word in QUESTION_WORDS or (len(word) == 1 and not word.isdigit())
 
 
 class Bm25:
@@ -146,7 +107,7 @@ class NameVariants:
         names: set[str] = set()
         for text in texts:
             for i, w in enumerate(words(text)):
-                if i and w[:1].isupper() and len(w) >= min_len and w.lower() not in STOPWORDS:
+                if i and w[:1].isupper() and len(w) >= min_len and w.lower() not in QUESTION_WORDS:
                     names.add(w.lower())
         by_delete: dict[str, set[str]] = {}
         for n in names:

@@ -14,8 +14,8 @@ from typing import Callable, Iterable, Sequence
 
 from index import Document
 
-from .defaults import seeds_dir
-from .results import Citation, CitationNumbers, CitedSentence
+from summarizer.defaults import seeds_dir
+from summarizer.results import Citation, CitationNumbers, CitedSentence
 
 __all__ = [
     "STYLE",
