@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,7 +33,7 @@ from summarizer import Collection  # noqa: E402
 from summarizer.summary.summaries import summarize_store  # noqa: E402
 from summarizer.summary.sumy_methods import sumy_ranking  # noqa: E402
 
-NEUS = ROOT.parent / "shared" / "eval" / "neus"
+NEUS = Path(os.environ.get("MDSUM_NEUS", ROOT.parent / "shared" / "eval" / "neus"))  # override: a worktree elsewhere
 OUT = ROOT / "bench" / "out"
 CUT = 75
 PUBLISHED = {  # ../shared/eval/README.md, val split
@@ -75,9 +76,9 @@ def body(part: str) -> str:
     return part.split("ARTICLE=>", 1)[1].strip() if "ARTICLE=>" in part else part
 
 
-def load(limit: int | None) -> list[tuple[list[str], str]]:
-    sources = (NEUS / "val.source").read_text(encoding="utf-8").splitlines()
-    targets = (NEUS / "val.target").read_text(encoding="utf-8").splitlines()
+def load(limit: int | None, split: str = "val") -> list[tuple[list[str], str]]:
+    sources = (NEUS / f"{split}.source").read_text(encoding="utf-8").splitlines()
+    targets = (NEUS / f"{split}.target").read_text(encoding="utf-8").splitlines()
     pairs = [([body(p) for p in s.split(" [SEP] ") if body(p)], body(t)) for s, t in zip(sources, targets)]
     return pairs[:limit] if limit else pairs
 

@@ -19,7 +19,7 @@ from .answer import NO_ANSWER
 from .collection import MAX_FILE_BYTES, SUFFIXES, Collection
 from .compare import Comparison, Difference, Rewrite
 from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import Answer, Citation, CitedSentence, Summary
+from .results import Answer, Citation, CitedSentence, SourceDifference, Summary
 from .summary import METHODS
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "Summary",
     "CitedSentence",
     "Citation",
+    "SourceDifference",
     "Comparison",
     "Rewrite",
     "Difference",

@@ -115,6 +115,8 @@ def _print_cited(sentences: Sequence[CitedSentence], numbered: bool) -> None:
     for i, s in enumerate(sentences, 1):
         marks = nums.marks(s)
         print(f"{i}. {s.text} {marks}" if numbered else f"{s.text} {marks}")
+        if s.differences:
+            print(f"{'   ' if numbered else ''}({s.difference_note})")
         if not numbered:
             print()
     if numbered:

@@ -8,7 +8,7 @@ from typing import Iterable
 
 from index import Document, Sentence
 
-__all__ = ["Citation", "CitedSentence", "Answer", "Summary", "cite", "escape_markdown", "number_citations", "source_label",
+__all__ = ["Citation", "CitedSentence", "SourceDifference", "Answer", "Summary", "cite", "escape_markdown", "number_citations", "source_label",
            "CitationNumbers", "doc_label"]
 
 
@@ -43,17 +43,47 @@ def cite(sentence: Sentence, document: Document) -> Citation:
 
 
 @dataclass(frozen=True)
+class SourceDifference:
+    """Names and numbers on which one cited source's sentence differs from the shown sentence.
+
+    ``omits``: in the shown sentence, missing from this source's; ``adds``: in this source's, not in the shown one.
+    """
+
+    doc_id: str
+    doc_title: str
+    omits: tuple[str, ...] = ()
+    adds: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"doc_id": self.doc_id, "doc_title": self.doc_title, "omits": list(self.omits), "adds": list(self.adds)}
+
+    @property
+    def note(self) -> str:
+        """A short note: `003 omits 'China'; adds 'Thursday'`."""
+        parts = [f"{verb} {', '.join(repr(w) for w in ws)}" for verb, ws in (("omits", self.omits), ("adds", self.adds))
+                 if ws]
+        return f"{self.doc_title} {'; '.join(parts)}"
+
+
+@dataclass(frozen=True)
 class CitedSentence:
     """A verbatim source sentence and every source sentence that states the same thing."""
 
     text: str
     citations: tuple[Citation, ...]
     score: float = 0.0
+    differences: tuple[SourceDifference, ...] = ()  # names and numbers other cited sources omit or add
 
     def __post_init__(self) -> None:
         if not self.citations:
             raise ValueError("a CitedSentence needs at least one citation")
         object.__setattr__(self, "citations", tuple(self.citations))
+        object.__setattr__(self, "differences", tuple(self.differences))
+
+    @property
+    def difference_note(self) -> str:
+        """`Sources differ: 003 omits 'China'.`, or empty when the cited sources agree on names and numbers."""
+        return f"Sources differ: {'; '.join(d.note for d in self.differences)}." if self.differences else ""
 
     @property
     def doc_ids(self) -> list[str]:
@@ -64,6 +94,7 @@ class CitedSentence:
             "text": self.text,
             "score": round(float(self.score), 4),
             "citations": [c.to_dict() for c in self.citations],
+            "differences": [d.to_dict() for d in self.differences],
         }
 
     def to_markdown(self) -> str:
@@ -189,6 +220,8 @@ def _markdown(sentences: list[CitedSentence], *, numbered: bool) -> str:
     for i, s in enumerate(sentences, 1):
         prefix = f"{i}. " if numbered else ""
         lines.append(f"{prefix}{escape_markdown(s.text)} {nums.marks(s)}")
+        if s.differences:
+            lines[-1] += f"\n{'   ' if numbered else ''}*{escape_markdown(s.difference_note)}*"
     out = ("\n" if numbered else "\n\n").join(lines) + "\n\n**Sources**\n\n"
     out += "\n".join(f"[{n}] {escape_markdown(source_label(c))}" for n, c in enumerate(nums.sources, 1))
     return out + "\n"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+import numpy as np
+
 from summarizer import Collection
-from summarizer.groups import group_sentences
+from summarizer.groups import group_sentences, lexical_features
 from summarizer.summary.summaries import METHODS, MIN_WORDS, summarize_store
+from summarizer.wording import FRAGMENT, Words, best_member, name_phrases, subheadings
 
 from .conftest import doc_by_prefix
 
@@ -139,23 +142,144 @@ def test_empty_collection_has_a_message(fake_embedder):
         assert not s.sentences and s.message
 
 
-def test_representative_is_best_rated_among_near_complete_members():
+# ----------------------------------------------------------------------------- issue 13 on the seeds
+
+REWRITE_WORDING = ("coequal", "praise international treaties", "supportable limits", "common effect document")
+
+
+@pytest.mark.parametrize("budget", [150, 400])
+def test_default_shows_the_original_wording_not_the_rewrite(seeds, budget):
+    text = seeds.summarize(max_words=budget).text
+    for phrase in REWRITE_WORDING:
+        assert phrase not in text
+
+
+def test_g20_opposition_fact_names_china_and_notes_the_omission(seeds):
+    s = seeds.summarize(max_words=400)
+    d003 = doc_by_prefix(seeds, "003")
+    opposed = [x for x in s.sentences if any("opposed condemnation" in c.text for c in x.citations)]
+    for x in opposed:  # when shown
+        assert "China" in x.text
+        assert any(d.doc_id == d003.id and "China" in d.omits for d in x.differences)
+        assert f"{d003.title} omits 'China'" in x.difference_note
+        assert "omits 'China'" in s.to_markdown()
+        assert any(d["omits"] == ["China"] for d in x.to_dict()["differences"])
+    assert opposed or any("Russia and China" in x.text for x in s.sentences)
+
+
+def _stems(text: str) -> set[str]:
+    from summarizer.text import WORD, stem, stop_words
+
+    return {stem(w) for w in WORD.findall(text)} - {stem(w) for w in stop_words()}
+
+
+def test_no_one_line_subheading_is_shown(seeds):
+    body = [t for d in seeds.documents for t in seeds.sentences(d.id) if t.is_body]
+    for budget in (150, 1000):
+        for x in seeds.summarize(max_words=budget).sentences:
+            shown = next(c for c in x.citations if c.text == x.text)
+            mine = _stems(x.text)
+            repeats = [t for t in body if (t.doc_id, t.index) != (shown.doc_id, shown.sentence_index)
+                       and mine <= _stems(t.text)]
+            assert not (len(x.text.split()) <= 12 and repeats), f"subheading shown: {x.text!r}"
+            assert x.text.rstrip().endswith((".", "!", "?", "\u201d", '"', "'", "\u2019", ")"))
+
+
+def test_ranker_ships_as_a_small_plain_file_and_scores_with_numpy():
+    from summarizer.summary.features import FEATURES
+    from summarizer.summary.ranker import RANKER_FILE, load_ranker
+
+    assert RANKER_FILE.exists() and RANKER_FILE.stat().st_size < 1_000_000
+    ranker = load_ranker()
+    assert ranker is load_ranker() and ranker.features == FEATURES
+    scores = ranker.score(np.zeros((3, len(FEATURES)), dtype=np.float32))
+    assert scores.shape == (3,) and np.isfinite(scores).all()
+
+
+def test_a_damaged_ranker_file_is_named(tmp_path):
+    from summarizer.summary.ranker import load_ranker
+
+    bad = tmp_path / "ranker.json"
+    bad.write_text('{"format": "something else"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="ranker.json"):
+        load_ranker(bad)
+
+
+def test_best_member_is_best_rated_among_near_complete_members(fake_embedder):
     import numpy as np
 
-    from summarizer.summary.summaries import _representative
-
+    texts = ["Blinken met Lavrov in New Delhi on Thursday for talks.", "Blinken met Lavrov in Delhi on Thursday.",
+             "Blinken met Lavrov on Thursday."]
+    words = Words(texts)
+    docs = ["a", "b", "c"]
     complete = np.array([10.0, 9.5, 6.0])
     key = np.array([0.0, 1.0, 5.0])  # the short member rates best but drops too much
-    assert _representative([0, 1, 2], complete) == 0
-    assert _representative([0, 1, 2], complete, key, floor=0.9) == 1
-    assert _representative([0, 1, 2], complete, key, floor=1.0) == 0
+    assert best_member([0, 1, 2], words, docs, complete=complete, incomplete=np.zeros(3, bool)) == 0
+    assert best_member([0, 1, 2], words, docs, complete=complete, key=key, floor=0.9,
+                       incomplete=np.zeros(3, bool)) == 1
+    assert best_member([0, 1, 2], words, docs, complete=complete, key=key, floor=1.0,
+                       incomplete=np.zeros(3, bool)) == 0
 
 
 def test_fragments_are_recognised():
-    from summarizer.summary.summaries import _FRAGMENT
+    assert FRAGMENT.search(', said of the impeachment effort on "Fox News Sunday."')
+    assert FRAGMENT.search("(Moore has denied the allegations.)")
+    assert FRAGMENT.search("and the talks went on")
+    assert not FRAGMENT.search("Blinken met Lavrov for less than 10 minutes.")
+    assert not FRAGMENT.search('Moore said "yes."')
 
-    assert _FRAGMENT.search(', said of the impeachment effort on "Fox News Sunday."')
-    assert _FRAGMENT.search("(Moore has denied the allegations.)")
-    assert _FRAGMENT.search("and the talks went on")
-    assert not _FRAGMENT.search("Blinken met Lavrov for less than 10 minutes.")
-    assert not _FRAGMENT.search('Moore said "yes."')
+
+# ----------------------------------------------------------------------------- the best wording (issue 13)
+
+
+def test_a_member_with_a_gap_loses_even_to_a_rewrite():
+    texts = ["He said only Russia and opposed condemnation of the war.",  # original, "China" dropped
+             "Only Russia and China opposed condemnation of the war."]  # a rewrite, whole
+    words = Words(texts)
+    assert words.gaps(0, 1) == 1 and words.gaps(1, 0) == 0
+    assert best_member([0, 1], words, ["orig", "copy"], rewritten=frozenset({"copy"})) == 1
+
+
+def test_an_original_beats_its_rewrite_when_neither_has_a_gap():
+    texts = ["The US Secretary of State said he advised his Russian coequal to end the war.",
+             "The US Secretary of State said he urged his Russian counterpart to end the war."]
+    words = Words(texts)
+    assert best_member([0, 1], words, ["copy", "orig"], rewritten=frozenset({"copy"})) == 1
+    assert best_member([0, 1], words, ["orig", "copy"], rewritten=frozenset({"copy"})) == 0
+
+
+def test_a_dropped_name_is_a_gap_and_a_reworded_one_is_not():
+    texts = ["US Secretary of State Antony Blinken said the talks were short.",
+             "US Secretary of State said the talks were short.",  # the name dropped: "State said"
+             "US Secretary of State on Thursday said the talks were short."]  # no name, but nothing torn out
+    words = Words(texts)
+    assert words.gaps(1, 0) == 1
+    assert words.gaps(2, 0) == 0
+    assert best_member([0, 1], words, ["a", "b"]) == 0
+
+
+def test_subheadings_and_fragments_are_not_shown_when_a_full_sentence_is():
+    texts = ["Blinken told reporters after talk in New Delhi.",
+             "\u201cEnd this war,\u201d Blinken told reporters after talks in New Delhi on Thursday.",
+             "and the talks went on in New Delhi"]
+    words = Words(texts)
+    assert words.incomplete(0, [0, 1]) and not words.incomplete(1, [0, 1]) and words.incomplete(2, [2])
+    assert best_member([0, 1], words, ["a", "b", "c"]) == 1
+    assert best_member([2, 1], words, ["a", "b", "c"]) == 1
+    feats = lexical_features(texts + ["Lavrov left early."])
+    lengths = np.array([len(t.split()) for t in texts + ["Lavrov left early."]])
+    assert subheadings(feats.content, lengths, texts + ["Lavrov left early."]).tolist() == [True, False, True, False]
+
+
+def test_differences_are_names_and_numbers_inside_what_both_state():
+    texts = ["Blinken also called on Moscow to reverse its decision on the treaty and to release Paul Whelan.",
+             "Blinken urged Russia to reverse its decision on the treaty.",
+             "The two spoke for less than 10 minutes in their first one-on-one talk since the February 2022 invasion.",
+             "Blinken and Lavrov spoke for less than 10 minutes in their first talk since the invasion."]
+    words = Words(texts)
+    assert [t.surface for t in words.differing(0, 1)] == ["Moscow"]  # not Paul Whelan: beyond what 1 states
+    assert [t.surface for t in words.differing(1, 0)] == ["Russia"]
+    assert name_phrases(words.differing(2, 3), texts[2]) == ("February 2022",)  # "one-on-one" is no number
+    assert words.differing(3, 2) == []  # the names before "spoke" stand where 2 says "The two"
+
+

@@ -50,6 +50,7 @@ STYLE = """<style>
 .mds-doc-title { font-weight: 600; overflow-wrap: anywhere; }
 .mds-doc-meta { opacity: .7; font-size: .85em; }
 .mds-question { white-space: pre-wrap; overflow-wrap: anywhere; }
+.mds-diff { display: block; font-size: .85em; font-style: italic; opacity: .75; margin-top: .1rem; }
 </style>"""
 
 _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -100,7 +101,8 @@ def cited_html(sentences: Sequence[CitedSentence], lookup: Lookup, *, numbered: 
     sources = nums.sources
 
     def point(s: CitedSentence) -> str:
-        return _e(s.text) + "".join(f'<sup class="mds-ref">[{nums.number(c)}]</sup>' for c in s.citations)
+        note = f'<span class="mds-diff">{_e(s.difference_note)}</span>' if s.differences else ""
+        return _e(s.text) + "".join(f'<sup class="mds-ref">[{nums.number(c)}]</sup>' for c in s.citations) + note
 
     if numbered:
         body = '<ol class="mds-points">' + "".join(f'<li class="mds-point">{point(s)}</li>' for s in sentences) + "</ol>"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import bisect
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -13,7 +11,9 @@ import numpy as np
 from index import Store
 
 from ..groups import group_sentences
-from ..text import NUMBER_WORDS, WORD, UnionFind, stemmer, stop_words
+from ..rewrites import ALIGN_COSINE, MIN_ALIGNED, REWRITE_SHARE, find_rewrites
+from ..text import UnionFind
+from ..wording import Token, Words
 from ..results import CitationNumbers, CitedSentence, cite, doc_label, escape_markdown, source_label
 
 __all__ = [
@@ -32,18 +32,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ALIGN_COSINE = 0.70  # two sentences of two documents can align (one rewords the other) at this cosine or above
-REWRITE_SHARE = 0.60  # a rewrite pair: this share of the shorter document's body sentences align, in order
-MIN_ALIGNED = 4  # ... and at least this many (3-sentence briefs of one event often share their order)
-ALIGN_CANDIDATES = 3  # per sentence, its best few partners above ALIGN_COSINE enter the in-order alignment
 # A sentence grouped with others still carries a fact of its own when at least this share of its content
 # words are in no other document's member and among them at least this many names or numbers (004's
 # "... and to release Paul Whelan, an American citizen held in Russia" beside the New START sentences).
 ADDS_SHARE = 0.5
 ADDS_FLAGGED = 2
-
-_DIGIT = re.compile(r"\d")
-_OPENERS = frozenset("“\"‘'([-—–:")
 
 
 # ----------------------------------------------------------------------------- result types
@@ -275,123 +268,8 @@ class Comparison:
         return doc_label(self.titles.get(doc_id, doc_id), doc_id)
 
 
-# ----------------------------------------------------------------------------- words
-
-
-@dataclass(frozen=True)
-class _Token:
-    surface: str
-    stem: str
-    start: int  # offset in the sentence text
-    end: int
-    number: bool
-    name: bool
-    stop: bool
-
-
-def _norm(word: str) -> str:
-    w = word.lower().replace("’", "'")
-    return w[:-2] if w.endswith("'s") else w
-
-
-def _raw_tokens(text: str) -> list[tuple[str, int, int, bool]]:
-    """(word, start, end, initial): ``initial`` when the word opens the sentence or a quote/clause."""
-    out = []
-    for k, m in enumerate(WORD.finditer(text)):
-        p = m.start() - 1
-        while p >= 0 and text[p].isspace():
-            p -= 1
-        out.append((m.group(), m.start(), m.end(), k == 0 or (p >= 0 and text[p] in _OPENERS)))
-    return out
-
-
-def _proper_names(texts: Sequence[str]) -> frozenset[str]:
-    """Lower-cased words written capitalised somewhere other than at a sentence or quote start."""
-    stop = stop_words()
-    names = {_norm(w) for t in texts for w, _, _, initial in _raw_tokens(t) if not initial and w[0].isupper()}
-    return frozenset(names - stop)
-
-
-def _tokens(text: str, proper: frozenset[str]) -> list[_Token]:
-    stop, stem = stop_words(), stemmer()
-    out = []
-    for w, a, b, initial in _raw_tokens(text):
-        n = _norm(w)
-        number = bool(_DIGIT.search(w)) or n in NUMBER_WORDS
-        acronym = len(w) > 1 and w.isupper() and w.isalpha()
-        name = not number and (acronym or (w[0].isupper() and n not in stop and (not initial or n in proper)))
-        out.append(_Token(w, stem(n), a, b, number, name, n in stop and not (number or acronym)))
-    return out
-
-
-def _content(tokens: list[_Token]) -> set[str]:
-    return {t.stem for t in tokens if not t.stop}
-
-
-def _missing(tokens: list[_Token], other: set[str]) -> list[_Token]:
-    """Content tokens whose stem the other side lacks (every occurrence)."""
-    return [t for t in tokens if not t.stop and t.stem not in other]
-
-
-def _unique_words(tokens: list[_Token]) -> tuple[str, ...]:
+def _unique_words(tokens: list[Token]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.surface for t in tokens))
-
-
-# ----------------------------------------------------------------------------- alignment
-
-
-def _longest_increasing(rows: np.ndarray, cols: np.ndarray) -> list[int]:
-    """Indices into (rows, cols) of a longest chain strictly increasing in both, one entry per row at most.
-
-    Entries are sorted by row ascending and, within a row, column descending; a strictly increasing
-    subsequence of the columns then takes at most one entry per row (patience sorting, O(n log n)).
-    """
-    order = np.lexsort((-cols, rows))
-    tails: list[int] = []  # column at the end of the best chain of each length
-    tail_idx: list[int] = []
-    prev = np.full(len(order), -1, dtype=np.int64)
-    for pos, k in enumerate(order):
-        c = int(cols[k])
-        j = bisect.bisect_left(tails, c)
-        if j == len(tails):
-            tails.append(c)
-            tail_idx.append(pos)
-        else:
-            tails[j] = c
-            tail_idx[j] = pos
-        prev[pos] = tail_idx[j - 1] if j else -1
-    chain = []
-    pos = tail_idx[-1] if tail_idx else -1
-    while pos >= 0:
-        chain.append(int(order[pos]))
-        pos = int(prev[pos])
-    return chain[::-1]
-
-
-def _cross_candidates(vectors: np.ndarray, codes: np.ndarray, block: int = 2048):
-    """Cross-document pairs (i, j), i != j, with cosine >= ALIGN_COSINE and among i's best few in j's document."""
-    n = len(codes)
-    out_r, out_c, out_s = [], [], []
-    for lo in range(0, n, block):
-        sims = vectors[lo : lo + block] @ vectors.T
-        sims[codes[lo : lo + block, None] == codes[None, :]] = -1.0
-        r, c = np.nonzero(sims >= ALIGN_COSINE)
-        if not len(r):
-            continue
-        s = sims[r, c]
-        # keep each row's best ALIGN_CANDIDATES partners per other document
-        key = np.lexsort((-s, codes[c], r))
-        r, c, s = r[key], c[key], s[key]
-        grp = np.flatnonzero(np.r_[True, (r[1:] != r[:-1]) | (codes[c][1:] != codes[c][:-1])])
-        rank = np.arange(len(r)) - np.repeat(grp, np.diff(np.r_[grp, len(r)]))
-        keep = rank < ALIGN_CANDIDATES
-        out_r.append(r[keep] + lo)
-        out_c.append(c[keep])
-        out_s.append(s[keep])
-    if not out_r:
-        z = np.zeros(0, np.int64)
-        return z, z, np.zeros(0, np.float32)
-    return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
 
 
 # ----------------------------------------------------------------------------- the comparison
@@ -440,7 +318,7 @@ def compare_store(store: Store, doc_ids: Sequence[str] | None = None) -> Compari
     groups = group_sentences(vectors, doc_of, texts=texts)
     words = _Words(texts, citations, vectors, central)  # only sentences that are compared get tokenised
 
-    rewrites = _rewrites(store, ids, docs, codes, vectors, groups, citations, words)
+    rewrites = _rewrites(store, ids, codes, vectors, groups, words)
     source_groups = _source_groups(ids, rewrites)
     rewritten = {r.rewrite_doc_id for r in rewrites}
 
@@ -466,8 +344,8 @@ def compare_store(store: Store, doc_ids: Sequence[str] | None = None) -> Compari
         for i in members:  # a member that says more than the others: its own fact, unique to its document
             others = set().union(*(words.content(j) for j in members if doc_of[j] != doc_of[i]))
             mine = words.content(i)
-            extra = _missing(words.tokens(i), others)
-            flagged = {t.stem for t in extra if t.number or t.name}
+            extra = words.missing(i, others)
+            flagged = {t.stem for t in extra if t.flagged}
             if mine and len({t.stem for t in extra}) >= ADDS_SHARE * len(mine) and len(flagged) >= ADDS_FLAGGED:
                 unique[doc_of[i]].append(CitedSentence(texts[i], (citations[i],), float(central[i])))
         for i in members:
@@ -485,34 +363,22 @@ def compare_store(store: Store, doc_ids: Sequence[str] | None = None) -> Compari
     return Comparison(ids, titles, [facts[f] for f in order], unique, rewrites, differences, source_groups)
 
 
-class _Words:
-    """Tokens of sentences (row indices), made on first use, and the word difference of two sentences."""
+class _Words(Words):
+    """:class:`summarizer.wording.Words` with citations and vectors: the word difference of two sentences."""
 
     def __init__(self, texts: Sequence[str], citations, vectors: np.ndarray, central: np.ndarray) -> None:
-        self.texts, self.citations, self.vectors, self.central = texts, citations, vectors, central
-        self.proper = _proper_names(texts)
-        self._tokens: dict[int, list[_Token]] = {}
-        self._content: dict[int, set[str]] = {}
-
-    def tokens(self, i: int) -> list[_Token]:
-        if i not in self._tokens:
-            self._tokens[i] = _tokens(self.texts[i], self.proper)
-        return self._tokens[i]
-
-    def content(self, i: int) -> set[str]:
-        if i not in self._content:
-            self._content[i] = _content(self.tokens(i))
-        return self._content[i]
+        super().__init__(texts)
+        self.citations, self.vectors, self.central = citations, vectors, central
 
     def difference(self, i: int, j: int, fact: int = -1) -> Difference:
-        a, b = _missing(self.tokens(i), self.content(j)), _missing(self.tokens(j), self.content(i))
+        a, b = self.missing(i, self.content(j)), self.missing(j, self.content(i))
         ci, cj = self.citations[i], self.citations[j]
         return Difference(
             CitedSentence(ci.text, (ci,), float(self.central[i])),
             CitedSentence(cj.text, (cj,), float(self.central[j])),
             _unique_words(a), _unique_words(b),
-            _unique_words([t for t in a if t.number or t.name]),
-            _unique_words([t for t in b if t.number or t.name]),
+            _unique_words([t for t in a if t.flagged]),
+            _unique_words([t for t in b if t.flagged]),
             tuple((ci.start + t.start, ci.start + t.end) for t in a),
             tuple((cj.start + t.start, cj.start + t.end) for t in b),
             float(self.vectors[i] @ self.vectors[j]),
@@ -530,79 +396,19 @@ def _representative(members: list[int], vectors: np.ndarray, member_docs: list[s
     return members[int(np.argmax(np.round(mean, 6) - penalty))]
 
 
-def _rewrites(store: Store, ids, docs, codes, vectors, groups, citations, words: "_Words") -> list[Rewrite]:
-    """Rewrite pairs, by in-order alignment of sentences over the similarity matrix (see :func:`compare_store`)."""
+def _rewrites(store: Store, ids, codes, vectors, groups, words: "_Words") -> list[Rewrite]:
+    """Rewrite pairs (:func:`summarizer.rewrites.find_rewrites`) with their aligned sentences' differing words."""
     n_body = np.bincount(codes, minlength=len(ids))
-    rows, cols, sims = _cross_candidates(vectors, codes)
-    if not len(rows):
-        return []
-    # Cheap bound first: the rows of each document with a candidate in the other document.
-    a, b = codes[rows], codes[cols]
-    pairs_ab = np.unique(np.stack([a, b, rows]), axis=1)
-    key, counts = np.unique(pairs_ab[:2], axis=1, return_counts=True)
-    need = np.maximum(REWRITE_SHARE * np.minimum(n_body[key[0]], n_body[key[1]]), MIN_ALIGNED)
-    ok = {(int(x), int(y)) for x, y, c, m in zip(key[0], key[1], counts, need) if c >= m}
-    todo = sorted({(x, y) for x, y in ok if x < y and (y, x) in ok})
-    if not todo:
-        return []
-    # Facts each document shares with documents other than a given one (the corroboration signal).
-    group_docs = [set(codes[g].tolist()) for g in groups]
-    pair_key = a * len(ids) + b
-    by_pair = np.argsort(pair_key, kind="stable")
-    sorted_key = pair_key[by_pair]
     out = []
-    for x, y in todo:
-        lo, hi = np.searchsorted(sorted_key, [x * len(ids) + y, x * len(ids) + y + 1])
-        sel = by_pair[lo:hi]
-        r, c, s = rows[sel], cols[sel], sims[sel]
-        chain = _longest_increasing(r, c)
-        aligned = len(chain)
-        shorter = min(n_body[x], n_body[y])
-        if aligned < MIN_ALIGNED or aligned < REWRITE_SHARE * shorter:
-            continue
-        orig, rew, reason = _original(store, ids, docs, x, y, codes, group_docs, n_body)
+    for a in find_rewrites(store, ids, codes, vectors, groups):
         pairs = []
-        for k in chain:
-            i, j = int(r[k]), int(c[k])
-            o, w = (i, j) if orig == x else (j, i)
+        for o, w, sim in a.pairs:
             diff = words.difference(o, w)
-            pairs.append(AlignedPair(diff.first, diff.second, float(s[k]), diff))
-        out.append(Rewrite(ids[orig], ids[rew], aligned / n_body[rew], aligned, aligned / n_body[orig], reason,
-                           tuple(pairs)))
+            pairs.append(AlignedPair(diff.first, diff.second, sim, diff))
+        out.append(Rewrite(ids[a.original], ids[a.rewrite], len(a.pairs) / n_body[a.rewrite], len(a.pairs),
+                           len(a.pairs) / n_body[a.original], a.reason, tuple(pairs)))
     out.sort(key=lambda r: -r.aligned_share)
     return out
-
-
-def _original(store: Store, ids, docs, x: int, y: int, codes, group_docs, n_body) -> tuple[int, int, str]:
-    """(original, rewrite, reason) for a rewrite pair of document codes ``x`` and ``y``."""
-    dx, dy = docs[ids[x]], docs[ids[y]]
-    if dx.date and dy.date and dx.date != dy.date:
-        return (x, y, "earlier date") if dx.date < dy.date else (y, x, "earlier date")
-
-    def fragments(doc) -> float:
-        sents = store.sentences(doc.id)
-        return sum(s.kind == "fragment" for s in sents) / max(len(sents), 1)
-
-    def corroborated(code: int, other: int) -> int:
-        return sum(1 for g in group_docs if code in g and len(g - {code, other}) > 0)
-
-    votes = []  # (signal, +1 for x, -1 for y)
-    if bool(dx.date) != bool(dy.date):
-        votes.append(("date line", 1 if dx.date else -1))
-    fx, fy = fragments(dx), fragments(dy)
-    if fx != fy:
-        votes.append(("more complete sentences", 1 if fx < fy else -1))
-    cx, cy = corroborated(x, y), corroborated(y, x)
-    if cx != cy:
-        votes.append(("more facts corroborated by other sources", 1 if cx > cy else -1))
-    total = sum(v for _, v in votes)
-    if total:
-        winner = 1 if total > 0 else -1
-        reason = ", ".join(name for name, v in votes if v == winner)
-        return (x, y, reason) if winner > 0 else (y, x, reason)
-    if n_body[x] != n_body[y]:
-        return (x, y, "longer text") if n_body[x] > n_body[y] else (y, x, "longer text")
-    return x, y, "added first"
 
 
 def _source_groups(ids: list[str], rewrites: list[Rewrite]) -> dict[str, int]:

@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
-from scipy import sparse
 
-from index import Sentence, Store
+from index import Store
 
 from ..groups import LexicalFeatures, group_sentences, lexical_features
-from ..results import CitedSentence, Summary, cite
+from ..results import CitedSentence, SourceDifference, Summary, cite
+from ..rewrites import rewritten_documents
+from ..wording import FRAGMENT, Words, best_member, name_phrases, subheadings
 from .budget import fill_budget
+from .features import (DANGLING_START, MIN_WORDS, OPENERS, Pool, consensus, make_pool, sentence_features, support,
+                       word_frequency)
+from .ranker import load_ranker
 from .sumy_methods import SUMY_METHODS, sumy_ranking
 
-__all__ = ["summarize_store", "METHODS", "Weights", "DEFAULT_WEIGHTS", "MIN_WORDS"]
+__all__ = ["summarize_store", "METHODS", "Weights", "DEFAULT_WEIGHTS", "LearnedWeights", "LEARNED_WEIGHTS",
+           "MIN_WORDS", "Candidates", "candidates", "learned_scores", "select_groups", "reading_order"]
 
 logger = logging.getLogger(__name__)
 
-METHODS = ("default", *SUMY_METHODS)
-MIN_WORDS = 4  # shorter body sentences (`Blinken stated.`) never stand alone in a summary
+METHODS = ("default", "heuristic", *SUMY_METHODS)
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How the default method rates a fact group.
+    """How the ``heuristic`` method (the hand-tuned scorer that was the default before the learned ranker) rates a
+    fact group.
 
     Tuned on the even clusters of the NeuS val split and checked on the odd ones (bench/summary_quality.py):
     each weight moves ROUGE by well under a point on its own, so the defaults are kept round. The long-sentence
@@ -56,39 +61,81 @@ class Weights:
 
 DEFAULT_WEIGHTS = Weights()
 
-_OPENERS = re.compile(r"^\s*(?:[\"“”'‘’«\-–—•*]|I\b|We\b|Our\b|My\b)")
-_FRAGMENT = re.compile(r"^\s*(?:[,;:.)(\[\]…]|[a-z])|[^.!?\"”’')\]]\s*$")
-_DANGLING_START = re.compile(r"^\s*(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their)\b")
+
+@dataclass(frozen=True)
+class LearnedWeights:
+    """How the ``default`` method picks fact groups around the learned sentence score (bench/train_ranker.py).
+
+    Chosen by 5-fold cross-validated ROUGE on the NeuS train split (never on val), among a few settings.
+    """
+
+    redundancy: float = 0.2  # MMR: penalty per unit of cosine to the closest fact already chosen
+    same_fact: float = 0.65  # a candidate this close to a chosen fact says the same thing: skipped
+    sumbasic: float = 0.0  # weight of the mean frequency of the content words not yet covered (SumBasic)
+    sumbasic_decay: float = 0.5  # a chosen fact's words keep this share of their frequency afterwards
+    rep_floor: float = 0.9  # representative: the best-rated member at least this share as complete as the fullest
+    opener_incomplete: float = 0.25  # completeness lost by a sentence opening with a quote, dash or first person
+    dangling_incomplete: float = 0.15  # completeness lost by a sentence opening with a pronoun (He, This, Their)
+
+
+LEARNED_WEIGHTS = LearnedWeights()
 
 
 @dataclass(frozen=True)
-class _Pool:
-    """The body sentences a summary may use, in reading order, with their stored vectors."""
+class Candidates:
+    """What every method selects from: the pool, its word features and fact groups, and what the wording rule needs."""
 
-    sentences: list[Sentence]
-    vectors: np.ndarray
-    doc_codes: np.ndarray  # document number (order in the request) per sentence
-    rank: np.ndarray  # position among its document's pool sentences (0 = lead)
-    relpos: np.ndarray  # rank / number of pool sentences in its document
-    words: np.ndarray
+    ids: list[str]
+    pool: Pool
+    feats: LexicalFeatures
+    groups: list[list[int]]
+    group_of: np.ndarray  # fact group of each pool row
+    words: Words
+    rewritten: frozenset[str]  # documents that are a detected rewrite of another of ``ids``
+    subheading: np.ndarray  # short lines that are no sentence of their own (see summarizer.wording.subheadings)
+    incomplete: np.ndarray  # subheadings and fragments: shown only when a group has no better member
+    centrality: np.ndarray  # cosine to the pool's centroid
+    support: np.ndarray  # see features.support
 
-    @property
-    def texts(self) -> list[str]:
-        return [s.text for s in self.sentences]
+
+def candidates(store: Store, ids: list[str]) -> Candidates | None:
+    """The pool of documents ``ids`` with its fact groups, rewrites and flaws; None when there is no body text."""
+    pool = make_pool(store, ids)
+    if pool is None:
+        return None
+    texts = pool.texts
+    feats = lexical_features(texts)
+    groups = group_sentences(pool.vectors, [str(c) for c in pool.doc_codes], texts=texts, features=feats)
+    group_of = np.empty(len(texts), dtype=np.int64)
+    for g, members in enumerate(groups):
+        group_of[members] = g
+    rewritten = rewritten_documents(store, ids, pool.doc_codes, pool.vectors, groups) if len(ids) > 1 else frozenset()
+    fragment = np.fromiter((bool(FRAGMENT.search(t)) for t in texts), dtype=bool, count=len(texts))
+    subheading = subheadings(feats.content, pool.words, texts)
+    centroid = pool.vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    return Candidates(ids, pool, feats, groups, group_of, Words(texts), rewritten, subheading, subheading | fragment,
+                      pool.vectors @ centroid, support(pool))
+
+
+def learned_scores(c: Candidates) -> np.ndarray:
+    """The shipped ranker's score of every pool sentence."""
+    return load_ranker().score(sentence_features(c.pool, c.feats, c.groups, c.centrality, c.support))
 
 
 def summarize_store(
     store: Store, *, max_words: int = 150, max_sentences: int | None = None, method: str = "default",
-    doc_ids: list[str] | None = None, weights: Weights = DEFAULT_WEIGHTS,
+    doc_ids: list[str] | None = None, weights: Weights = DEFAULT_WEIGHTS, learned: LearnedWeights = LEARNED_WEIGHTS,
 ) -> Summary:
     """A merged summary of ``doc_ids`` (default: every document) within ``max_words``, in reading order.
 
     ``method="default"`` groups sentences that state one fact (:func:`summarizer.groups.group_sentences`),
-    rates each group by centrality, corroboration across sources and a lead prior, and picks groups by
-    maximal marginal relevance (plus SumBasic word-frequency gain re-weighted after each pick); each summary
-    sentence is its group's best-rated member among the nearly most complete ones and cites one
-    member per source document. ``lexrank``, ``textrank``, ``lsa`` and ``luhn`` rank sentences with sumy
-    instead and cite the same way. Only body sentences are used (no headings, bylines, bios, sources).
+    rates every sentence with the learned ranker (:mod:`summarizer.summary.ranker`, trained on NeuS train by
+    bench/train_ranker.py) and picks groups by maximal marginal relevance (``learned``). ``heuristic`` rates them
+    by hand-tuned weights (``weights``) of centrality, corroboration, a lead prior and SumBasic word-frequency gain.
+    ``lexrank``, ``textrank``, ``lsa`` and ``luhn`` rank sentences with sumy. Each summary sentence shows its
+    group's best wording (:func:`summarizer.wording.best_member`), cites one member per source document and lists
+    the names and numbers those members differ on. Only body sentences are used; subheadings never stand alone.
     """
     if method not in METHODS:
         raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
@@ -98,185 +145,145 @@ def summarize_store(
         raise ValueError(f"max_sentences must be a positive integer, got {max_sentences!r}")
     ids = list(dict.fromkeys(doc_ids)) if doc_ids is not None else [d.id for d in store.documents]
     docs = {d: store.document(d) for d in ids}
-    pool = _pool(store, ids)
-    if pool is None:
+    c = candidates(store, ids)
+    if c is None:
         msg = "The collection holds no documents." if not ids else "The documents hold no body text to summarize."
         return Summary([], method, max_words, ids, msg)
-    feats = lexical_features(pool.texts)
-    groups = group_sentences(pool.vectors, [str(c) for c in pool.doc_codes], texts=pool.texts, features=feats)
-    group_of = np.empty(len(pool.sentences), dtype=np.int64)
-    for g, members in enumerate(groups):
-        group_of[members] = g
     if method == "default":
-        chosen = _select_default(pool, groups, feats, max_words, max_sentences, weights)
+        chosen = select_groups(c, learned_scores(c), max_words, max_sentences, learned)
+    elif method == "heuristic":
+        chosen = _select_heuristic(c, max_words, max_sentences, weights)
     else:
-        chosen = _select_ranked(pool, groups, group_of, sumy_ranking(method, pool.texts), max_words, max_sentences)
-    cited = [(rep, _citations(pool, rep, members, feats), score) for rep, members, score in chosen]
+        chosen = _select_ranked(c, sumy_ranking(method, c.pool.texts), max_words, max_sentences)
     out = []
-    for rep, cites, score in sorted(cited, key=lambda c: _reading_key(pool, c[1])):
-        out.append(CitedSentence(pool.sentences[rep].text,
-                                 tuple(cite(pool.sentences[i], docs[pool.sentences[i].doc_id]) for i in cites),
-                                 float(score)))
+    for rep, cites, score in reading_order(c, chosen):
+        sents = c.pool.sentences
+        out.append(CitedSentence(sents[rep].text, tuple(cite(sents[i], docs[sents[i].doc_id]) for i in cites),
+                                 float(score), _differences(c, rep, cites, docs)))
     message = "" if out else f"No sentence fits within {max_words} words."
     return Summary(out, method, max_words, ids, message)
 
 
-def _pool(store: Store, ids: list[str]) -> _Pool | None:
-    sids = [sid for sid in store.body_ids(ids) if len(store.sentence(sid).text.split()) >= MIN_WORDS]
-    if not sids:
-        return None
-    sents = [store.sentence(sid) for sid in sids]
-    code_of = {d: n for n, d in enumerate(ids)}
-    codes = np.fromiter((code_of[s.doc_id] for s in sents), dtype=np.int64, count=len(sents))
-    rank = np.zeros(len(sents), dtype=np.int64)
-    counts = np.bincount(codes, minlength=len(ids))
-    seen = np.zeros(len(ids), dtype=np.int64)
-    for i, c in enumerate(codes):  # body_ids is in reading order, document by document
-        rank[i] = seen[c]
-        seen[c] += 1
-    relpos = rank / np.maximum(counts[codes], 1)
-    words = np.fromiter((len(s.text.split()) for s in sents), dtype=np.int64, count=len(sents))
-    vecs = np.ascontiguousarray(store.vectors(sids), dtype=np.float32)
-    return _Pool(sents, vecs, codes, rank, relpos, words)
-
-
-def _support(pool: _Pool, block: int = 1024) -> np.ndarray:
-    """For each sentence, the mean over the other documents of its best cosine with a sentence there."""
-    codes = pool.doc_codes
-    n = len(codes)
-    docs = np.unique(codes)
-    if len(docs) < 2:
-        return np.zeros(n, dtype=np.float32)
-    order = np.argsort(codes, kind="stable")
-    starts = np.searchsorted(codes[order], docs)
-    vt = pool.vectors[order].T
-    out = np.zeros(n, dtype=np.float32)
-    for lo in range(0, n, block):
-        best = np.maximum.reduceat(pool.vectors[lo : lo + block] @ vt, starts, axis=1)  # rows x documents
-        own = np.searchsorted(docs, codes[lo : lo + block])
-        best[np.arange(len(own)), own] = 0.0
-        out[lo : lo + block] = best.sum(axis=1) / (len(docs) - 1)
-    return out
-
-
-def _consensus(pool: _Pool, feats: LexicalFeatures) -> np.ndarray:
-    """For each sentence, the mean over its content words of the share of the other documents that use them."""
-    terms = feats.content
-    docs = np.unique(pool.doc_codes)
-    if len(docs) < 2:
-        return np.zeros(len(pool.sentences), dtype=np.float32)
-    onehot = sparse.csr_matrix((np.ones(len(pool.doc_codes)), (np.searchsorted(docs, pool.doc_codes),
-                                                               np.arange(len(pool.doc_codes)))))
-    present = (onehot @ terms) > 0  # documents x terms
-    doc_freq = np.asarray(present.sum(axis=0)).ravel().astype(np.float32)
-    own = np.asarray(terms.sum(axis=1)).ravel()
-    shared = np.asarray(terms @ (doc_freq - 1.0)).ravel() / (len(docs) - 1)
-    return (shared / np.maximum(own, 1.0)).astype(np.float32)
-
-
-def _sentence_scores(pool: _Pool, w: Weights, feats: LexicalFeatures) -> np.ndarray:
-    centroid = pool.vectors.mean(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    score = w.centrality * (pool.vectors @ centroid) + w.support * _support(pool)
-    score += w.lead * (w.lead_decay ** pool.rank)
-    if w.consensus:
-        score += w.consensus * _consensus(pool, feats)
-    if w.long:
-        score -= w.long * np.minimum(np.maximum(pool.words - w.long_from, 0.0) / w.long_from, 1.0)
-    if w.fragment:
-        score -= w.fragment * np.fromiter((bool(_FRAGMENT.search(s.text)) for s in pool.sentences),
-                                          dtype=bool, count=len(pool.sentences))
-    style = np.fromiter((bool(_OPENERS.match(s.text)) for s in pool.sentences), dtype=bool, count=len(pool.sentences))
-    return (score - w.quote * style).astype(np.float32)
-
-
-def _word_frequency(feats: LexicalFeatures) -> np.ndarray:
-    """Each content stem's share of the sentences using it, scaled so the most frequent stem is 1."""
-    freq = np.asarray(feats.content.sum(axis=0)).ravel().astype(np.float32)
-    return freq / max(float(freq.max(initial=0.0)), 1.0)
-
-
-def _completeness(pool: _Pool, feats: LexicalFeatures, w: Weights) -> np.ndarray:
+def _completeness(c: Candidates, opener: float, dangling: float) -> np.ndarray:
     """How clear and complete each sentence is on its own: content weight, less for openers needing context."""
-    weight = feats.weights
-    penalty = np.fromiter(
-        (w.opener_incomplete * bool(_OPENERS.match(s.text)) + w.dangling_incomplete * bool(_DANGLING_START.match(s.text))
-         for s in pool.sentences),
-        dtype=np.float32, count=len(pool.sentences),
-    )
-    return weight * (1.0 - penalty)
+    texts = c.pool.texts
+    penalty = np.fromiter((opener * bool(OPENERS.match(t)) + dangling * bool(DANGLING_START.match(t)) for t in texts),
+                          dtype=np.float32, count=len(texts))
+    return c.feats.weights * (1.0 - penalty)
 
 
-def _representative(members: list[int], complete: np.ndarray, key: np.ndarray | None = None, floor: float = 1.0) -> int:
-    """The member rated best by ``key`` among those at least ``floor`` times as complete as the most complete one.
+def _representatives(c: Candidates, complete: np.ndarray, key: np.ndarray, floor: float) -> np.ndarray:
+    """Each group's shown member: the best wording (:func:`summarizer.wording.best_member`), rated by ``key``."""
+    docs = c.pool.doc_codes
+    rewritten = frozenset(i for i, d in enumerate(c.ids) if d in c.rewritten)
+    return np.array([best_member(g, c.words, docs, rewritten=rewritten, complete=complete, key=key, floor=floor,
+                                 incomplete=c.incomplete) for g in c.groups], dtype=np.int64)
 
-    With no ``key`` (or ``floor`` 1) the most complete member: a sentence that drops a detail its sources
-    agree on (`Russia and China` -> `Russia`) is never shown in place of the fuller one.
+
+def _mmr(c: Candidates, reps: np.ndarray, gscore: np.ndarray, redundancy: float, same_fact: float,
+         sumbasic: float, sumbasic_decay: float, max_words: int, max_sentences: int | None) -> list[int]:
+    """Groups by maximal marginal relevance (plus SumBasic gain, re-rated after every pick) within the budget.
+
+    A group whose shown member is a subheading is never taken; one this close (``same_fact``) to a taken group
+    says the same thing and is skipped.
     """
-    if key is None or floor >= 1.0 or len(members) == 1:
-        return max(members, key=lambda i: (complete[i], -i))
-    top = max(complete[i] for i in members)
-    return max((i for i in members if complete[i] >= floor * top), key=lambda i: (key[i], -i))
-
-
-def _select_default(pool: _Pool, groups: list[list[int]], feats: LexicalFeatures, max_words: int,
-                    max_sentences: int | None, w: Weights) -> list[tuple[int, list[int], float]]:
-    scores = _sentence_scores(pool, w, feats)
-    complete = _completeness(pool, feats, w)
-    ndocs = len(np.unique(pool.doc_codes))
-    key = scores + w.rep_score * complete / max(float(complete.max(initial=0.0)), 1e-6)
-    reps = np.array([_representative(g, complete, key, w.rep_floor) for g in groups], dtype=np.int64)
-    gdocs = np.array([len(set(pool.doc_codes[g].tolist())) for g in groups], dtype=np.float32)
-    gscore = np.array([scores[g].max() for g in groups], dtype=np.float32)
-    gscore += w.sources * (gdocs - 1) / max(ndocs - 1, 1)
+    pool = c.pool
     gvec = pool.vectors[reps]
-    rep_words = feats.content[reps].astype(np.float32).tocsr()
+    rep_words = c.feats.content[reps].astype(np.float32).tocsr()
     rep_len = np.maximum(np.asarray(rep_words.sum(axis=1)).ravel(), 1.0)
-    freq = _word_frequency(feats)
-    nearest = np.full(len(groups), -1.0, dtype=np.float32)  # max cosine to a chosen fact
-    open_ = np.ones(len(groups), dtype=bool)
+    freq = word_frequency(c.feats)
+    nearest = np.full(len(reps), -1.0, dtype=np.float32)  # max cosine to a chosen fact
+    open_ = ~c.subheading[reps]
 
-    def by_mmr():  # the open group with the best marginal gain, re-rated after every pick
+    def by_mmr() -> Iterator[int]:
         while open_.any():
-            gain = gscore - w.redundancy * np.maximum(nearest, 0.0)
-            if w.sumbasic:
-                gain = gain + w.sumbasic * np.asarray(rep_words @ freq).ravel() / rep_len
+            gain = gscore - redundancy * np.maximum(nearest, 0.0)
+            if sumbasic:
+                gain = gain + sumbasic * np.asarray(rep_words @ freq).ravel() / rep_len
             g = int(np.argmax(np.where(open_, gain, -np.inf)))
             open_[g] = False
-            if nearest[g] < w.same_fact:
+            if nearest[g] < same_fact:
                 yield g
 
     def picked(g: int) -> None:
         nearest[:] = np.maximum(nearest, gvec @ gvec[g])
-        if w.sumbasic:
-            freq[rep_words[g].indices] *= w.sumbasic_decay
+        if sumbasic:
+            freq[rep_words[g].indices] *= sumbasic_decay
 
-    taken = fill_budget(by_mmr(), lambda g: int(pool.words[reps[g]]), max_words, max_sentences, on_pick=picked)
-    return [(int(reps[g]), groups[g], float(gscore[g])) for g in taken]
+    return fill_budget(by_mmr(), lambda g: int(pool.words[reps[g]]), max_words, max_sentences, on_pick=picked)
 
 
-def _select_ranked(pool: _Pool, groups: list[list[int]], group_of: np.ndarray, ranking: list[tuple[int, float]],
-                   max_words: int, max_sentences: int | None) -> list[tuple[int, list[int], float]]:
+def select_groups(c: Candidates, scores: np.ndarray, max_words: int, max_sentences: int | None,
+                  w: LearnedWeights = LEARNED_WEIGHTS) -> list[tuple[int, list[int], float]]:
+    """(shown row, group members, group score) of the groups picked around per-sentence ``scores``, in pick order.
+
+    A group is rated by its best member's score; its shown member is the best wording rated by ``scores``.
+    """
+    scores = np.asarray(scores, dtype=np.float32)
+    complete = _completeness(c, w.opener_incomplete, w.dangling_incomplete)
+    reps = _representatives(c, complete, scores, w.rep_floor)
+    gscore = np.array([scores[g].max() for g in c.groups], dtype=np.float32)
+    taken = _mmr(c, reps, gscore, w.redundancy, w.same_fact, w.sumbasic, w.sumbasic_decay, max_words, max_sentences)
+    return [(int(reps[g]), c.groups[g], float(gscore[g])) for g in taken]
+
+
+def _heuristic_scores(c: Candidates, w: Weights) -> np.ndarray:
+    pool = c.pool
+    score = w.centrality * c.centrality + w.support * c.support
+    score += w.lead * (w.lead_decay ** pool.rank)
+    if w.consensus:
+        score += w.consensus * consensus(pool, c.feats)
+    if w.long:
+        score -= w.long * np.minimum(np.maximum(pool.words - w.long_from, 0.0) / w.long_from, 1.0)
+    texts = pool.texts
+    if w.fragment:
+        score -= w.fragment * np.fromiter((bool(FRAGMENT.search(t)) for t in texts), dtype=bool, count=len(texts))
+    style = np.fromiter((bool(OPENERS.match(t)) for t in texts), dtype=bool, count=len(texts))
+    return (score - w.quote * style).astype(np.float32)
+
+
+def _select_heuristic(c: Candidates, max_words: int, max_sentences: int | None,
+                      w: Weights) -> list[tuple[int, list[int], float]]:
+    scores = _heuristic_scores(c, w)
+    complete = _completeness(c, w.opener_incomplete, w.dangling_incomplete)
+    key = scores + w.rep_score * complete / max(float(complete.max(initial=0.0)), 1e-6)
+    reps = _representatives(c, complete, key, w.rep_floor)
+    ndocs = len(np.unique(c.pool.doc_codes))
+    gdocs = np.array([len(set(c.pool.doc_codes[g].tolist())) for g in c.groups], dtype=np.float32)
+    gscore = np.array([scores[g].max() for g in c.groups], dtype=np.float32)
+    gscore += w.sources * (gdocs - 1) / max(ndocs - 1, 1)
+    taken = _mmr(c, reps, gscore, w.redundancy, w.same_fact, w.sumbasic, w.sumbasic_decay, max_words, max_sentences)
+    return [(int(reps[g]), c.groups[g], float(gscore[g])) for g in taken]
+
+
+def _select_ranked(c: Candidates, ranking: list[tuple[int, float]], max_words: int,
+                   max_sentences: int | None) -> list[tuple[int, list[int], float]]:
     """Best-rated sentences first, one per fact group, within the budget."""
     used: set[int] = set()
 
     def first_of_group():
         for i, rating in ranking:
-            if int(group_of[i]) not in used:
+            if int(c.group_of[i]) not in used:
                 yield i, rating
 
-    taken = fill_budget(first_of_group(), lambda c: int(pool.words[c[0]]), max_words, max_sentences,
-                        on_pick=lambda c: used.add(int(group_of[c[0]])))
-    return [(i, groups[int(group_of[i])], rating) for i, rating in taken]
+    taken = fill_budget(first_of_group(), lambda x: int(c.pool.words[x[0]]), max_words, max_sentences,
+                        on_pick=lambda x: used.add(int(c.group_of[x[0]])))
+    return [(i, c.groups[int(c.group_of[i])], rating) for i, rating in taken]
 
 
-def _reading_key(pool: _Pool, cites: list[int]) -> tuple[float, int, int]:
+def reading_order(c: Candidates, chosen: list[tuple[int, list[int], float]]) -> list[tuple[int, list[int], float]]:
+    """(shown row, cited rows, score) of picked groups in reading order; one cited member per document."""
+    cited = [(rep, _citations(c.pool, rep, members, c.feats), score) for rep, members, score in chosen]
+    return sorted(cited, key=lambda x: _reading_key(c.pool, x[1]))
+
+
+def _reading_key(pool: Pool, cites: list[int]) -> tuple[float, int, int]:
     """Where a fact sits in its articles: mean relative position of its cited sentences, then document, index."""
     first = cites[0]
     return (float(np.mean(pool.relpos[cites])), int(pool.doc_codes[first]), int(pool.rank[first]))
 
 
-def _citations(pool: _Pool, rep: int, members: list[int], feats: LexicalFeatures) -> list[int]:
+def _citations(pool: Pool, rep: int, members: list[int], feats: LexicalFeatures) -> list[int]:
     """The shown sentence, then for each other document its member sharing most with it; in document order."""
     best: dict[int, int] = {int(pool.doc_codes[rep]): rep}
     if len(members) > 1:
@@ -284,3 +291,18 @@ def _citations(pool: _Pool, rep: int, members: list[int], feats: LexicalFeatures
         for i, s in sorted(zip(members, shared), key=lambda x: (-x[1], x[0])):
             best.setdefault(int(pool.doc_codes[i]), i)
     return [best[c] for c in sorted(best)]
+
+
+def _differences(c: Candidates, rep: int, cites: list[int], docs: dict) -> tuple[SourceDifference, ...]:
+    """For each other cited source, the names and numbers it omits from, or adds to, what it shares with the shown
+    sentence (:meth:`summarizer.wording.Words.differing`)."""
+    out = []
+    for j in cites:
+        if j == rep:
+            continue
+        omits = name_phrases(c.words.differing(rep, j), c.words.texts[rep])
+        adds = name_phrases(c.words.differing(j, rep), c.words.texts[j])
+        if omits or adds:
+            d = docs[c.pool.sentences[j].doc_id]
+            out.append(SourceDifference(d.id, d.title, omits, adds))
+    return tuple(out)

@@ -1,0 +1,367 @@
+"""Train the default summary's sentence ranker on NeuS train; print 5-fold cross-validated and val ROUGE.
+
+    .venv/bin/python bench/train_ranker.py               # train, cross-validate, check on val, write the weights
+    .venv/bin/python bench/train_ranker.py --no-write    # the figures only
+    .venv/bin/python bench/train_ranker.py --limit 300   # a quick run on the first 300 train clusters
+
+Every cluster becomes an in-memory Collection (MiniLM vectors cached in bench/out/, see summary_quality.py), and the
+product itself makes the pool, fact groups and features (summarizer.summary.summaries.candidates and
+summarizer.summary.features.sentence_features), so training sees exactly what run time sees. Labels: each
+sentence's ROUGE against the roundup, alone (mean of R1 and R2 F1: the "gain" target) and whether a greedy oracle
+takes it. A few scikit-learn and LightGBM models are fitted (fixed seed); each is exported to the plain JSON the
+package reads (summarizer/summary/ranker.py) and scored through it, so the figures are those of the shipped
+numpy scorer. The model and the selection settings (LearnedWeights) are chosen by 5-fold cross-validated ROUGE of
+the produced summaries on train (folds by cluster), under the eval README's protocol (summaries grown to 75
+words, cut, rouge-score F1 with stemming); val is scored once, after training on all of train.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import hashlib
+import json
+import logging
+import pickle
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from summary_quality import CUT, OUT, CachedEmbedder, cut, load, sentences_of  # noqa: E402
+
+from summarizer import Collection  # noqa: E402
+from summarizer.summary.features import FEATURES, sentence_features  # noqa: E402
+from summarizer.summary.ranker import FORMAT, RANKER_FILE, Ranker, load_ranker  # noqa: E402
+from summarizer.summary.summaries import (LEARNED_WEIGHTS, Candidates, LearnedWeights, candidates,  # noqa: E402
+                                          reading_order, select_groups)
+
+SEED = 13
+FOLDS = 5
+BIG = 1_000_000  # a word budget nothing reaches: the pick order is then the grow protocol's
+
+
+@dataclass
+class Cluster:
+    cands: Candidates
+    x: np.ndarray  # features, pool order
+    ref: str  # roundup, one sentence a line
+    ref_grams: tuple[Counter, Counter]  # its unigrams and bigrams (rouge-score tokens)
+    words: list[list[list[str]]]  # per pool sentence, per whitespace word, its rouge-score tokens
+    gain: np.ndarray  # mean of R1 and R2 F1 of each sentence alone against the roundup
+    oracle: np.ndarray  # 1 for the sentences a greedy oracle picks
+
+
+# ----------------------------------------------------------------------------- labels
+
+
+class _CachedStemmer:
+    """rouge-score's Porter stemmer with a cache: the same stems, many times faster on repeated words."""
+
+    def __init__(self, inner) -> None:
+        self.stem = functools.lru_cache(maxsize=None)(inner.stem)
+
+
+def official_scorer():
+    """rouge-score's scorer as the eval README uses it (stemmed), its stemmer cached."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+    scorer._tokenizer._stemmer = _CachedStemmer(scorer._tokenizer._stemmer)
+    return scorer
+
+
+class Rouge:
+    """ROUGE-1/2 F1 with rouge-score's own tokenizer (the same figures as rouge-score), fast enough for labels and
+    for choosing settings: tokens are kept per whitespace word, so a cut summary's tokens need no re-tokenizing."""
+
+    def __init__(self) -> None:
+        self.tok = official_scorer()._tokenizer
+
+    def words(self, text: str) -> list[list[str]]:
+        return [self.tok.tokenize(w) for w in text.split()]
+
+    @staticmethod
+    def f1(pred: Counter, ref: Counter) -> float:
+        hit = sum((pred & ref).values())
+        if not hit:
+            return 0.0
+        p, r = hit / sum(pred.values()), hit / sum(ref.values())
+        return 2 * p * r / (p + r)
+
+    @staticmethod
+    def grams(tokens: list[str]) -> tuple[Counter, Counter]:
+        return Counter(tokens), Counter(zip(tokens, tokens[1:]))
+
+
+def labels(rouge: Rouge, words: list[list[list[str]]], ref: tuple[Counter, Counter]) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's mean of R1 and R2 F1 alone, and the greedy oracle's picks (whole sentences, up to CUT words)."""
+    r1, r2 = ref
+    toks = [[t for w in ws for t in w] for ws in words]
+
+    def value(tokens: list[str]) -> float:
+        a, b = rouge.grams(tokens)
+        return (rouge.f1(a, r1) + rouge.f1(b, r2)) / 2
+
+    gain = np.array([value(t) for t in toks], dtype=np.float32)
+    chosen: list[int] = []
+    best = 0.0
+    while sum(len(words[j]) for j in chosen) < CUT:
+        trial = [(value([w for j in sorted(chosen + [i]) for w in toks[j]]), -i)
+                 for i in range(len(toks)) if i not in chosen]
+        if not trial or max(trial)[0] <= best:
+            break
+        best, i = max(trial)
+        chosen.append(-i)
+    oracle = np.zeros(len(toks), dtype=np.float32)
+    oracle[chosen] = 1.0
+    return gain, oracle
+
+
+def _code_key(split: str, limit: int | None) -> str:
+    """A cache key that changes with the package code the prepared data comes from."""
+    h = hashlib.sha256(f"{split}:{limit}".encode())
+    for f in sorted((ROOT / "summarizer").rglob("*.py")) + sorted((ROOT / "index").rglob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def prepare(split: str, limit: int | None) -> list[Cluster]:
+    """Every cluster's candidates, features and labels, made by the package; cached in bench/out/ by code version."""
+    path = OUT / f"ranker_{split}_{_code_key(split, limit)}.pickle"  # bench-only cache, never shipped
+    if path.exists():
+        with path.open("rb") as f:
+            return pickle.load(f)
+    emb = CachedEmbedder(OUT / f"neus_{split}_vectors.npz")
+    rouge = Rouge()
+    out = []
+    for articles, target in load(limit, split):
+        with Collection(embedder=emb) as col:
+            docs = [col.add_text(a, title=f"article {i}") for i, a in enumerate(articles)]
+            c = candidates(col.store, list(dict.fromkeys(d.id for d in docs)))
+        if c is None:
+            continue
+        x = sentence_features(c.pool, c.feats, c.groups, c.centrality, c.support)
+        ref = "\n".join(sentences_of(target))
+        ref_grams = rouge.grams([t for w in rouge.words(ref) for t in w])
+        words = [rouge.words(t) for t in c.pool.texts]
+        gain, oracle = labels(rouge, words, ref_grams)
+        out.append(Cluster(c, x, ref, ref_grams, words, gain, oracle))
+    emb.save()
+    OUT.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        pickle.dump(out, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return out
+
+
+# ----------------------------------------------------------------------------- models
+
+
+def export_linear(coef: np.ndarray, mean: np.ndarray, scale: np.ndarray, bias: float) -> dict:
+    return {"coef": coef.tolist(), "mean": mean.tolist(), "scale": scale.tolist(), "bias": float(bias)}
+
+
+def export_lightgbm(booster) -> dict:
+    """LightGBM's trees flattened into the arrays summarizer.summary.ranker.Ranker walks."""
+    feature, threshold, left, right, value, roots = [], [], [], [], [], []
+    depth = 0
+
+    def walk(node: dict, level: int) -> int:
+        nonlocal depth
+        k = len(feature)
+        feature.append(-1), threshold.append(0.0), left.append(k), right.append(k), value.append(0.0)
+        if "leaf_value" in node:
+            value[k] = float(node["leaf_value"])
+            depth = max(depth, level)
+            return k
+        if node.get("decision_type", "<=") != "<=":
+            raise ValueError(f"unsupported split {node.get('decision_type')}")
+        feature[k] = int(node["split_feature"])
+        threshold[k] = float(node["threshold"])
+        left[k] = walk(node["left_child"], level + 1)
+        right[k] = walk(node["right_child"], level + 1)
+        return k
+
+    for tree in booster.dump_model()["tree_info"]:
+        roots.append(walk(tree["tree_structure"], 0))
+    return {"bias": 0.0, "trees": {"roots": roots, "feature": feature, "threshold": threshold, "left": left,
+                                   "right": right, "value": value, "depth": depth}}
+
+
+def to_ranker(model: dict) -> Ranker:
+    path = OUT / "ranker_trial.json"
+    path.write_text(json.dumps({"format": FORMAT, "features": list(FEATURES), **model}), encoding="utf-8")
+    load_ranker.cache_clear()
+    return load_ranker(path)
+
+
+def unit_scale(model: dict, scores: np.ndarray) -> dict:
+    """The model with its output divided by the spread of its train scores: MMR's penalties then mean one thing."""
+    s = float(np.std(scores)) or 1.0
+    model = json.loads(json.dumps(model))
+    model["bias"] = model.get("bias", 0.0) / s
+    if "coef" in model:
+        model["coef"] = [c / s for c in model["coef"]]
+    if "trees" in model:
+        model["trees"]["value"] = [v / s for v in model["trees"]["value"]]
+    return model
+
+
+def fit(kind: str, clusters: list[Cluster]) -> dict:
+    """Fit one model kind on ``clusters``; returns the exported (plain) model."""
+    x = np.vstack([c.x for c in clusters]).astype(np.float64)
+    gain = np.concatenate([c.gain for c in clusters])
+    if kind in ("ridge", "logistic"):
+        from sklearn.linear_model import LogisticRegression, Ridge
+
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale == 0] = 1.0
+        z = (x - mean) / scale
+        if kind == "ridge":
+            m = Ridge(alpha=1.0, random_state=SEED).fit(z, gain)
+            model = export_linear(m.coef_, mean, scale, m.intercept_)
+        else:
+            m = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED).fit(z, np.concatenate([c.oracle for c in clusters]))
+            model = export_linear(m.coef_[0], mean, scale, m.intercept_[0])
+    else:
+        import lightgbm as lgb
+
+        params = dict(n_estimators=200, learning_rate=0.05, num_leaves=15, min_child_samples=40, subsample=0.8,
+                      subsample_freq=1, colsample_bytree=0.8, random_state=SEED, deterministic=True,
+                      force_row_wise=True, n_jobs=2, verbose=-1)
+        if kind == "lgbm":
+            m = lgb.LGBMRegressor(**params).fit(x, gain)
+        elif kind == "lgbm_oracle":
+            m = lgb.LGBMClassifier(**params).fit(x, np.concatenate([c.oracle for c in clusters]))
+        else:  # lambdarank on per-cluster grades of the gain
+            grades = np.concatenate([np.digitize(c.gain, np.quantile(c.gain, [0.5, 0.75, 0.9])) for c in clusters])
+            m = lgb.LGBMRanker(**params).fit(x, grades, group=[len(c.gain) for c in clusters])
+        model = export_lightgbm(m.booster_)
+    ranker = to_ranker(model)
+    return unit_scale(model, ranker.score(x))
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+def picks(c: Cluster, scores: np.ndarray, w: LearnedWeights) -> list[int]:
+    """The shown rows of the grow protocol of bench/summary_quality.py: groups in pick order until CUT words, then
+    in reading order."""
+    chosen = select_groups(c.cands, scores, BIG, None, w)
+    n, k = 0, 0
+    while k < len(chosen) and n < CUT:
+        n += int(c.cands.pool.words[chosen[k][0]])
+        k += 1
+    return [rep for rep, _, _ in reading_order(c.cands, chosen[:k])]
+
+
+def fast_rouge(rouge: Rouge, clusters: list[Cluster], scores: list[np.ndarray], w: LearnedWeights) -> np.ndarray:
+    """Mean R1 and R2 (rouge-score's figures) of the cut summaries, without RLsum: for choosing settings."""
+    total = np.zeros(2)
+    for c, s in zip(clusters, scores):
+        words = [word for rep in picks(c, s, w) for word in c.words[rep]][:CUT]
+        a, b = rouge.grams([t for word in words for t in word])
+        total += [rouge.f1(a, c.ref_grams[0]), rouge.f1(b, c.ref_grams[1])]
+    return 100 * total / max(len(clusters), 1)
+
+
+def rouge_of(clusters: list[Cluster], scores: list[np.ndarray], w: LearnedWeights, scorer) -> np.ndarray:
+    """Mean R1, R2, RLsum by rouge-score itself, exactly as bench/summary_quality.py scores (the reported figures)."""
+    total = np.zeros(3)
+    for c, s in zip(clusters, scores):
+        sc = scorer.score(c.ref, "\n".join(cut([c.cands.pool.texts[r] for r in picks(c, s, w)])))
+        total += [sc["rouge1"].fmeasure, sc["rouge2"].fmeasure, sc["rougeLsum"].fmeasure]
+    return 100 * total / max(len(clusters), 1)
+
+
+def folds(n: int) -> list[np.ndarray]:
+    order = np.random.default_rng(SEED).permutation(n)
+    return [order[k::FOLDS] for k in range(FOLDS)]
+
+
+def out_of_fold(kind: str, clusters: list[Cluster]) -> list[np.ndarray]:
+    scores: list[np.ndarray] = [np.zeros(0)] * len(clusters)
+    for held in folds(len(clusters)):
+        held_set = set(held.tolist())
+        ranker = to_ranker(fit(kind, [c for i, c in enumerate(clusters) if i not in held_set]))
+        for i in held:
+            scores[i] = ranker.score(clusters[i].x)
+    return scores
+
+
+def tune_selection(rouge: Rouge, clusters: list[Cluster], scores: list[np.ndarray]) -> tuple[LearnedWeights, np.ndarray]:
+    """One pass over each selection setting in turn (coordinate search), on cross-validated scores only."""
+    grid = {"redundancy": (0.0, 0.25, 0.5, 1.0), "same_fact": (0.55, 0.65, 0.75, 1.01), "sumbasic": (0.0, 0.25, 0.5),
+            "rep_floor": (0.8, 0.9, 1.0)}
+    w = LEARNED_WEIGHTS
+    best = fast_rouge(rouge, clusters, scores, w)
+    for field, values in grid.items():
+        for v in values:
+            trial = dataclasses.replace(w, **{field: v})
+            if trial == w:
+                continue
+            r = fast_rouge(rouge, clusters, scores, trial)
+            if r.sum() > best.sum() + 0.02:
+                w, best = trial, r
+    return w, best
+
+
+def fmt(r: np.ndarray) -> str:
+    return " ".join(f"{v:6.2f}" for v in r)
+
+
+def changed(w: LearnedWeights) -> dict:
+    return {f.name: getattr(w, f.name) for f in dataclasses.fields(w) if getattr(w, f.name) != getattr(LEARNED_WEIGHTS, f.name)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=None, help="only the first N train clusters (a quick run)")
+    ap.add_argument("--models", default="ridge,logistic,lgbm,lgbm_oracle,lgbm_rank")
+    ap.add_argument("--no-write", action="store_true", help="do not write summarizer/summary/ranker.json")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    t0 = time.perf_counter()
+    rouge, scorer = Rouge(), official_scorer()
+    train = prepare("train", args.limit)
+    val = prepare("val", None)
+    print(f"NeuS train {len(train)} clusters ({sum(len(c.gain) for c in train)} sentences), val {len(val)} "
+          f"clusters; prepared in {time.perf_counter() - t0:.0f} s")
+    print(f"{'model':12} {'5-fold CV on train, R1 R2':>26}   selection settings (changed from LearnedWeights)")
+    results = {}
+    for kind in args.models.split(","):
+        oof = out_of_fold(kind, train)
+        w, cv = tune_selection(rouge, train, oof)
+        results[kind] = (cv, w, oof)
+        print(f"{kind:12} {fmt(cv):>26}   {changed(w) or 'none'}", flush=True)
+    kind = max(results, key=lambda k: results[k][0].sum())
+    _, w, oof = results[kind]
+    cv = rouge_of(train, oof, w, scorer)
+    model = fit(kind, train)
+    ranker = to_ranker(model)
+    val_r = rouge_of(val, [ranker.score(c.x) for c in val], w, scorer)
+    print(f"chosen: {kind}, selection {changed(w) or 'LearnedWeights defaults'}")
+    print(f"{'':34} {'R1':>6} {'R2':>6} {'RLsum':>6}")
+    print(f"{'learned default, 5-fold CV on train':34} {fmt(cv)}")
+    print(f"{'learned default, val':34} {fmt(val_r)}   (val - CV: R1 {val_r[0] - cv[0]:+.2f}, R2 {val_r[1] - cv[1]:+.2f})")
+    if not args.no_write:
+        data = {"format": FORMAT, "model": kind, "trained_on": f"NeuS train, {len(train)} clusters", "seed": SEED,
+                "cv_train": [round(float(v), 2) for v in cv], "val": [round(float(v), 2) for v in val_r],
+                "selection": dataclasses.asdict(w), "features": list(FEATURES), **model}
+        RANKER_FILE.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"wrote {RANKER_FILE.relative_to(ROOT)} ({RANKER_FILE.stat().st_size / 1024:.0f} KB)")
+        if changed(w):
+            print(f"set LearnedWeights in summarizer/summary/summaries.py to: {changed(w)}")
+    print(f"total {time.perf_counter() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

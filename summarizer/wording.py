@@ -1,0 +1,247 @@
+"""The best wording of a fact: which member of a fact group to show, and the names and numbers members differ on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Hashable, Sequence
+
+import numpy as np
+from scipy import sparse
+
+from .text import NUMBER_WORDS, WORD, stemmer, stop_words
+
+__all__ = ["Token", "Words", "best_member", "subheadings", "FRAGMENT", "SUBHEADING_WORDS", "name_phrases"]
+
+# A fragment: opens in lower case or with punctuation, or ends without a stop (closing quotes and brackets allowed).
+FRAGMENT = re.compile(r"^\s*(?:[,;:.)(\[\]…]|[a-z])|[^.!?\"”’')\]]\s*$")
+# A sentence of at most this many words is a subheading when every content word of it is in one other sentence
+# ("Blinken told reporters after talk in New Delhi." beside the quote that ends with those words) or when it has
+# no final stop. The seeds' subheadings have 4-8 words; a shown news sentence averages about 20.
+SUBHEADING_WORDS = 12
+
+_FINAL_STOP = re.compile(r"[.!?…][\"”’')\]]*\s*$")
+_DIGIT = re.compile(r"\d")
+_OPENERS = frozenset("“\"‘'([-—–:")
+_VAGUE = frozenset({"one"})  # number words too often no number at all to count as a difference
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a sentence: as written, its stem, offsets in the sentence, and whether it is a number or a name."""
+
+    surface: str
+    stem: str
+    start: int  # offset in the sentence text
+    end: int
+    number: bool
+    name: bool
+    stop: bool
+
+    @property
+    def flagged(self) -> bool:
+        return self.number or self.name
+
+
+def _norm(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    return w[:-2] if w.endswith("'s") else w
+
+
+def _raw_tokens(text: str) -> list[tuple[str, int, int, bool]]:
+    """(word, start, end, initial): ``initial`` when the word opens the sentence or a quote/clause."""
+    out = []
+    for k, m in enumerate(WORD.finditer(text)):
+        p = m.start() - 1
+        while p >= 0 and text[p].isspace():
+            p -= 1
+        out.append((m.group(), m.start(), m.end(), k == 0 or (p >= 0 and text[p] in _OPENERS)))
+    return out
+
+
+def _proper_names(texts: Sequence[str]) -> frozenset[str]:
+    """Lower-cased words written capitalised somewhere other than at a sentence or quote start."""
+    stop = stop_words()
+    names = {_norm(w) for t in texts for w, _, _, initial in _raw_tokens(t) if not initial and w[0].isupper()}
+    return frozenset(names - stop)
+
+
+def _tokens(text: str, proper: frozenset[str]) -> list[Token]:
+    stop, stem = stop_words(), stemmer()
+    out = []
+    for w, a, b, initial in _raw_tokens(text):
+        n = _norm(w)
+        number = bool(_DIGIT.search(w)) or n in NUMBER_WORDS
+        acronym = len(w) > 1 and w.isupper() and w.isalpha()
+        name = not number and (acronym or (w[0].isupper() and n not in stop and (not initial or n in proper)))
+        out.append(Token(w, stem(n), a, b, number, name, n in stop and not (number or acronym)))
+    return out
+
+
+def name_phrases(tokens: Sequence[Token], text: str) -> tuple[str, ...]:
+    """Names and numbers among ``tokens`` (in sentence order), adjacent ones joined as written ("Paul Whelan")."""
+    out: list[str] = []
+    prev_end = None
+    for t in tokens:
+        if not t.flagged:
+            prev_end = None
+            continue
+        if prev_end is not None and not text[prev_end : t.start].strip():
+            out[-1] += text[prev_end : t.start] + t.surface
+        else:
+            out.append(t.surface)
+        prev_end = t.end
+    return tuple(dict.fromkeys(out))
+
+
+def _common_positions(positions: list[int], a: list[str], b: list[str]) -> list[int]:
+    """``positions`` of the items of ``a`` in a longest common subsequence of ``a`` and ``b``."""
+    table = np.zeros((len(a) + 1, len(b) + 1), dtype=np.int32)
+    for x in range(len(a) - 1, -1, -1):
+        for y in range(len(b) - 1, -1, -1):
+            table[x, y] = table[x + 1, y + 1] + 1 if a[x] == b[y] else max(table[x + 1, y], table[x, y + 1])
+    out, x, y = [], 0, 0
+    while x < len(a) and y < len(b):
+        if a[x] == b[y]:
+            out.append(positions[x])
+            x, y = x + 1, y + 1
+        elif table[x + 1, y] >= table[x, y + 1]:
+            x += 1
+        else:
+            y += 1
+    return out
+
+
+class Words:
+    """Tokens of sentences (by row), made on first use; names are words capitalised inside some sentence of ``texts``."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self.proper = _proper_names(texts)
+        self._tokens: dict[int, list[Token]] = {}
+        self._content: dict[int, set[str]] = {}
+        self._stems: dict[int, set[str]] = {}
+        self._bigrams: dict[int, set[tuple[str, str]]] = {}
+
+    def tokens(self, i: int) -> list[Token]:
+        if i not in self._tokens:
+            self._tokens[i] = _tokens(self.texts[i], self.proper)
+        return self._tokens[i]
+
+    def content(self, i: int) -> set[str]:
+        """Stems of the content words (stop words left out; numbers and acronyms kept)."""
+        if i not in self._content:
+            self._content[i] = {t.stem for t in self.tokens(i) if not t.stop}
+        return self._content[i]
+
+    def missing(self, i: int, other: set[str]) -> list[Token]:
+        """Content tokens of sentence ``i`` whose stem ``other`` lacks (every occurrence)."""
+        return [t for t in self.tokens(i) if not t.stop and t.stem not in other]
+
+    def differing(self, i: int, j: int) -> list[Token]:
+        """Names and numbers of sentence ``i`` that sentence ``j`` lacks, inside the stretch of ``i`` that ``j`` also
+        states: from the first to the last content word of the longest in-order run of content words the two share.
+        So it is what the two say differently about the same thing, not what one says beyond it. A bare "one"
+        ("one-on-one", "no one") is not taken for a number here."""
+        toks = self.tokens(i)
+        shared = self.content(j)
+        common = _common_positions([k for k, t in enumerate(toks) if not t.stop],
+                                   [t.stem for t in toks if not t.stop],
+                                   [t.stem for t in self.tokens(j) if not t.stop])
+        if not common:
+            return []
+        return [t for t in toks[common[0] : common[-1] + 1]
+                if t.flagged and not t.stop and t.stem not in shared and t.surface.lower() not in _VAGUE]
+
+    def gaps(self, i: int, j: int) -> int:
+        """How many names or numbers of sentence ``j`` leave a hole where sentence ``i`` drops them.
+
+        A run of ``j``'s words missing from ``i`` that holds a name or number is a gap when the words on both sides
+        of the run stand next to each other in ``i`` (``Russia and China opposed`` -> ``Russia and opposed``).
+        """
+        tj = self.tokens(j)
+        stems_i = self._all_stems(i)
+        count, k = 0, 0
+        while k < len(tj):
+            if tj[k].stem in stems_i:
+                k += 1
+                continue
+            end = k
+            while end < len(tj) and tj[end].stem not in stems_i:
+                end += 1
+            if 0 < k and end < len(tj) and any(t.flagged for t in tj[k:end]) and \
+                    (tj[k - 1].stem, tj[end].stem) in self._adjacent(i):
+                count += 1
+            k = end
+        return count
+
+    def _all_stems(self, i: int) -> set[str]:
+        if i not in self._stems:
+            self._stems[i] = {t.stem for t in self.tokens(i)}
+        return self._stems[i]
+
+    def _adjacent(self, i: int) -> set[tuple[str, str]]:
+        if i not in self._bigrams:
+            t = self.tokens(i)
+            self._bigrams[i] = {(a.stem, b.stem) for a, b in zip(t, t[1:])}
+        return self._bigrams[i]
+
+    def incomplete(self, i: int, others: Sequence[int] = ()) -> bool:
+        """A fragment, or a short line whose content words all stand in one of ``others`` (a subheading)."""
+        text = self.texts[i]
+        if FRAGMENT.search(text):
+            return True
+        mine = self.content(i)
+        return len(text.split()) <= SUBHEADING_WORDS and any(j != i and mine <= self.content(j) for j in others)
+
+
+def best_member(
+    members: Sequence[int], words: Words, docs: Sequence[Hashable], *, rewritten: frozenset = frozenset(),
+    complete: np.ndarray | None = None, key: np.ndarray | None = None, floor: float = 1.0,
+    incomplete: np.ndarray | None = None,
+) -> int:
+    """The member of a fact group a reader would want to see (rows into ``words``; ``docs[row]`` is its document).
+
+    Members are ranked by, in turn: fewer gaps (a name or number another member has, dropped so that its
+    neighbours meet: ``Russia and opposed``), not from a document in ``rewritten`` (a detected reworded copy),
+    a full sentence (not a fragment or a subheading repeating part of another member), fewer names and numbers
+    that other members state where they say the same thing and it lacks (:meth:`Words.differing`). Among the best so ranked: the one rated best by ``key`` among those
+    at least ``floor`` times as complete (``complete``, e.g. content weight) as the most complete of them; with
+    no ``key``, the most complete; with neither, the first. ``incomplete`` may flag fragments and subheadings
+    found beyond the group (by row); else :meth:`Words.incomplete` looks inside the group.
+    """
+    if len(members) == 1:
+        return members[0]
+
+    def flaws(i: int) -> tuple[int, bool, bool, int]:
+        others = [j for j in members if docs[j] != docs[i]]
+        lacks = {t.stem for j in others for t in words.differing(j, i)}
+        flawed = bool(incomplete[i]) if incomplete is not None else words.incomplete(i, members)
+        return (sum(words.gaps(i, j) for j in others), docs[i] in rewritten, flawed, len(lacks))
+
+    rated = {i: flaws(i) for i in members}
+    best = min(rated.values())
+    tier = [i for i in members if rated[i] == best]
+    if complete is None:
+        return tier[0]
+    if key is None or floor >= 1.0:
+        return max(tier, key=lambda i: (complete[i], -i))
+    top = max(complete[i] for i in tier)
+    return max((i for i in tier if complete[i] >= floor * top), key=lambda i: (key[i], -i))
+
+
+def subheadings(content: sparse.csr_matrix, words: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Which sentences are subheadings: at most :data:`SUBHEADING_WORDS` words, and with no final stop or every
+    content stem (rows of the binary ``content`` matrix) found in one other sentence."""
+    short = np.flatnonzero(np.asarray(words) <= SUBHEADING_WORDS)
+    out = np.zeros(len(words), dtype=bool)
+    if not len(short):
+        return out
+    out[short] = [not _FINAL_STOP.search(texts[i]) for i in short]
+    own = np.asarray(content[short].sum(axis=1)).ravel()
+    shared = (content[short] @ content.T).tocoo()
+    other = shared.col != short[shared.row]  # not itself
+    best = np.zeros(len(short), dtype=np.float32)
+    np.maximum.at(best, shared.row[other], shared.data[other])
+    out[short] |= (own > 0) & (best >= own)
+    return out
