@@ -1,4 +1,4 @@
-"""Rewrite detection: which documents of a set are largely a reworded copy of another, by in-order alignment."""
+"""Rewrite detection: documents whose sentences align, in order, with another document's, and which is the original."""
 
 from __future__ import annotations
 
@@ -8,28 +8,27 @@ from typing import Sequence
 
 import numpy as np
 
-from index import Store
+from index import Document, Store
 
-__all__ = ["Alignment", "find_rewrites", "rewritten_documents", "ALIGN_COSINE", "REWRITE_SHARE", "MIN_ALIGNED",
-           "ALIGN_CANDIDATES"]
-
-ALIGN_COSINE = 0.70  # two sentences of two documents can align (one rewords the other) at this cosine or above
-REWRITE_SHARE = 0.60  # a rewrite pair: this share of the shorter document's body sentences align, in order
-MIN_ALIGNED = 4  # ... and at least this many (3-sentence briefs of one event often share their order)
-ALIGN_CANDIDATES = 3  # per sentence, its best few partners above ALIGN_COSINE enter the in-order alignment
+__all__ = ["Alignment", "find_alignments", "rewritten_documents", "longest_increasing", "AlignWeights", "ALIGN_WEIGHTS"]
 
 
 @dataclass(frozen=True)
-class Alignment:
-    """Document ``rewrite`` (a code: position in ``ids``) rewords document ``original``, sentence by sentence."""
+class AlignWeights:
+    """When one document is a reworded copy of another (bench/compare_speed.py: planted rewrites found 1/1, 6/6,
+    20/20; no false pair among 919 NeuS articles; the seeds' 000 rewrites 003 with 0.875 aligned)."""
 
-    original: int
-    rewrite: int
-    reason: str  # why ``original`` is taken for the original
-    pairs: tuple[tuple[int, int, float], ...]  # (row in original, row in rewrite, cosine), in reading order
+    cosine: float = 0.70  # two sentences of two documents can align (one rewords the other) at this cosine or above
+    share: float = 0.60  # a rewrite pair: this share of the shorter document's body sentences align, in order ...
+    min_aligned: int = 4  # ... and at least this many (3-sentence briefs of one event often share their order)
+    candidates: int = 3  # per sentence, its best few partners above `cosine` enter the in-order alignment
+    block: int = 2048  # rows of the similarity matrix computed at once (memory, not results)
 
 
-def _longest_increasing(rows: np.ndarray, cols: np.ndarray) -> list[int]:
+ALIGN_WEIGHTS = AlignWeights()
+
+
+def longest_increasing(rows: np.ndarray, cols: np.ndarray) -> list[int]:
     """Indices into (rows, cols) of a longest chain strictly increasing in both, one entry per row at most.
 
     Entries are sorted by row ascending and, within a row, column descending; a strictly increasing
@@ -57,23 +56,22 @@ def _longest_increasing(rows: np.ndarray, cols: np.ndarray) -> list[int]:
     return chain[::-1]
 
 
-def _cross_candidates(vectors: np.ndarray, codes: np.ndarray, block: int = 2048):
-    """Cross-document pairs (i, j), i != j, with cosine >= ALIGN_COSINE and among i's best few in j's document."""
+def _cross_candidates(vectors: np.ndarray, codes: np.ndarray, w: AlignWeights):
+    """Cross-document pairs (i, j) with cosine >= ``w.cosine`` and among i's ``w.candidates`` best in j's document."""
     n = len(codes)
     out_r, out_c, out_s = [], [], []
-    for lo in range(0, n, block):
-        sims = vectors[lo : lo + block] @ vectors.T
-        sims[codes[lo : lo + block, None] == codes[None, :]] = -1.0
-        r, c = np.nonzero(sims >= ALIGN_COSINE)
+    for lo in range(0, n, w.block):
+        sims = vectors[lo : lo + w.block] @ vectors.T
+        sims[codes[lo : lo + w.block, None] == codes[None, :]] = -1.0
+        r, c = np.nonzero(sims >= w.cosine)
         if not len(r):
             continue
         s = sims[r, c]
-        # keep each row's best ALIGN_CANDIDATES partners per other document
-        key = np.lexsort((-s, codes[c], r))
+        key = np.lexsort((-s, codes[c], r))  # each row's partners per other document, best first
         r, c, s = r[key], c[key], s[key]
         grp = np.flatnonzero(np.r_[True, (r[1:] != r[:-1]) | (codes[c][1:] != codes[c][:-1])])
         rank = np.arange(len(r)) - np.repeat(grp, np.diff(np.r_[grp, len(r)]))
-        keep = rank < ALIGN_CANDIDATES
+        keep = rank < w.candidates
         out_r.append(r[keep] + lo)
         out_c.append(c[keep])
         out_s.append(s[keep])
@@ -83,83 +81,128 @@ def _cross_candidates(vectors: np.ndarray, codes: np.ndarray, block: int = 2048)
     return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
 
 
-def find_rewrites(store: Store, ids: Sequence[str], codes: np.ndarray, vectors: np.ndarray,
-                  groups: Sequence[Sequence[int]]) -> list[Alignment]:
-    """Rewrite pairs among documents ``ids``, given their body sentences' document codes (position in ``ids``,
-    reading order), unit vectors and fact groups (rows).
+@dataclass(frozen=True)
+class _Docs:
+    """The compared documents: ids in order, their records, each body sentence's document code, groups by code."""
 
-    Two documents are a pair when at least :data:`REWRITE_SHARE` of the shorter one's sentences (and at least
-    :data:`MIN_ALIGNED`) align *in order* with the other's: a longest chain increasing in both documents over
-    sentence pairs with cosine >= :data:`ALIGN_COSINE`. Which one is the original: the earlier date when both are
-    dated and differ; else the majority of three signals (it has a date line and the other not; fewer broken
-    sentences (kind "fragment"); more of its facts stated by documents outside the pair); on a tie, the longer
-    one, then the one listed first. Only documents with enough candidate pairs are aligned, so this is cheap.
+    store: Store
+    ids: Sequence[str]
+    docs: dict[str, Document]
+    codes: np.ndarray  # document code (index into ids) of each body sentence
+    group_docs: list[set[int]]  # the document codes of each fact group
+
+    @property
+    def n_body(self) -> np.ndarray:
+        return np.bincount(self.codes, minlength=len(self.ids))
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Document ``rewrite`` (a code: position in ``ids``) rewords document ``original``, sentence by sentence."""
+
+    original: int
+    rewrite: int
+    reason: str  # why ``original`` is taken for the original
+    pairs: tuple[tuple[int, int, float], ...]  # (row in the original, row in the rewrite, cosine), in reading order
+    share: float  # aligned sentences over the rewrite's body sentences
+    original_share: float  # ... over the original's
+
+
+def find_alignments(
+    store: Store, ids: Sequence[str], docs: dict[str, Document], codes: np.ndarray, vectors: np.ndarray,
+    groups: Sequence[Sequence[int]], weights: AlignWeights = ALIGN_WEIGHTS,
+) -> list[Alignment]:
+    """Rewrite pairs among documents ``ids``, by in-order alignment of sentences over the similarity matrix.
+
+    ``codes``, ``vectors``: each body sentence's document code (position in ``ids``) and unit vector, in reading
+    order; ``groups``: fact groups of those rows. Two documents are a pair when a share of the shorter one's
+    sentences align *in order* with the other's (:class:`AlignWeights`); which one is the original: see
+    :func:`_original`. Only document pairs with enough candidate sentences are aligned, so this is cheap.
     """
-    n_body = np.bincount(codes, minlength=len(ids))
-    rows, cols, sims = _cross_candidates(vectors, codes)
+    d = _Docs(store, ids, docs, codes, [set(codes[list(g)].tolist()) for g in groups])
+    rows, cols, sims = _cross_candidates(vectors, codes, weights)
     if not len(rows):
         return []
-    # Cheap bound first: the rows of each document with a candidate in the other document.
-    a, b = codes[rows], codes[cols]
-    pairs_ab = np.unique(np.stack([a, b, rows]), axis=1)
-    key, counts = np.unique(pairs_ab[:2], axis=1, return_counts=True)
-    need = np.maximum(REWRITE_SHARE * np.minimum(n_body[key[0]], n_body[key[1]]), MIN_ALIGNED)
-    ok = {(int(x), int(y)) for x, y, c, m in zip(key[0], key[1], counts, need) if c >= m}
-    todo = sorted({(x, y) for x, y in ok if x < y and (y, x) in ok})
-    if not todo:
-        return []
-    group_docs = [set(codes[list(g)].tolist()) for g in groups]
-    pair_key = a * len(ids) + b
+    pair_key = codes[rows] * len(ids) + codes[cols]
     by_pair = np.argsort(pair_key, kind="stable")
     sorted_key = pair_key[by_pair]
     out = []
-    for x, y in todo:
+    for x, y in _pairs_to_align(d, rows, cols, weights):
         lo, hi = np.searchsorted(sorted_key, [x * len(ids) + y, x * len(ids) + y + 1])
         sel = by_pair[lo:hi]
-        r, c, s = rows[sel], cols[sel], sims[sel]
-        chain = _longest_increasing(r, c)
-        if len(chain) < MIN_ALIGNED or len(chain) < REWRITE_SHARE * min(n_body[x], n_body[y]):
-            continue
-        orig, rew, reason = _original(store, ids, x, y, group_docs, n_body)
-        pairs = tuple((int(r[k]), int(c[k]), float(s[k])) if orig == x else (int(c[k]), int(r[k]), float(s[k]))
-                      for k in chain)
-        out.append(Alignment(orig, rew, reason, pairs))
+        found = _aligned(d, x, y, rows[sel], cols[sel], sims[sel], weights)
+        if found is not None:
+            out.append(found)
+    out.sort(key=lambda a: -a.share)
     return out
 
 
 def rewritten_documents(store: Store, ids: Sequence[str], codes: np.ndarray, vectors: np.ndarray,
-                        groups: Sequence[Sequence[int]]) -> frozenset[str]:
-    """The ids among ``ids`` that are a detected rewrite of another of them (see :func:`find_rewrites`)."""
-    return frozenset(ids[a.rewrite] for a in find_rewrites(store, ids, codes, vectors, groups))
+                        groups: Sequence[Sequence[int]], weights: AlignWeights = ALIGN_WEIGHTS) -> frozenset[str]:
+    """The ids among ``ids`` that are a detected rewrite of another of them (see :func:`find_alignments`)."""
+    if len(ids) < 2:
+        return frozenset()
+    docs = {d: store.document(d) for d in ids}
+    return frozenset(ids[a.rewrite] for a in find_alignments(store, ids, docs, codes, vectors, groups, weights))
 
 
-def _original(store: Store, ids, x: int, y: int, group_docs, n_body) -> tuple[int, int, str]:
-    """(original, rewrite, reason) for a rewrite pair of document codes ``x`` and ``y``."""
-    dx, dy = store.document(ids[x]), store.document(ids[y])
-    if dx.date and dy.date and dx.date != dy.date:
-        return (x, y, "earlier date") if dx.date < dy.date else (y, x, "earlier date")
+def _pairs_to_align(d: _Docs, rows: np.ndarray, cols: np.ndarray, w: AlignWeights) -> list[tuple[int, int]]:
+    """Document pairs (x < y) where enough rows of each have a candidate in the other: a cheap bound first."""
+    n_body = d.n_body
+    pairs_ab = np.unique(np.stack([d.codes[rows], d.codes[cols], rows]), axis=1)
+    key, counts = np.unique(pairs_ab[:2], axis=1, return_counts=True)
+    need = np.maximum(w.share * np.minimum(n_body[key[0]], n_body[key[1]]), w.min_aligned)
+    ok = {(int(x), int(y)) for x, y, c, m in zip(key[0], key[1], counts, need) if c >= m}
+    return sorted({(x, y) for x, y in ok if x < y and (y, x) in ok})
 
-    def fragments(doc) -> float:
-        sents = store.sentences(doc.id)
+
+def _aligned(d: _Docs, x: int, y: int, r: np.ndarray, c: np.ndarray, s: np.ndarray,
+             w: AlignWeights) -> Alignment | None:
+    """The alignment of documents ``x`` and ``y`` when their longest in-order chain of candidates is long enough."""
+    chain = longest_increasing(r, c)
+    aligned = len(chain)
+    n_body = d.n_body
+    if aligned < w.min_aligned or aligned < w.share * min(n_body[x], n_body[y]):
+        return None
+    orig, rew, reason = _original(d, x, y)
+    pairs = tuple((int(r[k]), int(c[k]), float(s[k])) if orig == x else (int(c[k]), int(r[k]), float(s[k]))
+                  for k in chain)
+    return Alignment(orig, rew, reason, pairs, aligned / n_body[rew], aligned / n_body[orig])
+
+
+def _votes(d: _Docs, x: int, y: int) -> list[tuple[str, int]]:
+    """Signals that ``x`` (+1) or ``y`` (-1) is the original: a date line, fewer fragments, more corroboration."""
+    dx, dy = d.docs[d.ids[x]], d.docs[d.ids[y]]
+
+    def fragments(doc: Document) -> float:
+        sents = d.store.sentences(doc.id)
         return sum(s.kind == "fragment" for s in sents) / max(len(sents), 1)
 
     def corroborated(code: int, other: int) -> int:
-        return sum(1 for g in group_docs if code in g and len(g - {code, other}) > 0)
+        return sum(1 for g in d.group_docs if code in g and len(g - {code, other}) > 0)
 
-    votes = []  # (signal, +1 for x, -1 for y)
-    if bool(dx.date) != bool(dy.date):
-        votes.append(("date line", 1 if dx.date else -1))
-    fx, fy = fragments(dx), fragments(dy)
-    if fx != fy:
-        votes.append(("more complete sentences", 1 if fx < fy else -1))
-    cx, cy = corroborated(x, y), corroborated(y, x)
-    if cx != cy:
-        votes.append(("more facts corroborated by other sources", 1 if cx > cy else -1))
+    signals = [("date line", bool(dx.date), bool(dy.date)),
+               ("more complete sentences", -fragments(dx), -fragments(dy)),
+               ("more facts corroborated by other sources", corroborated(x, y), corroborated(y, x))]
+    return [(name, 1 if a > b else -1) for name, a, b in signals if a != b]
+
+
+def _original(d: _Docs, x: int, y: int) -> tuple[int, int, str]:
+    """(original, rewrite, reason) for a rewrite pair of document codes ``x`` and ``y``.
+
+    The earlier date when both are dated and differ; else the majority of three signals (:func:`_votes`);
+    on a tie, the longer one, then the one added first.
+    """
+    dx, dy = d.docs[d.ids[x]], d.docs[d.ids[y]]
+    if dx.date and dy.date and dx.date != dy.date:
+        return (x, y, "earlier date") if dx.date < dy.date else (y, x, "earlier date")
+    votes = _votes(d, x, y)
     total = sum(v for _, v in votes)
     if total:
         winner = 1 if total > 0 else -1
         reason = ", ".join(name for name, v in votes if v == winner)
         return (x, y, reason) if winner > 0 else (y, x, reason)
+    n_body = d.n_body
     if n_body[x] != n_body[y]:
         return (x, y, "longer text") if n_body[x] > n_body[y] else (y, x, "longer text")
     return x, y, "added first"

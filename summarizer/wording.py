@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Hashable, Sequence
+from typing import Hashable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -197,7 +197,7 @@ class Words:
 
 def best_member(
     members: Sequence[int], words: Words, docs: Sequence[Hashable], *, rewritten: frozenset = frozenset(),
-    complete: np.ndarray | None = None, key: np.ndarray | None = None, floor: float = 1.0,
+    complete: np.ndarray | Mapping[int, float] | None = None, key: np.ndarray | None = None, floor: float = 1.0,
     incomplete: np.ndarray | None = None,
 ) -> int:
     """The member of a fact group a reader would want to see (rows into ``words``; ``docs[row]`` is its document).

@@ -137,12 +137,7 @@ def summarize_store(
     group's best wording (:func:`summarizer.wording.best_member`), cites one member per source document and lists
     the names and numbers those members differ on. Only body sentences are used; subheadings never stand alone.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
-    if not isinstance(max_words, int) or max_words < 1:
-        raise ValueError(f"max_words must be a positive integer, got {max_words!r}")
-    if max_sentences is not None and (not isinstance(max_sentences, int) or max_sentences < 1):
-        raise ValueError(f"max_sentences must be a positive integer, got {max_sentences!r}")
+    _check(method, max_words, max_sentences)
     ids = list(dict.fromkeys(doc_ids)) if doc_ids is not None else [d.id for d in store.documents]
     docs = {d: store.document(d) for d in ids}
     c = candidates(store, ids)
@@ -162,6 +157,15 @@ def summarize_store(
                                  float(score), _differences(c, rep, cites, docs)))
     message = "" if out else f"No sentence fits within {max_words} words."
     return Summary(out, method, max_words, ids, message)
+
+
+def _check(method: str, max_words: int, max_sentences: int | None) -> None:
+    if method not in METHODS:
+        raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
+    if not isinstance(max_words, int) or max_words < 1:
+        raise ValueError(f"max_words must be a positive integer, got {max_words!r}")
+    if max_sentences is not None and (not isinstance(max_sentences, int) or max_sentences < 1):
+        raise ValueError(f"max_sentences must be a positive integer, got {max_sentences!r}")
 
 
 def _completeness(c: Candidates, opener: float, dangling: float) -> np.ndarray:
