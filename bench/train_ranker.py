@@ -36,13 +36,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from summary_quality import CUT, OUT, CachedEmbedder, cut, load, sentences_of  # noqa: E402
+from summary_quality import (BASELINES, CUT, OUT, SUMY, CachedEmbedder, centroid_mmr, cut, lead, load,  # noqa: E402
+                             plain_sumy, sentences_of)
 
 from summarizer import Collection  # noqa: E402
 from summarizer.summary.features import FEATURES, sentence_features  # noqa: E402
 from summarizer.summary.ranker import FORMAT, RANKER_FILE, Ranker, load_ranker  # noqa: E402
 from summarizer.summary.summaries import (LEARNED_WEIGHTS, Candidates, LearnedWeights, candidates,  # noqa: E402
-                                          reading_order, select_groups)
+                                          reading_order, select_groups, select_heuristic)
 
 SEED = 13
 FOLDS = 5
@@ -58,6 +59,7 @@ class Cluster:
     words: list[list[list[str]]]  # per pool sentence, per whitespace word, its rouge-score tokens
     gain: np.ndarray  # mean of R1 and R2 F1 of each sentence alone against the roundup
     oracle: np.ndarray  # 1 for the sentences a greedy oracle picks
+    baselines: dict[str, list[str]]  # the eval README's baselines' output (bench/summary_quality.py's functions)
 
 
 # ----------------------------------------------------------------------------- labels
@@ -139,7 +141,7 @@ def prepare(split: str, limit: int | None) -> list[Cluster]:
     path = OUT / f"ranker_{split}_{_code_key(split, limit)}.pickle"  # bench-only cache, never shipped
     if path.exists():
         with path.open("rb") as f:
-            return pickle.load(f)
+            return [Cluster(**fields) for fields in pickle.load(f)]
     emb = CachedEmbedder(OUT / f"neus_{split}_vectors.npz")
     rouge = Rouge()
     out = []
@@ -147,6 +149,7 @@ def prepare(split: str, limit: int | None) -> list[Cluster]:
         with Collection(embedder=emb) as col:
             docs = [col.add_text(a, title=f"article {i}") for i, a in enumerate(articles)]
             c = candidates(col.store, list(dict.fromkeys(d.id for d in docs)))
+            base = {"lead": lead(col), **{m: plain_sumy(col, m) for m in SUMY}, "centroid_mmr": centroid_mmr(col)}
         if c is None:
             continue
         x = sentence_features(c.pool, c.feats, c.groups, c.centrality, c.support)
@@ -154,11 +157,11 @@ def prepare(split: str, limit: int | None) -> list[Cluster]:
         ref_grams = rouge.grams([t for w in rouge.words(ref) for t in w])
         words = [rouge.words(t) for t in c.pool.texts]
         gain, oracle = labels(rouge, words, ref_grams)
-        out.append(Cluster(c, x, ref, ref_grams, words, gain, oracle))
+        out.append(Cluster(c, x, ref, ref_grams, words, gain, oracle, base))
     emb.save()
     OUT.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
-        pickle.dump(out, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump([vars(c) for c in out], f, protocol=pickle.HIGHEST_PROTOCOL)
     return out
 
 
@@ -252,10 +255,10 @@ def fit(kind: str, clusters: list[Cluster]) -> dict:
 # ----------------------------------------------------------------------------- evaluation
 
 
-def picks(c: Cluster, scores: np.ndarray, w: LearnedWeights) -> list[int]:
+def picks(c: Cluster, scores: np.ndarray | None, w: LearnedWeights) -> list[int]:
     """The shown rows of the grow protocol of bench/summary_quality.py: groups in pick order until CUT words, then
-    in reading order."""
-    chosen = select_groups(c.cands, scores, BIG, None, w)
+    in reading order. ``scores`` None: the heuristic method's picks."""
+    chosen = select_groups(c.cands, scores, BIG, None, w) if scores is not None else select_heuristic(c.cands, BIG, None)
     n, k = 0, 0
     while k < len(chosen) and n < CUT:
         n += int(c.cands.pool.words[chosen[k][0]])
@@ -273,11 +276,14 @@ def fast_rouge(rouge: Rouge, clusters: list[Cluster], scores: list[np.ndarray], 
     return 100 * total / max(len(clusters), 1)
 
 
-def rouge_of(clusters: list[Cluster], scores: list[np.ndarray], w: LearnedWeights, scorer) -> np.ndarray:
-    """Mean R1, R2, RLsum by rouge-score itself, exactly as bench/summary_quality.py scores (the reported figures)."""
+def rouge_of(clusters: list[Cluster], scores: list[np.ndarray | None], w: LearnedWeights, scorer,
+             baseline: str | None = None) -> np.ndarray:
+    """Mean R1, R2, RLsum by rouge-score itself, exactly as bench/summary_quality.py scores (the reported figures):
+    of the product's summaries (``scores`` None: the heuristic method), or of a ``baseline``'s output."""
     total = np.zeros(3)
     for c, s in zip(clusters, scores):
-        sc = scorer.score(c.ref, "\n".join(cut([c.cands.pool.texts[r] for r in picks(c, s, w)])))
+        texts = c.baselines[baseline] if baseline else [c.cands.pool.texts[r] for r in picks(c, s, w)]
+        sc = scorer.score(c.ref, "\n".join(cut(texts)))
         total += [sc["rouge1"].fmeasure, sc["rouge2"].fmeasure, sc["rougeLsum"].fmeasure]
     return 100 * total / max(len(clusters), 1)
 
@@ -349,9 +355,21 @@ def main() -> None:
     ranker = to_ranker(model)
     val_r = rouge_of(val, [ranker.score(c.x) for c in val], w, scorer)
     print(f"chosen: {kind}, selection {changed(w) or 'LearnedWeights defaults'}")
-    print(f"{'':34} {'R1':>6} {'R2':>6} {'RLsum':>6}")
-    print(f"{'learned default, 5-fold CV on train':34} {fmt(cv)}")
-    print(f"{'learned default, val':34} {fmt(val_r)}   (val - CV: R1 {val_r[0] - cv[0]:+.2f}, R2 {val_r[1] - cv[1]:+.2f})")
+    rows = {m: (rouge_of(train, [None] * len(train), w, scorer, m), rouge_of(val, [None] * len(val), w, scorer, m))
+            for m in BASELINES}
+    rows["heuristic (tuned on val)"] = (rouge_of(train, [None] * len(train), w, scorer),
+                                        rouge_of(val, [None] * len(val), w, scorer))
+    rows["learned default"] = (cv, val_r)
+    print(f"{'method':26} {'train (learned: 5-fold CV)':>27}   {'val':>20}")
+    for m, (tr, va) in rows.items():
+        print(f"{m:26} {fmt(tr):>27}   {fmt(va):>20}")
+    for label, split in (("train", 0), ("val", 1)):
+        b1 = max(rows[m][split][0] for m in BASELINES)
+        b2 = max(rows[m][split][1] for m in BASELINES)
+        print(f"learned default - best baseline on {label}: R1 {rows['learned default'][split][0] - b1:+.2f}, "
+              f"R2 {rows['learned default'][split][1] - b2:+.2f}")
+    print(f"learned default, val - CV: R1 {val_r[0] - cv[0]:+.2f}, R2 {val_r[1] - cv[1]:+.2f}, "
+          f"RLsum {val_r[2] - cv[2]:+.2f}")
     if not args.no_write:
         data = {"format": FORMAT, "model": kind, "trained_on": f"NeuS train, {len(train)} clusters", "seed": SEED,
                 "cv_train": [round(float(v), 2) for v in cv], "val": [round(float(v), 2) for v in val_r],

@@ -89,10 +89,10 @@ def lexical_features(texts: Sequence[str], weights: SameFactRule = SAME_FACT_RUL
     v_rows, v_cols = [], []
     for i, text in enumerate(texts):
         toks = _tokens(text)
-        for w in {w for w in toks if w not in stop}:
+        for w in dict.fromkeys(w for w in toks if w not in stop):  # in text order: the same columns every run
             c_rows.append(i)
             c_cols.append(vocab.setdefault(w, len(vocab)))
-        grams = {tuple(toks[k : k + 3]) for k in range(len(toks) - 2)}
+        grams = dict.fromkeys(tuple(toks[k : k + 3]) for k in range(len(toks) - 2))
         for g in grams:
             if any(w not in stop for w in g):
                 t_rows.append(i)
@@ -100,7 +100,7 @@ def lexical_features(texts: Sequence[str], weights: SameFactRule = SAME_FACT_RUL
             if any(w.isdigit() for w in g):
                 n_rows.append(i)
                 n_cols.append(num_vocab.setdefault(g, len(num_vocab)))
-        for g in _verbatim_runs(text, stop, weights.verbatim_len, weights.verbatim_lower):
+        for g in sorted(_verbatim_runs(text, stop, weights.verbatim_len, weights.verbatim_lower)):
             v_rows.append(i)
             v_cols.append(v_vocab.setdefault(g, len(v_vocab)))
     n = len(texts)
