@@ -30,14 +30,12 @@ from .problems import (
 from .registry import Registry
 from .routes import LIMITS, Limits, Service, access, public, reads, writes
 from .schemas import TextDocument, UrlDocuments
+from .settings import PRIVATE_URLS_ENV, ROOT_ENV, SEED_ENV
 
-__all__ = ["create_app", "app_from_env", "ROOT_ENV", "SEEDS_NAME", "SEED_ENV", "PRIVATE_URLS_ENV"]
+__all__ = ["create_app", "app_from_env", "SEEDS_NAME", "BodyLimit"]
 
 logger = logging.getLogger(__name__)
 
-ROOT_ENV = "SUMMARIZER_SERVICE_ROOT"
-SEED_ENV = "SUMMARIZER_SERVICE_SEEDS"  # "1": a new root starts with a collection of the seed articles
-PRIVATE_URLS_ENV = "SUMMARIZER_ALLOW_PRIVATE_URLS"
 SEEDS_NAME = "seeds"
 TITLE = "summarizer"
 DESCRIPTION = ("Merged, cited summaries and cited answers over named collections of articles. Every result body "
