@@ -132,13 +132,20 @@ def create_app(
     svc = Service(registry, jobs, JobRunner(registry, jobs, threads=limits.job_threads), keys, allow_private_urls,
                   limits, _version())
 
+    lives = []  # one item a running lifespan: test clients may nest them; the last one to end closes
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if svc.jobs.closed:
+            raise RuntimeError("this app was shut down: create a new one with create_app()")
         embedder.encode(["warm up"])  # load the model before the first request, not during it
+        lives.append(None)
         yield
-        svc.runner.close()
-        svc.jobs.close()
-        svc.registry.close()
+        lives.pop()
+        if not lives:
+            svc.runner.close()
+            svc.jobs.close()
+            svc.registry.close()
 
     app = FastAPI(title=TITLE, version=svc.version, description=DESCRIPTION, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)

@@ -151,8 +151,14 @@ class JobStore:
             self._db.execute("UPDATE jobs SET state = ?, message = ?, updated = ? WHERE owner = ? AND state IN (?, ?)",
                              (FAILED, message, time.time(), self.owner, QUEUED, RUNNING))
 
+    @property
+    def closed(self) -> bool:
+        return self._owner_fh.closed
+
     def close(self) -> None:
         with self._lock:
+            if self.closed:
+                return
             self._db.close()
             fcntl.flock(self._owner_fh, fcntl.LOCK_UN)
             self._owner_fh.close()

@@ -193,8 +193,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(VALIDATION, where or VALIDATION.title, instance=request.url.path, errors=errors)
 
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        problem = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}.get(
-            exc.status_code, ProblemType(f"http-{exc.status_code}", "HTTP error", exc.status_code))
+        known = {400: MalformedRequestError.problem, 404: NOT_FOUND, 405: METHOD_NOT_ALLOWED,
+                 413: PayloadTooLargeError.problem}
+        problem = known.get(exc.status_code) or ProblemType(f"http-{exc.status_code}", "HTTP error", exc.status_code)
         return problem_response(problem, str(exc.detail), instance=request.url.path, headers=exc.headers)
 
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -287,6 +287,10 @@ def compare(name: Name, req: CompareRequest, svc: Svc) -> JSONResponse:
 
 # ----------------------------------------------------------------------------- OpenAI chat format
 
+SSE_EVENT = {"type": "object", "required": ["data"], "description": "one server-sent event",
+             "properties": {"data": {"type": "string", "description": "a chat.completion.chunk as JSON, last [DONE]"}}}
+
+
 @reads.get("/v1/models", response_model=ModelList, tags=["openai"], summary="The collections, as OpenAI models")
 def models(svc: Svc) -> dict:
     return {"object": "list", "data": [{"id": n, "object": "model", "created": 0, "owned_by": "summarizer"}
@@ -296,7 +300,7 @@ def models(svc: Svc) -> dict:
 @reads.post(
     "/v1/chat/completions", response_model=ChatCompletion, tags=["openai"], dependencies=JsonBody,
     summary="OpenAI chat format: model = collection; the reply is the cited answer in Markdown",
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
+    responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                      "description": "The completion; with stream=true as server-sent events"}, **BODY_ERRORS},
 )
 def chat_completions(req: ChatRequest, svc: Svc) -> Response:
