@@ -52,7 +52,7 @@ def articles(neus: Path):
 
 
 def corpus(neus: Path, sentences: int, per_doc: int, spare: int):
-    """Documents of about ``per_doc`` sentences (several articles each) up to ``sentences``; their titles; spare articles."""
+    """Documents of about ``per_doc`` sentences (several articles each) up to ``sentences``; titles; spare articles."""
     docs, titles, extra = [], [], []
     cur, n_cur, total = [], 0, 0
     for title, body in articles(neus):
@@ -202,6 +202,61 @@ def run_phase(what: str, args, questions, extra, ask, add, remove) -> tuple[floa
     return rate, len(stats.errors) + len(wstats.errors)
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM (a graceful stop), then SIGKILL after a minute."""
+    proc.terminate()
+    for _ in range(600):
+        if proc.poll() is not None:
+            return
+        time.sleep(0.1)
+    proc.kill()
+
+
+def service_phase(args, root: Path, docs, questions, extra) -> tuple[float, int]:
+    log = root.parent / f"{root.name}.log"
+    proc, url = start_server(root, args.workers, log)
+    try:
+        fill(url, docs)
+        httpx.post(f"{url}/collections/{NAME}/ask", json={"question": questions[0]}, timeout=300)  # builds indexes
+        clients = [httpx.Client(base_url=url, timeout=120) for _ in range(args.clients + 1)]
+        local = threading.local()
+
+        def client() -> httpx.Client:
+            if not hasattr(local, "c"):
+                local.c = clients.pop()
+            return local.c
+
+        def ask(q: str) -> str | None:
+            r = client().post(f"/collections/{NAME}/ask", json={"question": q, "k": 3})
+            return None if r.status_code == 200 else f"{r.status_code} {r.text}"
+
+        def add(text: str, title: str) -> str:
+            r = client().post(f"/collections/{NAME}/documents", json={"text": text, "title": title})
+            r.raise_for_status()
+            return r.json()[0]["id"]
+
+        def remove(doc_id: str) -> None:
+            client().delete(f"/collections/{NAME}/documents/{doc_id}").raise_for_status()
+
+        return run_phase(f"service ({args.workers} worker(s))", args, questions, extra, ask, add, remove)
+    finally:
+        stop_server(proc)
+
+
+def local_phase(args, root: Path, questions, extra) -> tuple[float, int]:
+    with Collection(root / NAME, embedder=default_embedder()) as col:
+        col.ask(questions[0])  # model and indexes loaded before the clock
+
+        def ask(q: str) -> str | None:
+            col.ask(q, k=3)
+            return None
+
+        def add(text: str, title: str) -> str:
+            return col.add_text(text, title).id
+
+        return run_phase("in-process", args, questions, extra, ask, add, col.remove)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sentences", type=int, default=10_000)
@@ -219,45 +274,9 @@ def main() -> int:
     docs, titles, extra = corpus(args.neus, args.sentences, args.per_doc, spare=200)
     questions = titles[:: max(1, len(titles) // 400)]
     root = args.root or Path(tempfile.mkdtemp(prefix="bench-service-"))
-    log = root.parent / f"{root.name}.log"
     print(f"{len(docs)} documents, about {args.sentences:,} sentences; {len(questions)} questions; root {root}")
-    proc, url = start_server(root, args.workers, log)
-    try:
-        fill(url, docs)
-        httpx.post(f"{url}/collections/{NAME}/ask", json={"question": questions[0]}, timeout=300)  # builds indexes
-        clients = [httpx.Client(base_url=url, timeout=120) for _ in range(args.clients + 1)]
-        local = threading.local()
-
-        def client() -> httpx.Client:
-            if not hasattr(local, "c"):
-                local.c = clients.pop()
-            return local.c
-
-        def ask_http(q: str) -> str | None:
-            r = client().post(f"/collections/{NAME}/ask", json={"question": q, "k": 3})
-            return None if r.status_code == 200 else f"{r.status_code} {r.text}"
-
-        def add_http(text: str, title: str) -> str:
-            r = client().post(f"/collections/{NAME}/documents", json={"text": text, "title": title})
-            r.raise_for_status()
-            return r.json()[0]["id"]
-
-        def remove_http(doc_id: str) -> None:
-            client().delete(f"/collections/{NAME}/documents/{doc_id}").raise_for_status()
-
-        service_rate, service_errors = run_phase(f"service ({args.workers} worker(s))", args, questions, extra,
-                                                 ask_http, add_http, remove_http)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    with Collection(root / NAME, embedder=default_embedder()) as col:
-        col.ask(questions[0])  # model and indexes loaded before the clock
-        local_rate, local_errors = run_phase("in-process", args, questions, extra, lambda q: None if col.ask(q, k=3)
-                                             is not None else "no answer", lambda t, title: col.add_text(t, title).id,
-                                             col.remove)
+    service_rate, service_errors = service_phase(args, root, docs, questions, extra)
+    local_rate, local_errors = local_phase(args, root, questions, extra)
     print(f"service / in-process throughput: {service_rate / local_rate:.2f} (target >= 0.7); errors: service "
           f"{service_errors}, in-process {local_errors} (target 0)")
     return 0

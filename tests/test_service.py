@@ -142,7 +142,8 @@ def test_a_bad_file_adds_nothing_of_its_request(client, scratch):
 
 
 def test_job_reports_progress_and_failures(client, app, scratch):
-    files = [("files", (f"d{i}.txt", f"Report {i} says the council met. It voted {i} times.".encode())) for i in range(4)]
+    text = "Report {} says the council met. It voted {} times."
+    files = [("files", (f"d{i}.txt", text.format(i, i).encode())) for i in range(4)]
     files.append(("files", ("empty.txt", b"  \n")))
     registry = app.state.service.registry
     with registry.writing(scratch):  # hold the collection's write lock: the job waits at its first document
@@ -309,12 +310,14 @@ def test_chat_completion_is_the_cited_answer(client, seeds):
     content = body["choices"][0]["message"]["content"]
     assert content.startswith("1. ") and "[1]" in content and "**Sources**" in content
     assert "**Question:**" not in content
-    assert {"id": "seeds", "object": "model", "created": 0, "owned_by": "summarizer"} in client.get("/v1/models").json()["data"]
+    card = {"id": "seeds", "object": "model", "created": 0, "owned_by": "summarizer"}
+    assert card in client.get("/v1/models").json()["data"]
 
 
 def test_chat_completion_streams_server_sent_events(client):
+    parts = [{"type": "text", "text": QUESTIONS[0]}]
     r = client.post("/v1/chat/completions", json={"model": "seeds", "stream": True,
-                                                   "messages": [{"role": "user", "content": [{"type": "text", "text": QUESTIONS[0]}]}]})
+                                                   "messages": [{"role": "user", "content": parts}]})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
     events = [line[6:] for line in r.text.splitlines() if line.startswith("data: ")]
     assert events[-1] == "[DONE]"
@@ -324,14 +327,16 @@ def test_chat_completion_streams_server_sent_events(client):
 
 
 def test_chat_errors(client):
-    _problem(client.post("/v1/chat/completions", json={"model": "nope", "messages": [{"role": "user", "content": "Hi?"}]}),
-             404, "collection-not-found")
-    _problem(client.post("/v1/chat/completions", json={"model": "seeds", "messages": [{"role": "assistant", "content": "x"}]}),
-             422, "invalid-value")
+    asked = [{"role": "user", "content": "Hi?"}]
+    r = client.post("/v1/chat/completions", json={"model": "nope", "messages": asked})
+    _problem(r, 404, "collection-not-found")
+    told = [{"role": "assistant", "content": "x"}]
+    _problem(client.post("/v1/chat/completions", json={"model": "seeds", "messages": told}), 422, "invalid-value")
 
 
 def test_http_answers_the_python_api_on_the_same_store(app, client):
     """The service's store folder opened in-process gives the same answer (the store is the shared truth)."""
     path = app.state.service.registry.path("seeds")
     with Collection(path, embedder=app.state.service.registry.embedder) as col:
-        assert client.post("/collections/seeds/ask", json={"question": QUESTIONS[0]}).json() == col.ask(QUESTIONS[0]).to_dict()
+        over_http = client.post("/collections/seeds/ask", json={"question": QUESTIONS[0]}).json()
+        assert over_http == col.ask(QUESTIONS[0]).to_dict()

@@ -80,7 +80,8 @@ def _fuzz(app, key: str | None, checks) -> int:
             strategy = st.one_of(*(op.as_strategy(generation_mode=m, path_parameters=fixed) for m in GenerationMode))
         else:
             fixed = {"name": "seeds"} if "{name}" in op.path else {}
-            seeded = [op.as_strategy(generation_mode=m, path_parameters=fixed).map(_seeds_model) for m in GenerationMode]
+            seeded = [op.as_strategy(generation_mode=m, path_parameters=fixed).map(_seeds_model)
+                      for m in GenerationMode]
             strategy = st.one_of(*(op.as_strategy(generation_mode=m) for m in GenerationMode), *seeded)
 
         @FUZZ

@@ -64,7 +64,8 @@ class BodyLimit:
         if length is not None and not length.isdigit():
             problem = (MalformedRequestError.problem, "Content-Length is not a number")
         elif length is not None and int(length) > self.max_bytes:
-            problem = (PayloadTooLargeError.problem, f"request body of {int(length):,} bytes is over the limit of {self.max_bytes:,}")
+            problem = (PayloadTooLargeError.problem,
+                       f"request body of {int(length):,} bytes is over the limit of {self.max_bytes:,}")
         if problem:
             return await problem_response(*problem, instance=scope.get("path"))(scope, receive, send)
         seen = 0
@@ -91,8 +92,8 @@ def _openapi(app: FastAPI, keys: Keys | None) -> dict:
         comps.setdefault(model.__name__, model.model_json_schema())
     problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     if keys is not None:
-        schema["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer",
-                                                              "description": "SUMMARIZER_API_KEYS: read-only or read-write keys"}}
+        bearer = {"type": "http", "scheme": "bearer", "description": "read-only or read-write API keys"}
+        schema["components"]["securitySchemes"] = {"bearer": bearer}
     for path, ops in schema["paths"].items():
         for op in ops.values():
             responses = op.setdefault("responses", {})

@@ -46,7 +46,8 @@ def completion(answer: Answer, model: str, messages: list[ChatMessage]) -> dict:
         "created": int(time.time()),
         "model": model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": prompt, "completion_tokens": _words(content), "total_tokens": prompt + _words(content)},
+        "usage": {"prompt_tokens": prompt, "completion_tokens": _words(content),
+                  "total_tokens": prompt + _words(content)},
         "citations": [c.to_dict() for c in answer.citations],
         "answer": answer.to_dict(),
     }
@@ -55,8 +56,10 @@ def completion(answer: Answer, model: str, messages: list[ChatMessage]) -> dict:
 def completion_chunks(body: dict) -> Iterator[str]:
     """The same completion as server-sent events (``stream: true``): one content chunk, a stop chunk, [DONE]."""
     base = {"id": body["id"], "object": "chat.completion.chunk", "created": body["created"], "model": body["model"]}
-    first = {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": body["choices"][0]["message"]["content"]},
-                                  "finish_reason": None}], "citations": body["citations"]}
+    content = body["choices"][0]["message"]["content"]
+    delta = {"role": "assistant", "content": content}
+    first = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
+             "citations": body["citations"]}
     last = {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
     for chunk in (first, last):
         yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"

@@ -27,7 +27,8 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--root", type=Path, default=None, metavar="DIR",
                    help=f"folder holding one store folder a collection (default: ${ROOT_ENV}, else {default_root()})")
-    p.add_argument("--workers", type=int, default=1, help="server processes on the root (default 1; each loads the model)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes on the root (default 1; each loads the model)")
     p.add_argument("--key-file", type=Path, default=None, help="API keys, one a line: KEY (read-write) or KEY:ro")
     p.add_argument("--allow-remote-without-keys", action="store_true",
                    help="bind to a non-local address even without API keys")

@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -71,19 +71,8 @@ class Job:
     updated: float
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "collection": self.collection,
-            "state": self.state,
-            "total": self.total,
-            "done": self.done,
-            "added": len(self.doc_ids),
-            "doc_ids": list(self.doc_ids),
-            "failures": [dict(f) for f in self.failures],
-            "message": self.message,
-            "created": _iso(self.created),
-            "updated": _iso(self.updated),
-        }
+        return {**asdict(self), "added": len(self.doc_ids), "doc_ids": list(self.doc_ids),
+                "failures": [dict(f) for f in self.failures], "created": _iso(self.created), "updated": _iso(self.updated)}
 
 
 class JobStore:
@@ -101,7 +90,8 @@ class JobStore:
                                    timeout=BUSY_MS / 1000)
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.executescript(_SCHEMA)
-        self._db.execute("DELETE FROM jobs WHERE state IN (?, ?) AND updated < ?", (DONE, FAILED, time.time() - KEEP_SECONDS))
+        self._db.execute("DELETE FROM jobs WHERE state IN (?, ?) AND updated < ?",
+                         (DONE, FAILED, time.time() - KEEP_SECONDS))
         for (job_id,) in self._db.execute("SELECT id FROM jobs WHERE state IN (?, ?)", (QUEUED, RUNNING)).fetchall():
             self.get(job_id)  # marks the jobs of dead servers failed
 
@@ -109,12 +99,14 @@ class JobStore:
         now = time.time()
         job_id = uuid.uuid4().hex
         with self._lock:
-            self._db.execute("INSERT INTO jobs(id, collection, state, items, owner, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._db.execute("INSERT INTO jobs(id, collection, state, items, owner, created, updated) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)",
                              (job_id, collection, QUEUED, json.dumps(names), self.owner, now, now))
         return self.get(job_id)
 
-    def update(self, job_id: str, *, state: str | None = None, done: int | None = None, doc_ids: list[str] | None = None,
-               failures: list[dict] | None = None, message: str | None = None) -> None:
+    def update(self, job_id: str, *, state: str | None = None, done: int | None = None,
+               doc_ids: list[str] | None = None, failures: list[dict] | None = None,
+               message: str | None = None) -> None:
         sets = {"state": state, "done": done, "message": message,
                 "doc_ids": None if doc_ids is None else json.dumps(doc_ids),
                 "failures": None if failures is None else json.dumps(failures)}
@@ -132,9 +124,10 @@ class JobStore:
         job, owner = self._job(row[:-1]), row[-1]
         if job.state in (QUEUED, RUNNING) and not self._alive(owner):
             names = json.loads(row[3])
+            left = ", ".join(names[job.done:][:20]) or "none"
             self.update(job_id, state=FAILED, message=(
                 f"The server stopped during this job: {len(job.doc_ids)} of {job.total} documents were added "
-                f"(whole documents only); not processed: {', '.join(names[job.done:][:20]) or 'none'}. Add those again."))
+                f"(whole documents only); not processed: {left}. Add those again."))
             return self.get(job_id)
         return job
 
@@ -219,7 +212,8 @@ class JobRunner:
         """Finish the document being added, then stop; unfinished jobs are marked failed."""
         self._stop.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self.store.fail_unfinished("The server stopped before this job finished. Add the documents not listed in doc_ids again.")
+        self.store.fail_unfinished("The server stopped before this job finished. "
+                                   "Add the documents not listed in doc_ids again.")
 
     def _run(self, job_id: str, collection: str, items: list[Item]) -> None:
         try:
@@ -244,4 +238,5 @@ class JobRunner:
                 failures.append(_failure(item, exc))
             self.store.update(job_id, done=n + 1, doc_ids=ids, failures=failures)
         state = FAILED if failures and not ids else DONE
-        return state, f"Added {len(ids)} of {len(items)} documents" + (f"; {len(failures)} failed." if failures else ".")
+        failed = f"; {len(failures)} failed." if failures else "."
+        return state, f"Added {len(ids)} of {len(items)} documents{failed}"

@@ -76,7 +76,7 @@ def parse_keys(text: str, source: str) -> Keys:
 
 
 def load_keys(env: Mapping[str, str] | None = None, key_file: str | Path | None = None) -> Keys | None:
-    """Keys from ``$SUMMARIZER_API_KEYS`` and the key file (``key_file``, else ``$SUMMARIZER_API_KEY_FILE``), or None."""
+    """Keys from ``$SUMMARIZER_API_KEYS`` and the key file (``key_file`` or ``$SUMMARIZER_API_KEY_FILE``); or None."""
     env = os.environ if env is None else env
     text, sources = [], []
     if env.get(KEYS_ENV, "").strip():

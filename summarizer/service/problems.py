@@ -11,19 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from summarizer import (
-    BinaryFileError,
-    DocumentNotFoundError,
-    EmptyDocumentError,
-    EmptyQuestionError,
-    FileTooLargeError,
-    IngestError,
-    InputTooLargeError,
-    MissingPathError,
-    NoReadableFilesError,
-    StoreError,
-    UnsupportedFileError,
-)
+import summarizer as lib
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
@@ -81,66 +69,75 @@ class Problem(BaseModel):
 
 
 class ServiceError(Exception):
-    """An error of the service itself (the library's exceptions are mapped in PROBLEMS)."""
+    """An error of the service itself (the library's exceptions are mapped in PROBLEMS); subclasses name their problem:
+
+    ``class JobNotFoundError(ServiceError, problem=ProblemType("job-not-found", "Job not found", 404))``.
+    """
 
     problem: ProblemType = ProblemType("bad-request", "Bad request", 400)
     headers: dict[str, str] | None = None
 
-
-class CollectionNotFoundError(ServiceError):
-    problem = ProblemType("collection-not-found", "Collection not found", 404)
-
-
-class CollectionBusyError(ServiceError):
-    problem = ProblemType("collection-busy", "Collection busy", 409)
+    def __init_subclass__(cls, problem: ProblemType | None = None, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if problem is not None:
+            cls.problem = problem
 
 
-class JobNotFoundError(ServiceError):
-    problem = ProblemType("job-not-found", "Job not found", 404)
+class CollectionNotFoundError(ServiceError, problem=ProblemType("collection-not-found", "Collection not found", 404)):
+    """No collection has that name."""
 
 
-class UnauthorizedError(ServiceError):
-    problem = ProblemType("unauthorized", "Missing or unknown API key", 401)
+class CollectionBusyError(ServiceError, problem=ProblemType("collection-busy", "Collection busy", 409)):
+    """A job still adds documents to the collection."""
+
+
+class JobNotFoundError(ServiceError, problem=ProblemType("job-not-found", "Job not found", 404)):
+    """No job has that id (finished jobs are kept a week)."""
+
+
+class UnauthorizedError(ServiceError, problem=ProblemType("unauthorized", "Missing or unknown API key", 401)):
+    """No key, or one the server does not know."""
+
     headers = {"WWW-Authenticate": 'Bearer realm="summarizer"'}
 
 
-class ForbiddenError(ServiceError):
-    problem = ProblemType("forbidden", "Key may not do this", 403)
+class ForbiddenError(ServiceError, problem=ProblemType("forbidden", "Key may not do this", 403)):
+    """A read-only key on a request that changes something."""
 
 
-class UnsupportedMediaTypeError(ServiceError):
-    problem = ProblemType("unsupported-media-type", "Unsupported media type", 415)
+class UnsupportedMediaTypeError(ServiceError, problem=ProblemType("unsupported-media-type", "Unsupported media", 415)):
+    """A body in a content type the endpoint does not read."""
 
 
-class PayloadTooLargeError(ServiceError):
-    problem = ProblemType("payload-too-large", "Request body too large", 413)
+class PayloadTooLargeError(ServiceError, problem=ProblemType("payload-too-large", "Request body too large", 413)):
+    """A body over Limits.max_body_bytes."""
 
 
-class MalformedRequestError(ServiceError):
-    problem = ProblemType("malformed-request", "Malformed request", 400)
+class MalformedRequestError(ServiceError, problem=ProblemType("malformed-request", "Malformed request", 400)):
+    """A body that cannot be parsed (not JSON, not multipart, bad Content-Length)."""
 
 
-class LinksUnsupportedError(ServiceError):
-    problem = ProblemType("links-unsupported", "Links cannot be read by this version", 422)
+class LinksUnsupportedError(ServiceError, problem=ProblemType("links-unsupported", "Links cannot be read here", 422)):
+    """Links were sent, and this version's Collection cannot read them."""
 
 
-class UrlNotAllowedError(ServiceError):
-    problem = ProblemType("url-not-allowed", "Link not allowed", 422)
+class UrlNotAllowedError(ServiceError, problem=ProblemType("url-not-allowed", "Link not allowed", 422)):
+    """A link that is not http(s) or points to a non-public address."""
 
 
 # The library's exceptions, most specific first: the first class an exception is an instance of decides.
 PROBLEMS: tuple[tuple[type[BaseException], ProblemType], ...] = (
-    (FileTooLargeError, ProblemType("file-too-large", "File too large", 413)),
-    (UnsupportedFileError, ProblemType("unsupported-file", "Unsupported file type", 415)),
-    (BinaryFileError, ProblemType("binary-file", "File is not text", 415)),
-    (EmptyDocumentError, ProblemType("empty-document", "Empty document", 422)),
-    (MissingPathError, ProblemType("missing-path", "No such file", 400)),
-    (NoReadableFilesError, ProblemType("no-readable-files", "No readable files", 400)),
-    (IngestError, ProblemType("ingest-error", "Document cannot be added", 422)),
-    (InputTooLargeError, ProblemType("input-too-large", "Input too large", 413)),
-    (EmptyQuestionError, ProblemType("empty-question", "Empty question", 422)),
-    (DocumentNotFoundError, ProblemType("document-not-found", "Document not found", 404)),
-    (StoreError, ProblemType("store-unusable", "Collection store damaged or from another version", 409)),
+    (lib.FileTooLargeError, ProblemType("file-too-large", "File too large", 413)),
+    (lib.UnsupportedFileError, ProblemType("unsupported-file", "Unsupported file type", 415)),
+    (lib.BinaryFileError, ProblemType("binary-file", "File is not text", 415)),
+    (lib.EmptyDocumentError, ProblemType("empty-document", "Empty document", 422)),
+    (lib.MissingPathError, ProblemType("missing-path", "No such file", 400)),
+    (lib.NoReadableFilesError, ProblemType("no-readable-files", "No readable files", 400)),
+    (lib.IngestError, ProblemType("ingest-error", "Document cannot be added", 422)),
+    (lib.InputTooLargeError, ProblemType("input-too-large", "Input too large", 413)),
+    (lib.EmptyQuestionError, ProblemType("empty-question", "Empty question", 422)),
+    (lib.DocumentNotFoundError, ProblemType("document-not-found", "Document not found", 404)),
+    (lib.StoreError, ProblemType("store-unusable", "Collection store damaged or from another version", 409)),
     (ValueError, ProblemType("invalid-value", "Invalid value", 422)),
     (TypeError, ProblemType("invalid-value", "Invalid value", 422)),
 )

@@ -308,7 +308,7 @@ def chat_completions(req: ChatRequest, svc: Svc) -> Response:
     try:
         check_name(req.model)
     except ValueError:
-        raise CollectionNotFoundError(f"no collection named {req.model!r} (the model field names a collection)") from None
+        raise CollectionNotFoundError(f"no collection named {req.model!r} (model names a collection)") from None
     answer, used = compat.ask(svc.registry.get(req.model), question, req.k, history)
     body = completion(answer, req.model, req.messages)
     headers = {} if used else {NOTE_HEADER: compat.HISTORY_IGNORED}

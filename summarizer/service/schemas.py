@@ -6,9 +6,10 @@ when a result grows a field the schema does not describe.
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from dataclasses import fields
+from typing import Literal, Union, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from summarizer import METHODS
 from summarizer.results import Answer, Citation, CitedSentence
@@ -42,13 +43,14 @@ class _In(BaseModel):
 
 # ----------------------------------------------------------------------------- results (to_dict() shapes)
 
-class CitationModel(_Out):
-    doc_id: str
-    doc_title: str
-    sentence_index: int
-    start: int
-    end: int
-    text: str
+def _mirror(cls) -> type[BaseModel]:
+    """A model with a dataclass's fields, for a result whose ``to_dict()`` is its fields as they are."""
+    hints = get_type_hints(cls)
+    return create_model(f"{cls.__name__}Model", __config__=_Out.model_config,
+                        **{f.name: (hints[f.name], ...) for f in fields(cls)})
+
+
+CitationModel = _mirror(Citation)
 
 
 class CitedSentenceModel(_Out):
