@@ -340,3 +340,20 @@ def test_http_answers_the_python_api_on_the_same_store(app, client):
     with Collection(path, embedder=app.state.service.registry.embedder) as col:
         over_http = client.post("/collections/seeds/ask", json={"question": QUESTIONS[0]}).json()
         assert over_http == col.ask(QUESTIONS[0]).to_dict()
+
+
+# ----------------------------------------------------------------------------- summarizer serve
+
+def test_serve_refuses_a_public_address_without_keys(tmp_path, monkeypatch, capsys):
+    from summarizer.cli import main
+
+    for name in ("SUMMARIZER_API_KEYS", "SUMMARIZER_API_KEY_FILE"):  # set first, so that the test's end restores them
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    assert main(["serve", "--host", "0.0.0.0", "--root", str(tmp_path)]) == 2
+    assert "binds to localhost only" in capsys.readouterr().err
+    bad = tmp_path / "keys.txt"
+    bad.write_text("some-key:admin\n")
+    assert main(["serve", "--key-file", str(bad), "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "key 1 has scope 'admin'" in err and "some-key" not in err
