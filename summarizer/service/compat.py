@@ -12,7 +12,7 @@ from summarizer import Answer, Collection, Document
 
 from .problems import LinksUnsupportedError
 
-__all__ = ["ask", "reads_links", "add_url", "HISTORY_IGNORED"]
+__all__ = ["ask", "reads_links", "check_reads_links", "add_url", "HISTORY_IGNORED"]
 
 HISTORY_IGNORED = "Earlier questions were not used: this version answers each question on its own."
 
@@ -24,11 +24,15 @@ def ask(col: Collection, question: str, k: int, history: list | None) -> tuple[A
     return col.ask(question, k=k), not history
 
 
-def reads_links(col: Collection | None = None) -> bool:
-    return hasattr(col if col is not None else Collection, "add_url")
+def reads_links() -> bool:
+    return hasattr(Collection, "add_url")
+
+
+def check_reads_links() -> None:
+    if not reads_links():
+        raise LinksUnsupportedError("links cannot be read by this version: upload the page as a file instead")
 
 
 def add_url(col: Collection, url: str) -> Document:
-    if not reads_links(col):
-        raise LinksUnsupportedError("links cannot be read by this version: upload the page as a file instead")
+    check_reads_links()
     return col.add_url(url)

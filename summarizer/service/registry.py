@@ -126,6 +126,11 @@ class Registry:
     def exists(self, name: str) -> bool:
         return (self.path(name) / DB_FILE).exists()
 
+    def require(self, name: str) -> None:
+        """Raise CollectionNotFoundError unless the collection exists."""
+        if not self.exists(name):
+            raise CollectionNotFoundError(f"no collection named {name!r}")
+
     # ------------------------------------------------------------------ reading
 
     def get(self, name: str) -> Collection:
@@ -192,8 +197,8 @@ class Registry:
         return self.root / LOCKS_DIR / f"{check_name(name)}.lock"
 
     def _entry(self, name: str, *, must_exist: bool = True) -> _Entry:
-        if must_exist and not self.exists(name):
-            raise CollectionNotFoundError(f"no collection named {name!r}")
+        if must_exist:
+            self.require(name)
         with self._guard:
             if name not in self._entries:
                 self._entries[name] = _Entry(_Probe(self.path(name)))

@@ -135,7 +135,7 @@ def list_collections(svc: Svc) -> list[dict]:
     for name in svc.registry.names():
         try:
             out.append(_info(name, svc.registry.get(name)))
-        except LookupError:  # deleted by another process meanwhile
+        except CollectionNotFoundError:  # deleted by another process meanwhile
             continue
     return out
 
@@ -235,13 +235,11 @@ async def add_documents(
     name: Name, request: Request, svc: Svc,
     background: Annotated[bool | None, Query(description="true: always a job; false: never; default: by size")] = None,
 ) -> JSONResponse:
-    if not svc.registry.exists(name):
-        svc.registry.get(name)  # raises the 404
+    svc.registry.require(name)
     items = await _items(request, svc)
     urls = [i.url for i in items if i.url is not None]
     if urls:
-        if not compat.reads_links():
-            compat.add_url(None, urls[0])  # raises the 422 that says links cannot be read
+        compat.check_reads_links()
         for u in urls:
             await run_in_threadpool(check_url, u, allow_private=svc.allow_private_urls)
     large = len(items) > svc.limits.sync_items or sum(i.size for i in items) > svc.limits.sync_chars or bool(urls)
