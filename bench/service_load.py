@@ -191,12 +191,14 @@ def run_phase(what: str, args, questions, extra, ask, add, remove) -> tuple[floa
     """Clients asking and one writer for ``args.seconds``: prints the figures; returns requests/s and errors."""
     stop, wstats = threading.Event(), Stats()
     w = threading.Thread(target=writer, args=(add, remove, extra, args.write_every, stop, wstats))
-    w.start()
+    if args.write_every > 0:
+        w.start()
     try:
         stats, secs = run_clients(args.clients, args.seconds, questions, ask)
     finally:
         stop.set()
-        w.join(timeout=300)
+        if w.is_alive():
+            w.join(timeout=300)
     rate = stats.line(f"{what}: {args.clients} clients asking", secs)
     wstats.line(f"{what}: writer (adds and removes, every {args.write_every:g} s)", secs)
     return rate, len(stats.errors) + len(wstats.errors)
@@ -263,7 +265,7 @@ def main() -> int:
     ap.add_argument("--per-doc", type=int, default=35, help="sentences a document (several articles each)")
     ap.add_argument("--seconds", type=float, default=30, help="load time of each phase")
     ap.add_argument("--clients", type=int, default=16)
-    ap.add_argument("--write-every", type=float, default=1.0, help="seconds between the writer's operations")
+    ap.add_argument("--write-every", type=float, default=1.0, help="seconds between the writer's operations (0: no writer)")
     ap.add_argument("--workers", type=int, default=1, help="server processes")
     ap.add_argument("--neus", type=Path, default=NEUS, help="the NeuS folder (train.source, val.source)")
     ap.add_argument("--root", type=Path, help="service root to reuse (a filled collection is not filled again)")
