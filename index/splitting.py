@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 __all__ = ["Span", "split_text", "KINDS"]
 
@@ -32,6 +34,8 @@ _LEADING_DATE = re.compile(
 _SOURCE = re.compile(r"(?:sources?|via|credit|credits|photo|image|read more)\s*:", re.IGNORECASE)
 _BYLINE = re.compile(r"(?:by|written by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
 _MD_HEADING = re.compile(r"#{1,6}\s")
+# A bulleted list item or a table row (as web pages and Markdown render them): content, never a heading.
+_LIST_OR_ROW = re.compile(r"(?:[-*+•]\s+\S|\|.*\|$)")
 _BIO = re.compile(
     r"\b(?:is|was|has been)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}"
     r"(?:author|writer|journalist|reporter|correspondent|columnist|editor|contributor|blogger|novelist)\b",
@@ -39,7 +43,8 @@ _BIO = re.compile(
 )
 # A candidate sentence boundary: terminal punctuation, optional closing quotes/brackets, then space.
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
-_TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
+_TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’」』)\]]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’」』)\]]*\s*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _DANGLING = {
     "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from",
@@ -213,9 +218,14 @@ def _words(s: str) -> list[str]:
     return _WORD.findall(s)
 
 
-def _kind_of_paragraph(para: str, is_last: bool) -> str | None:
-    """The kind of a whole one-line paragraph when it is not body text, else None."""
-    if _MD_HEADING.match(para):
+def _kind_of_paragraph(para: str, is_last: bool, marked: bool | None = None) -> str | None:
+    """The kind of a whole one-line paragraph when it is not body text, else None.
+
+    ``marked`` is None for plain text (a short line without final punctuation reads as a heading), else
+    whether the source's markup (a web page's <h1>-<h6>) says the paragraph is a heading; a marked heading
+    that ends like a sentence (`Q: Where did you grow up?`) is read as one.
+    """
+    if (marked and not _SENTENCE_END.search(para)) or _MD_HEADING.match(para):
         return "heading"
     if _SOURCE.match(para) and len(para) <= 200:
         return "source"
@@ -224,32 +234,36 @@ def _kind_of_paragraph(para: str, is_last: bool) -> str | None:
     words = _words(para)
     if not words:
         return "fragment"
+    if _LIST_OR_ROW.match(para):
+        return None
     if not _TERMINAL.search(para) and len(words) <= 14:
         if words[-1].lower() in _DANGLING or para.rstrip()[-1:] in ",-–—":
             return "fragment"
-        if not is_last:
+        if not is_last and marked is None:
             return "heading"
     return None
 
 
-def split_text(text: str) -> tuple[list[Span], str | None]:
-    """Split ``text`` into sentence spans (in order, covering every non-space character) and find its date."""
+def split_text(
+    text: str, headings: Sequence[tuple[int, int]] | None = None
+) -> tuple[list[Span], str | None]:
+    """Split ``text`` into sentence spans (in order, covering every non-space character) and find its date.
+
+    ``headings``: when the text comes from markup (a web page), the (start, end) ranges of its heading lines;
+    then exactly the paragraphs inside them are headings, and no other line is taken for one.
+    """
     spans: list[Span] = []
     date: str | None = None
     paras = _paragraphs(text)
+    ranges = sorted(headings) if headings is not None else None
     for p_i, (ps, pe) in enumerate(paras):
         if p_i == 0:
-            m = _LEADING_DATE.match(text, ps, pe)
-            if m and (m.end() == pe or text[m.end()].isspace()):
-                date = m.group(1)
-                spans.append(Span(ps + (len(m.group(0)) - len(m.group(0).lstrip())), m.end(), "date", p_i))
-                ps = m.end()
-                while ps < pe and text[ps].isspace():
-                    ps += 1
-                if ps >= pe:
-                    continue
+            date, ps = _leading_date(text, ps, pe, spans)
+            if ps >= pe:
+                continue
         para = text[ps:pe]
-        kind = _kind_of_paragraph(para, is_last=p_i == len(paras) - 1)
+        marked = None if ranges is None else _inside(ranges, ps, pe)
+        kind = _kind_of_paragraph(para, is_last=p_i == len(paras) - 1, marked=marked)
         starts = [0] if kind else _segment(para)
         for i, s in enumerate(starts):
             e = starts[i + 1] if i + 1 < len(starts) else len(para)
@@ -261,6 +275,25 @@ def split_text(text: str) -> tuple[list[Span], str | None]:
         spans = [Span(sp.start, sp.end, "body", sp.paragraph) if sp.kind in ("heading", "fragment") else sp
                  for sp in spans]
     return spans, date
+
+
+def _leading_date(text: str, ps: int, pe: int, spans: list[Span]) -> tuple[str | None, int]:
+    """A `date 2023-03-02` at the start of the first paragraph: its date span is appended to ``spans``;
+    returns the date and where the rest of the paragraph starts."""
+    m = _LEADING_DATE.match(text, ps, pe)
+    if not m or not (m.end() == pe or text[m.end()].isspace()):
+        return None, ps
+    spans.append(Span(ps + (len(m.group(0)) - len(m.group(0).lstrip())), m.end(), "date", 0))
+    ps = m.end()
+    while ps < pe and text[ps].isspace():
+        ps += 1
+    return m.group(1), ps
+
+
+def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when [start, end) lies inside one of the sorted ``ranges``."""
+    i = bisect.bisect_right(ranges, (start, float("inf"))) - 1
+    return i >= 0 and ranges[i][0] <= start and end <= ranges[i][1]
 
 
 def _kind_of_sentence(sentence: str) -> str:
