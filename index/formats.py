@@ -9,11 +9,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .documents import MAX_FILE_BYTES, check_text, clean_title, text_from_bytes
+from .documents import (
+    HTML_SUFFIXES,
+    MAX_FILE_BYTES,
+    PDF_SUFFIXES,
+    TEXT_SUFFIXES,
+    check_text,
+    clean_title,
+    read_file_bytes,
+    text_from_bytes,
+)
 from .errors import (
     BinaryFileError,
     BrokenHtmlError,
     BrokenPdfError,
+    EmptyDocumentError,
     EncryptedPdfError,
     FileTooLargeError,
     LoginWallError,
@@ -21,7 +31,7 @@ from .errors import (
     ScannedPdfError,
     UnsupportedFileError,
 )
-from .splitting import split_text
+from .splitting import ends_sentence, split_text
 
 __all__ = [
     "Extracted",
@@ -33,6 +43,7 @@ __all__ = [
     "detect_format",
     "format_of_content_type",
     "extract",
+    "read_file",
     "extract_html",
     "extract_pdf",
     "extract_text",
@@ -42,9 +53,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-PDF_SUFFIXES = (".pdf",)
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 
 
@@ -171,6 +179,11 @@ def extract(
     return extract_text(text_from_bytes(data, name), url=url, weights=weights)
 
 
+def read_file(path: str | Path, *, weights: ExtractWeights = WEIGHTS) -> Extracted:
+    """A file's text and metadata (text, HTML or PDF), with every check: exists, size, format, content."""
+    return extract(read_file_bytes(path), str(path), weights=weights)
+
+
 # ---------------------------------------------------------------- text files
 
 _SOURCE_LINE = re.compile(r"^[ \t]*sources?[ \t]*:[ \t]*(\S[^\r\n]{0,79})[ \t]*$", re.I | re.M)
@@ -212,8 +225,8 @@ def short_title(sentence: str, *, weights: ExtractWeights = WEIGHTS) -> str:
     if len(out) > weights.title_chars:
         out = out[: weights.title_chars].rsplit(" ", 1)[0]
     if out == " ".join(words):
-        return out
-    return out.rstrip(",;:–—-") + " …"
+        return out.rstrip(".")
+    return out.rstrip(",;:–—- ") + "…"
 
 
 # ---------------------------------------------------------------- HTML
@@ -236,6 +249,8 @@ def extract_html(
         raise FileTooLargeError(
             f"{name}: web page of {len(raw):,} bytes is over the limit of {weights.max_html_bytes:,} bytes for HTML"
         )
+    if not raw.strip():
+        raise EmptyDocumentError(f"{name}: empty document (no text, or only white space)")
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BinaryFileError(f"{name}: binary file (NUL bytes), not a web page")
     default, precise = _trafilatura(raw, name, url)
@@ -243,11 +258,11 @@ def extract_html(
     chars = _body_chars(text, headings)
     if _PASSWORD.search(raw) and chars < weights.login_max_chars:
         raise LoginWallError(
-            f"{name}: looks like a login or subscription wall (a password form and {chars} characters of text)"
+            f"{name}: looks like a login or subscription wall (a password form and {chars} characters of sentences)"
         )
     if chars < weights.min_body_chars:
         raise NoArticleTextError(
-            f"{name}: no article text found ({chars} characters of body text; the page may be navigation, "
+            f"{name}: no article text found ({chars} characters of sentences; the page may be navigation, "
             f"an index, a script-only page or need a login)"
         )
     meta = default or precise
@@ -263,8 +278,11 @@ def _trafilatura(raw: bytes, name: str, url: str | None):
     try:
         default = trafilatura.bare_extraction(raw, url=url, include_comments=False, with_metadata=True)
         precise = trafilatura.bare_extraction(raw, url=url, include_comments=False, favor_precision=True)
+        parsed = default is not None or precise is not None or trafilatura.load_html(raw) is not None
     except (ValueError, TypeError, UnicodeError) as exc:  # lxml's ParserError is a ValueError
-        raise BrokenHtmlError(f"{name}: cannot parse as a web page ({exc})") from exc
+        raise BrokenHtmlError(f"{name}: cannot be parsed as HTML ({exc})") from exc
+    if not parsed:
+        raise BrokenHtmlError(f"{name}: cannot be parsed as HTML (not a web page, or damaged)")
     return default, precise
 
 
@@ -384,11 +402,18 @@ def _joined(lines: list[tuple[str, bool]]) -> tuple[str, tuple[tuple[int, int], 
 
 
 def _body_chars(text: str, headings) -> int:
-    """Characters (white space aside) of the text's body sentences: what answers and summaries can use."""
+    """Characters (white space aside) of the body sentences that end like sentences: the article's prose.
+
+    A run of link labels (a menu that the extractor's fallback kept) has none.
+    """
     if not text.strip():
         return 0
     spans, _ = split_text(text, headings)
-    return sum(len("".join(text[sp.start : sp.end].split())) for sp in spans if sp.kind == "body")
+    return sum(
+        len("".join(text[sp.start : sp.end].split()))
+        for sp in spans
+        if sp.kind == "body" and ends_sentence(text[sp.start : sp.end])
+    )
 
 
 def _clean(value) -> str | None:
@@ -458,9 +483,11 @@ def _pdf_reader(data: bytes, name: str):
         if not opened:
             raise EncryptedPdfError(f"{name}: PDF is encrypted with a password; remove the password and add it again")
     try:
-        len(reader.pages)
+        count = len(reader.pages)
     except Exception as exc:
         raise BrokenPdfError(f"{name}: damaged PDF, its pages cannot be read ({exc})") from exc
+    if not count:
+        raise BrokenPdfError(f"{name}: damaged PDF (no pages)")
     return reader
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-__all__ = ["Span", "split_text", "KINDS"]
+__all__ = ["Span", "split_text", "ends_sentence", "KINDS"]
 
 # body: article text. heading: a short title line. date: a leading `date 2023-03-02`. source: `Source: ...`.
 # byline: `By Jane Doe`. bio: an author bio at the end. fragment: a truncated or attribution-only piece.
@@ -214,6 +214,11 @@ def _open_quote(prefix: str) -> bool:
     return prefix.count('"') % 2 == 1
 
 
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends like a sentence: a full stop, ! or ? (also CJK), then closing quotes or brackets."""
+    return bool(_SENTENCE_END.search(text))
+
+
 def _words(s: str) -> list[str]:
     return _WORD.findall(s)
 
@@ -225,7 +230,7 @@ def _kind_of_paragraph(para: str, is_last: bool, marked: bool | None = None) -> 
     whether the source's markup (a web page's <h1>-<h6>) says the paragraph is a heading; a marked heading
     that ends like a sentence (`Q: Where did you grow up?`) is read as one.
     """
-    if (marked and not _SENTENCE_END.search(para)) or _MD_HEADING.match(para):
+    if (marked and not ends_sentence(para)) or _MD_HEADING.match(para):
         return "heading"
     if _SOURCE.match(para) and len(para) <= 200:
         return "source"

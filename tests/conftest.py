@@ -14,7 +14,8 @@ from summarizer import Collection
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout; a git worktree one level deeper (../wt/<name>) finds it one level further up
+SHARED = next((d for d in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if d.is_dir()), ROOT.parent / "shared")
 
 
 class FakeEmbedder:
