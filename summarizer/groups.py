@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -11,22 +10,41 @@ from scipy import sparse
 
 from .text import WORD, UnionFind, stemmer, stop_words
 
-__all__ = ["group_sentences", "pair_scores", "same_fact", "lexical_features", "LexicalFeatures", "SAME_FACT",
-           "SAME_FACT_SCORE", "CANDIDATE_COSINE", "SAME_DOC_COSINE", "LINK_FLOOR"]
+__all__ = ["group_sentences", "pair_scores", "same_fact", "lexical_features", "LexicalFeatures", "SameFactRule",
+           "SAME_FACT_RULE"]
 
-SAME_FACT = 0.80  # cosine (MiniLM) above which two sentences state one fact, when no texts are given
-# With texts: score = cosine + 0.6 * weighted content-word containment + 0.03 * shared word trigrams (up to 8)
-# + 0.2 when a shared trigram holds a number + 0.25 when they share a verbatim run of 6 words (case-folded,
-# punctuation dropped) that starts and ends with a content word and holds at least three content words written in
-# lower case (the same quote or wire copy; a run of names alone, "Secretary of State Antony Blinken", is not).
-# Calibrated on the seeds' paraphrase pairs (tests/test_groups.py).
-SAME_FACT_SCORE = 1.05
-CANDIDATE_COSINE = 0.5  # pairs below this cosine are never one fact (and are never scored lexically)
-SAME_DOC_COSINE = 0.85  # one document restating itself: only near-duplicates join
-LINK_FLOOR = 0.4  # every two members of a group keep at least this cosine (no chaining of distinct facts)
 
-_W_CONTAIN, _W_TRIGRAM, _MAX_TRIGRAMS, _W_NUMBER = 0.6, 0.03, 8, 0.2
-_W_VERBATIM, _VERBATIM_LEN, _VERBATIM_LOWER = 0.25, 6, 3
+@dataclass(frozen=True)
+class SameFactRule:
+    """When two sentences state one fact. Calibrated on the seeds' paraphrase pairs (tests/test_groups.py) and
+    checked on NeuS val summaries (bench/summary_quality.py) and HotpotQA answers (bench/qa_quality.py).
+
+    With texts, a pair's score is its cosine plus word evidence: ``contain`` times the idf-weighted share of the
+    shorter sentence's content words the other has, ``trigram`` per shared word trigram (up to ``max_trigrams``),
+    ``number`` when a shared trigram holds a number, and ``verbatim`` when they share a verbatim run of
+    ``verbatim_len`` words (case-folded, punctuation dropped) that starts and ends with a content word and holds
+    at least ``verbatim_lower`` content words written in lower case: the same quote or wire copy (a run of names
+    alone, "Secretary of State Antony Blinken", is not).
+    """
+
+    cosine: float = 0.80  # without texts: the MiniLM cosine above which two sentences state one fact
+    score: float = 1.05  # with texts: the same-fact score (cosine plus word evidence) at or above which they do
+    candidate_cosine: float = 0.5  # pairs below this cosine are never one fact (and are never scored lexically)
+    same_doc_cosine: float = 0.85  # one document restating itself: only near-duplicates join
+    link_floor: float = 0.4  # every two members of a group keep at least this cosine (no chaining of distinct facts)
+    contain: float = 0.6  # weight of the idf-weighted content-word containment
+    trigram: float = 0.03  # weight per shared word trigram ...
+    max_trigrams: int = 8  # ... counting at most this many
+    number: float = 0.2  # bonus when a shared trigram holds a number
+    verbatim: float = 0.25  # bonus for a shared verbatim run ...
+    verbatim_len: int = 6  # ... of this many words ...
+    verbatim_lower: int = 3  # ... holding at least this many lower-case content words
+    idf_floor: float = 0.1  # the smallest idf a content word gets (a word in every sentence still counts a little)
+    block: int = 2048  # rows of the similarity matrix computed at once (memory, not results)
+
+
+SAME_FACT_RULE = SameFactRule()
+
 
 def _tokens(text: str) -> list[str]:
     stem = stemmer()
@@ -49,19 +67,18 @@ class LexicalFeatures:
         return np.asarray(self.content @ self.idf).ravel()
 
 
-def _verbatim_runs(text: str, stop: frozenset[str]) -> set[tuple[str, ...]]:
-    """Runs of :data:`_VERBATIM_LEN` words (case-folded, punctuation dropped) that start and end with a content
-    word and hold at least :data:`_VERBATIM_LOWER` content words written in lower case (not a run of names)."""
+def _verbatim_runs(text: str, stop: frozenset[str], n: int, min_lower: int) -> set[tuple[str, ...]]:
+    """Runs of ``n`` words (case-folded, punctuation dropped) that start and end with a content word and hold at
+    least ``min_lower`` content words written in lower case (not a run of names)."""
     raw = [w.replace("’", "'") for w in WORD.findall(text)]
     low = [w.lower() for w in raw]
     content = [w not in stop for w in low]
     lower = [c and w.islower() for c, w in zip(content, raw)]
-    n = _VERBATIM_LEN
     return {tuple(low[k : k + n]) for k in range(len(low) - n + 1)
-            if content[k] and content[k + n - 1] and sum(lower[k : k + n]) >= _VERBATIM_LOWER}
+            if content[k] and content[k + n - 1] and sum(lower[k : k + n]) >= min_lower}
 
 
-def lexical_features(texts: Sequence[str]) -> LexicalFeatures:
+def lexical_features(texts: Sequence[str], weights: SameFactRule = SAME_FACT_RULE) -> LexicalFeatures:
     """Word features of ``texts`` for the same-fact rule; idf is computed over ``texts`` themselves."""
     stop = stop_words()
     vocab: dict[str, int] = {}
@@ -83,7 +100,7 @@ def lexical_features(texts: Sequence[str]) -> LexicalFeatures:
             if any(w.isdigit() for w in g):
                 n_rows.append(i)
                 n_cols.append(num_vocab.setdefault(g, len(num_vocab)))
-        for g in _verbatim_runs(text, stop):
+        for g in _verbatim_runs(text, stop, weights.verbatim_len, weights.verbatim_lower):
             v_rows.append(i)
             v_cols.append(v_vocab.setdefault(g, len(v_vocab)))
     n = len(texts)
@@ -94,13 +111,14 @@ def lexical_features(texts: Sequence[str]) -> LexicalFeatures:
     content = matrix(c_rows, c_cols, len(vocab))
     df = np.asarray(content.sum(axis=0)).ravel()
     idf = np.log((n + 1) / (df + 0.5)).astype(np.float32)
-    idf = np.maximum(idf, 0.1)
+    idf = np.maximum(idf, weights.idf_floor)
     return LexicalFeatures(content, idf, matrix(t_rows, t_cols, len(tri_vocab)), matrix(n_rows, n_cols, len(num_vocab)),
                            matrix(v_rows, v_cols, len(v_vocab)))
 
 
 def pair_scores(
-    cosines: np.ndarray, rows: np.ndarray, cols: np.ndarray, features: LexicalFeatures
+    cosines: np.ndarray, rows: np.ndarray, cols: np.ndarray, features: LexicalFeatures,
+    weights: SameFactRule = SAME_FACT_RULE,
 ) -> np.ndarray:
     """The same-fact score of sentence pairs (``rows[k]``, ``cols[k]``) whose cosines are given, vectorised."""
     rows = np.asarray(rows, dtype=np.int64)
@@ -113,11 +131,12 @@ def pair_scores(
     contain = shared / np.maximum(np.minimum(w[rows], w[cols]), 1e-6)
     tri = np.asarray(features.trigrams[rows].multiply(features.trigrams[cols]).sum(axis=1)).ravel()
     num = np.asarray(features.numeric[rows].multiply(features.numeric[cols]).sum(axis=1)).ravel() > 0
-    score = (np.asarray(cosines, dtype=np.float32) + _W_CONTAIN * contain
-             + _W_TRIGRAM * np.minimum(tri, _MAX_TRIGRAMS) + _W_NUMBER * num)
+    w = weights
+    score = (np.asarray(cosines, dtype=np.float32) + w.contain * contain
+             + w.trigram * np.minimum(tri, w.max_trigrams) + w.number * num)
     if features.verbatim is not None:
         same = np.asarray(features.verbatim[rows].multiply(features.verbatim[cols]).sum(axis=1)).ravel() > 0
-        score = score + _W_VERBATIM * same
+        score = score + w.verbatim * same
     return score.astype(np.float32)
 
 
@@ -154,10 +173,11 @@ def _candidates(vectors: np.ndarray, codes: np.ndarray, floor: float, same_doc: 
 
 
 def _with_verbatim_pairs(
-    vectors: np.ndarray, codes: np.ndarray, feats: LexicalFeatures, rows: np.ndarray, cols: np.ndarray, cos: np.ndarray
+    vectors: np.ndarray, codes: np.ndarray, feats: LexicalFeatures, rows: np.ndarray, cols: np.ndarray, cos: np.ndarray,
+    w: SameFactRule,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Add the pairs of different documents that share a verbatim run (the same quote, however long the sentences
-    around it) and keep a cosine of at least :data:`LINK_FLOOR`, to the cosine candidates."""
+    around it) and keep a cosine of at least ``w.link_floor``, to the cosine candidates."""
     if feats.verbatim is None or not feats.verbatim.nnz:
         return rows, cols, cos
     shared = sparse.triu(feats.verbatim @ feats.verbatim.T, k=1).tocoo()
@@ -165,23 +185,23 @@ def _with_verbatim_pairs(
         return rows, cols, cos
     vr, vc = shared.row.astype(np.int64), shared.col.astype(np.int64)
     vcos = np.einsum("ij,ij->i", vectors[vr], vectors[vc]).astype(np.float32)
-    keep = (codes[vr] != codes[vc]) & (vcos >= LINK_FLOOR) & (vcos < CANDIDATE_COSINE)  # others are candidates already
+    keep = (codes[vr] != codes[vc]) & (vcos >= w.link_floor) & (vcos < w.candidate_cosine)  # others: candidates already
     return (np.concatenate([rows, vr[keep]]), np.concatenate([cols, vc[keep]]),
             np.concatenate([cos, vcos[keep]]).astype(np.float32))
 
 
 def group_sentences(
     vectors: np.ndarray, doc_ids: Sequence[str], *, texts: Sequence[str] | None = None,
-    threshold: float | None = None, block: int = 2048, features: LexicalFeatures | None = None,
+    threshold: float | None = None, features: LexicalFeatures | None = None, weights: SameFactRule = SAME_FACT_RULE,
 ) -> list[list[int]]:
     """Groups of row indices (each sorted, groups in order of their first row) of sentences stating one fact.
 
     Without ``texts``: two sentences from different documents join when their cosine is at least
-    ``threshold`` (default :data:`SAME_FACT`). With ``texts``: when their same-fact score (cosine plus word
-    evidence, see :func:`pair_scores`) is at least ``threshold`` (default :data:`SAME_FACT_SCORE`).
-    Sentences of one document join only as near-duplicates (cosine >= :data:`SAME_DOC_COSINE`). Pairs
+    ``threshold`` (default ``weights.cosine``). With ``texts``: when their same-fact score (cosine plus word
+    evidence, see :func:`pair_scores`) is at least ``threshold`` (default ``weights.score``).
+    Sentences of one document join only as near-duplicates (cosine >= ``weights.same_doc_cosine``). Pairs
     are merged strongest first, and two groups merge only while every two of their members keep a cosine
-    of at least :data:`LINK_FLOOR`, so a sentence stating two facts cannot chain two groups together.
+    of at least ``weights.link_floor``, so a sentence stating two facts cannot chain two groups together.
     Similarities are computed in blocks with numpy; only candidate pairs are scored further.
     ``features`` may pass :func:`lexical_features` of ``texts`` when the caller already computed them.
     """
@@ -195,24 +215,40 @@ def group_sentences(
         return []
     codes = np.unique(np.asarray(doc_ids, dtype=object).astype(str), return_inverse=True)[1].ravel()
     if texts is None:
-        limit = SAME_FACT if threshold is None else threshold
-        rows, cols, scores = _candidates(vectors, codes, limit, max(limit, SAME_DOC_COSINE), block)
+        rows, cols, scores = _cosine_pairs(vectors, codes, threshold, weights)
     else:
-        limit = SAME_FACT_SCORE if threshold is None else threshold
-        rows, cols, cos = _candidates(vectors, codes, CANDIDATE_COSINE, SAME_DOC_COSINE, block)
-        feats = features if features is not None else lexical_features(texts)
-        rows, cols, cos = _with_verbatim_pairs(vectors, codes, feats, rows, cols, cos)
-        scores = pair_scores(cos, rows, cols, feats) if len(rows) else cos
-        same_doc = codes[rows] == codes[cols]
-        keep = (scores >= limit) | same_doc  # same-document candidates already passed SAME_DOC_COSINE
-        rows, cols, scores = rows[keep], cols[keep], scores[keep]
-    uf = UnionFind(range(n))
+        feats = features if features is not None else lexical_features(texts, weights)
+        rows, cols, scores = _scored_pairs(vectors, codes, feats, threshold, weights)
+    return _merge(vectors, rows, cols, scores, weights.link_floor)
+
+
+def _cosine_pairs(vectors: np.ndarray, codes: np.ndarray, threshold: float | None, w: SameFactRule):
+    """Pairs that are one fact by cosine alone, with their cosines."""
+    limit = w.cosine if threshold is None else threshold
+    return _candidates(vectors, codes, limit, max(limit, w.same_doc_cosine), w.block)
+
+
+def _scored_pairs(vectors: np.ndarray, codes: np.ndarray, feats: LexicalFeatures, threshold: float | None,
+                  w: SameFactRule):
+    """Pairs that are one fact by their same-fact score (near-duplicates within a document too), with their scores."""
+    limit = w.score if threshold is None else threshold
+    rows, cols, cos = _candidates(vectors, codes, w.candidate_cosine, w.same_doc_cosine, w.block)
+    rows, cols, cos = _with_verbatim_pairs(vectors, codes, feats, rows, cols, cos, w)
+    scores = pair_scores(cos, rows, cols, feats, w) if len(rows) else cos
+    same_doc = codes[rows] == codes[cols]
+    keep = (scores >= limit) | same_doc  # same-document candidates already passed same_doc_cosine
+    return rows[keep], cols[keep], scores[keep]
+
+
+def _merge(vectors: np.ndarray, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, link_floor: float):
+    """Join pairs strongest first while every two members of a joined group keep ``link_floor`` cosine."""
+    uf = UnionFind(range(len(vectors)))
     for k in np.argsort(-scores, kind="stable"):
         a, b = int(rows[k]), int(cols[k])
         if uf.find(a) == uf.find(b):
             continue
         ma, mb = uf.members(a), uf.members(b)
-        if len(ma) * len(mb) > 1 and float(np.min(vectors[ma] @ vectors[mb].T)) < LINK_FLOOR:
+        if len(ma) * len(mb) > 1 and float(np.min(vectors[ma] @ vectors[mb].T)) < link_floor:
             continue
         uf.union(a, b)
     groups = [sorted(m) for m in uf.sets()]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 
 from index import NewDocument, Store
-from summarizer import Collection
-from summarizer.answer.answers import NO_ANSWER, answer_question
+from summarizer.answer.answers import NO_ANSWER
 from summarizer.answer.lexical import NameVariants, tokenize
 from summarizer.answer.retrieval import corpus_of
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -12,39 +13,54 @@ from index.errors import EmptyQuestionError, InputTooLargeError
 
 from ..groups import group_sentences
 from ..results import Answer, CitedSentence, cite
-from .retrieval import Corpus, Query, Scored, corpus_of, make_query, retrieve
+from .retrieval import RETRIEVAL_WEIGHTS, Corpus, Query, RetrievalWeights, Scored, corpus_of, make_query, retrieve
 from ..text import NUMBER_WORDS
 from .lexical import tokenize
-from .speakers import SPEECH_WORDS, Speaker, asked_speaker, quoted_text, speaks, with_descriptors
+from .speakers import SPEAKER_RULES, SPEECH_WORDS, Speaker, SpeakerRules, asked_speaker, quoted_text, speaks, with_descriptors
 
-__all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER"]
+__all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER", "AnswerWeights", "ANSWER_WEIGHTS"]
 
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 NO_ANSWER = "The documents do not answer this question."
-POOL = 4  # candidates grouped into points: this many per point asked for (at least 12)
-SAME_SOURCE = 0.1  # penalty per point already taken from a point's documents: answers draw on several sources
-SPEAKER = 0.3  # bonus for a sentence where the one a "what did X say" question asks about is speaking
-# bonus (times the speaker score) for a sentence where that speaker speaks on what the question asks about: the share
-# (by idf) of the question's words after the speech verb ("what did X say [China pointed out]") inside the sentence's
-# quotes, or OUTSIDE_QUOTE times the share in the whole sentence, so X quoted on Y outranks X only named
-QUOTED_TOPIC = 0.2
-OUTSIDE_QUOTE = 0.5
-NEIGHBOUR_GAIN = 0.2  # share of the question (by idf) a neighbour must add to be shown after its point
-# "Not in the documents": the best sentences (with their neighbours and titles) must cover enough of the question's
-# idf mass and be close enough in meaning: (coverage, cosine) at least one of these pairs, or a cosine of SURE_DENSE.
-# Calibrated on the seeds, HotpotQA dev50 and off-topic questions (capital of Peru, World Cup, recipes).
-ANSWERABLE = ((0.5, 0.3), (0.25, 0.4))
-SURE_DENSE = 0.6
-# ...and for "what did X say about Y", one of the best windows must hold at least this share (by idf) of Y: a
-# question on the documents' people about something they do not discuss is not answered by naming them.
-KEY_COVERAGE = 0.5
-# Answer points merge on stronger same-fact evidence than summary groups (groups.SAME_FACT_SCORE 1.05): a wrong
-# merge fills an answer slot with a related, different fact. Measured: HotpotQA recall@5 0.735 at 1.05, 0.765 at
-# 1.3; the seeds' shared Baerbock quote (003/004) still merges up to 1.35.
-ANSWER_SAME_FACT = 1.3
-ANSWER_TYPE = 0.15  # bonus for a sentence holding the kind of thing asked for: a date for "when", a number for "how many"
+
+
+@dataclass(frozen=True)
+class AnswerWeights:
+    """How answer points are scored, grouped and checked; measured with bench/qa_quality.py (seeds dev hit@1 1.0,
+    source_recall@3 1.0; HotpotQA dev50 recall@5 0.765) and off-topic questions (capital of Peru, World Cup, recipes).
+    """
+
+    retrieval: RetrievalWeights = RETRIEVAL_WEIGHTS  # how candidates are found and scored
+    speaker: SpeakerRules = SPEAKER_RULES  # how a speaker is recognised in a sentence
+    pool: int = 4  # candidates grouped into points: this many per point asked for ...
+    min_pool: int = 12  # ... and at least this many
+    same_source: float = 0.1  # penalty per point already taken from a point's documents: answers draw on several
+    speaker_bonus: float = 0.3  # bonus for a sentence where the one a "what did X say" question asks about speaks
+    speaker_rows: int = 40  # best candidates checked for the speaker
+    # bonus (times the speaker score) where that speaker speaks on what the question asks about: the share (by idf) of
+    # the question's words after the speech verb inside the sentence's quotes, or outside_quote times the share in the
+    # whole sentence, so X quoted on Y outranks X only named
+    quoted_topic: float = 0.2
+    outside_quote: float = 0.5
+    neighbour_gain: float = 0.2  # share of the question (by idf) a neighbour must add to be shown after its point
+    # "Not in the documents": the best sentences (with their neighbours and titles) must cover enough of the question's
+    # idf mass and be close enough in meaning: (coverage, cosine) at least one of these pairs, or a cosine of sure_dense
+    answerable: tuple[tuple[float, float], ...] = ((0.5, 0.3), (0.25, 0.4))
+    answerable_rows: int = 5  # the best sentences checked for that
+    sure_dense: float = 0.6
+    # ...and for "what did X say about Y", one of the best windows must hold at least this share (by idf) of Y: a
+    # question on the documents' people about something they do not discuss is not answered by naming them
+    key_coverage: float = 0.5
+    # Answer points merge on stronger same-fact evidence than summary groups (groups' same-fact score 1.05): a wrong
+    # merge fills an answer slot with a related, different fact. HotpotQA recall@5 0.735 at 1.05, 0.765 at 1.3; the
+    # seeds' shared Baerbock quote (003/004) still merges up to 1.35
+    same_fact: float = 1.3
+    answer_type: float = 0.15  # bonus for holding what is asked for: a date for "when", a number for "how many"
+
+
+ANSWER_WEIGHTS = AnswerWeights()
 _WHEN = re.compile(r"^\s*(?:when|in what year|what year|which year|on what date|what date|since when)\b", re.I)
 _HOW_MANY = re.compile(r"^\s*(?:how (?:many|much|long|old|far|big|large)|what (?:number|percentage|share))\b", re.I)
 _DATE = re.compile(
@@ -67,7 +83,7 @@ def check_question(question: str) -> str:
     return q
 
 
-def answer_question(store: Store, question: str, k: int = 3) -> Answer:
+def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerWeights = ANSWER_WEIGHTS) -> Answer:
     """Up to ``k`` answer points, best first; each is one source sentence citing every source that says it.
 
     Sentences are found by dense and BM25 search together, scored with their neighbours and document titles in
@@ -80,14 +96,16 @@ def answer_question(store: Store, question: str, k: int = 3) -> Answer:
     if not store.documents:
         return Answer(q, [], "The collection holds no documents.")
     corpus = corpus_of(store)
-    query = make_query(corpus, q)
+    w = weights
+    query = make_query(corpus, q, w.retrieval)
     if not query.terms:
         return Answer(q, [], NO_ANSWER)
     qvecs = np.asarray(store.embedder.encode(list(query.spellings)), dtype=np.float32)
-    scored = _with_answer_type(corpus, query, _with_speaker(corpus, query, retrieve(store, corpus, query, qvecs)))
-    if not len(scored.rows) or not _answerable(corpus, query, scored):
+    scored = retrieve(store, corpus, query, qvecs, weights=w.retrieval)
+    scored = _with_answer_type(corpus, query, _with_speaker(corpus, query, scored, w), w)
+    if not len(scored.rows) or not _answerable(corpus, query, scored, w):
         return Answer(q, [], NO_ANSWER)
-    return Answer(q, _points(store, corpus, query, scored, k), "")
+    return Answer(q, _points(store, corpus, query, scored, k, w), "")
 
 
 def coverage(corpus: Corpus, query: Query, row: int) -> float:
@@ -98,18 +116,19 @@ def coverage(corpus: Corpus, query: Query, row: int) -> float:
     return got / sum(weights) if weights else 0.0
 
 
-def _answerable(corpus: Corpus, query: Query, scored: Scored, top: int = 5) -> bool:
+def _answerable(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) -> bool:
+    top = w.answerable_rows
     cov = max(coverage(corpus, query, int(r)) for r in scored.rows[:top])
     dense = float(scored.dense[:top].max())
-    if dense >= SURE_DENSE:
+    if dense >= w.sure_dense:
         return True
-    if not any(cov >= c and dense >= d for c, d in ANSWERABLE):
+    if not any(cov >= c and dense >= d for c, d in w.answerable):
         return False
-    return _topic_covered(corpus, query, [int(r) for r in scored.rows[:top]])
+    return _topic_covered(corpus, query, [int(r) for r in scored.rows[:top]], w.key_coverage)
 
 
-def _topic_covered(corpus: Corpus, query: Query, rows: list[int]) -> bool:
-    """For "what did X say about Y": whether one of the best windows holds Y (KEY_COVERAGE by idf).
+def _topic_covered(corpus: Corpus, query: Query, rows: list[int], key_coverage: float) -> bool:
+    """For "what did X say about Y": whether one of the best windows holds Y (``key_coverage`` of it by idf).
 
     The speaker bonus lifts X's sentences to the top whatever Y is, so the other thresholds cannot tell
     "What did Lavrov say about the West?" from "What did Lavrov say about climate change?". Other
@@ -125,28 +144,29 @@ def _topic_covered(corpus: Corpus, query: Query, rows: list[int]) -> bool:
         return True
     for r in rows:
         have = corpus.window_terms(r)
-        if sum(corpus.own.idf(t) for t, f in topic if f & have) / total >= KEY_COVERAGE:
+        if sum(corpus.own.idf(t) for t, f in topic if f & have) / total >= key_coverage:
             return True
     logger.debug("topic %r of a speaker question is in none of the best windows", speaker.topic)
     return False
 
 
-def _with_speaker(corpus: Corpus, query: Query, scored: Scored, top: int = 40) -> Scored:
+def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) -> Scored:
     """Raise sentences in which the speaker a "what did X say / ask / want" question names is the one speaking."""
     speaker = asked_speaker(query.text, query.forms_of)
     if speaker is None or not len(scored.rows):
         return scored
-    rows = [int(r) for r in scored.rows[:top]]
-    speaker = with_descriptors(speaker, [corpus.texts[r] for r in rows], query.forms_of)
+    rows = [int(r) for r in scored.rows[: w.speaker_rows]]
+    speaker = with_descriptors(speaker, [corpus.texts[r] for r in rows], query.forms_of, w.speaker)
     prevs = [corpus.texts[corpus.prev[r]] if corpus.prev[r] >= 0 else None for r in rows]
     bonus = np.zeros(len(scored.rows), dtype=np.float32)
-    bonus[: len(rows)] = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf)
-    topic = _topic_share(corpus, query, speaker, rows)
-    bonus[: len(rows)] += (QUOTED_TOPIC / SPEAKER) * bonus[: len(rows)] * topic
-    return _reorder(scored, scored.score + SPEAKER * bonus)
+    bonus[: len(rows)] = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf,
+                                w.speaker)
+    topic = _topic_share(corpus, query, speaker, rows, w.outside_quote)
+    bonus[: len(rows)] += (w.quoted_topic / w.speaker_bonus) * bonus[: len(rows)] * topic
+    return _reorder(scored, scored.score + w.speaker_bonus * bonus)
 
 
-def _topic_share(corpus: Corpus, query: Query, speaker: Speaker, rows: list[int]) -> np.ndarray:
+def _topic_share(corpus: Corpus, query: Query, speaker: Speaker, rows: list[int], outside_quote: float) -> np.ndarray:
     """For each row: the share (by idf) of the question's topic terms (after the speech verb, the speaker's own
     terms left out) inside the sentence's quotes, or a part of the share in the whole sentence."""
     out = np.zeros(len(rows), dtype=np.float32)
@@ -159,7 +179,7 @@ def _topic_share(corpus: Corpus, query: Query, speaker: Speaker, rows: list[int]
         quoted = set(tokenize(quoted_text(corpus.texts[r])))
         inside = sum(corpus.own.idf(t) for t, f in wanted if f & quoted) / total
         anywhere = sum(corpus.own.idf(t) for t, f in wanted if f & corpus.terms[r]) / total
-        out[i] = max(inside, OUTSIDE_QUOTE * anywhere)
+        out[i] = max(inside, outside_quote * anywhere)
     return out
 
 
@@ -169,13 +189,13 @@ def _reorder(scored: Scored, score: np.ndarray) -> Scored:
                                        scored.neighbour, scored.vectors)))
 
 
-def _with_answer_type(corpus: Corpus, query: Query, scored: Scored) -> Scored:
+def _with_answer_type(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) -> Scored:
     """Raise sentences that hold a date ("when ...?") or a number ("how many ...?")."""
     pattern = _DATE if _WHEN.match(query.text) else _NUMBER if _HOW_MANY.match(query.text) else None
     if pattern is None or not len(scored.rows):
         return scored
     bonus = np.array([bool(pattern.search(corpus.texts[int(r)])) for r in scored.rows], dtype=np.float32)
-    return _reorder(scored, scored.score + ANSWER_TYPE * bonus)
+    return _reorder(scored, scored.score + w.answer_type * bonus)
 
 
 def _gain(corpus: Corpus, query: Query, row: int, have: set[str]) -> float:
@@ -186,22 +206,22 @@ def _gain(corpus: Corpus, query: Query, row: int, have: set[str]) -> float:
     return got / sum(weights) if weights else 0.0
 
 
-def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int) -> list[CitedSentence]:
+def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, w: AnswerWeights) -> list[CitedSentence]:
     """The best candidates grouped by fact (the shared rule of :mod:`summarizer.groups`), one point a group.
 
     Points are taken best first, with a small penalty for sources already used; the sentence after (or before)
     the first point is shown next to it when it covers part of the question the point does not.
     """
-    m = min(len(scored.rows), max(POOL * k, 12))
+    m = min(len(scored.rows), max(w.pool * k, w.min_pool))
     rows = scored.rows[:m]
     docs = [int(corpus.doc[r]) for r in rows]
     texts = [corpus.texts[int(r)] for r in rows]
-    groups = [sorted(g) for g in group_sentences(scored.vectors[:m], docs, texts=texts, threshold=ANSWER_SAME_FACT)]
+    groups = [sorted(g) for g in group_sentences(scored.vectors[:m], docs, texts=texts, threshold=w.same_fact)]
     chosen: list[list[int]] = []
     used: dict[int, int] = {}
 
     def value(g: list[int]) -> float:
-        return float(scored.score[g[0]]) - SAME_SOURCE * sum(used.get(int(corpus.doc[rows[i]]), 0) for i in g)
+        return float(scored.score[g[0]]) - w.same_source * sum(used.get(int(corpus.doc[rows[i]]), 0) for i in g)
 
     while groups and len(chosen) < k:
         best = max(groups, key=value)  # rows are best first: a group's first member is its best
@@ -210,7 +230,7 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int) 
         for i in best:
             used[int(corpus.doc[rows[i]])] = used.get(int(corpus.doc[rows[i]]), 0) + 1
     points: list[list[int]] = [[int(rows[i]) for i in g] for g in chosen]
-    points = _with_neighbour(corpus, query, scored, points, k)
+    points = _with_neighbour(corpus, query, points, k, w.neighbour_gain)
     position = {int(r): i for i, r in enumerate(scored.rows)}
     out = []
     for members in points:
@@ -222,14 +242,14 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int) 
     return out
 
 
-def _with_neighbour(corpus: Corpus, query: Query, scored: Scored, points: list[list[int]], k: int) -> list[list[int]]:
+def _with_neighbour(corpus: Corpus, query: Query, points: list[list[int]], k: int, min_gain: float) -> list[list[int]]:
     """Show the top point's neighbour right after it when the neighbour carries the part of the answer it lacks."""
     if not points:
         return points
     shown = {r for p in points[:2] for r in p}
     top = points[0][0]
     have = set(corpus.terms[top])
-    best, best_gain = -1, NEIGHBOUR_GAIN
+    best, best_gain = -1, min_gain
     for j in (int(corpus.next[top]), int(corpus.prev[top])):
         if j < 0 or j in shown:
             continue

@@ -14,23 +14,33 @@ from index import Store
 
 from .lexical import Bm25, NameVariants, related_words, tokenize, words
 
-__all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "WEIGHTS"]
+__all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "RetrievalWeights", "RETRIEVAL_WEIGHTS"]
 
 logger = logging.getLogger(__name__)
 
-# How the evidence for one sentence adds up (dense cosines are about 0.1-0.8; BM25 is scaled to 0-1 by the
-# best sentence of the collection for this question).
-WEIGHTS = {
-    "lexical": 0.35,  # BM25 of the sentence alone
-    "window": 0.30,  # BM25 of the sentence with its neighbours and its document's title
-    "neighbour": 0.15,  # the better dense cosine of the previous and next sentence
-    "feedback": 0.2,  # BM25 (sentence and window) of the names found in the best first-round sentences
-    "lead": 0.0,  # the first body sentence of a document
-    "title": 0.3,  # share of the document's title (by idf) that the question names
-    "feedback_title": 0.25,  # share of the document's title named in the best first-round sentences
-}
-FEEDBACK_ROWS = 2  # first-round sentences whose names feed the second round (bridging questions)
-DEPTH = 48  # candidates taken from each ranking before the neighbours are added
+@dataclass(frozen=True)
+class RetrievalWeights:
+    """How the evidence for one sentence adds up, and how far search looks.
+
+    Dense cosines are about 0.1-0.8; BM25 is scaled to 0-1 by the best sentence of the collection for the question.
+    Chosen on seeds_qa_dev and HotpotQA dev50 (bench/qa_quality.py: seeds hit@1 1.0, HotpotQA recall@5 0.765).
+    """
+
+    lexical: float = 0.35  # BM25 of the sentence alone (0.25 and 0.45 lost HotpotQA recall)
+    window: float = 0.30  # BM25 of the sentence with its neighbours and its document's title (bridges a pronoun)
+    neighbour: float = 0.15  # the better dense cosine of the previous and next sentence
+    feedback: float = 0.2  # BM25 (sentence and window, averaged) of names in the best first-round sentences
+    title: float = 0.3  # share of the document's title (by idf) that the question names (HotpotQA: +0.04 recall)
+    feedback_title: float = 0.25  # share of the document's title named in the best first-round sentences
+    feedback_rows: int = 2  # first-round sentences whose names feed the second round (bridging questions)
+    depth: int = 48  # candidates taken from each ranking before the neighbours are added
+    longer_from: int = 5  # a question term this long also matches collection terms extending it ...
+    longer_by: int = 2  # ... by at most this many letters (``focus`` -> ``focuss``)
+    spellings: int = 4  # question texts encoded at most: as asked, then with names spelled as in the collection
+    spellings_per_name: int = 2  # collection spellings tried per name of the question
+
+
+RETRIEVAL_WEIGHTS = RetrievalWeights()
 
 
 @dataclass(frozen=True)
@@ -116,13 +126,13 @@ def _build(store: Store, generation: int) -> Corpus:
     return corpus
 
 
-def _longer_forms(corpus: Corpus, term: str) -> list[str]:
-    """Terms of the collection that extend ``term`` by one or two letters (``focus`` -> ``focuss``)."""
+def _longer_forms(corpus: Corpus, term: str, longer_by: int) -> list[str]:
+    """Terms of the collection that extend ``term`` by at most ``longer_by`` letters (``focus`` -> ``focuss``)."""
     vocab = corpus.sorted_vocab
     i = bisect.bisect_right(vocab, term)
     out = []
     while i < len(vocab) and vocab[i].startswith(term):
-        if len(vocab[i]) - len(term) <= 2:
+        if len(vocab[i]) - len(term) <= longer_by:
             out.append(vocab[i])
         i += 1
     return out
@@ -148,34 +158,38 @@ class Query:
         return out
 
 
-def make_query(corpus: Corpus, question: str) -> Query:
+def _forms(corpus: Corpus, word: str, term: str, spellings: tuple[str, ...], w: RetrievalWeights) -> frozenset[str]:
+    """A question word's term, the terms of related words and other spellings, and longer forms in the corpus."""
+    f = {term}
+    for r in (*related_words(word), *spellings):
+        f.update(tokenize(r))
+    if len(term) >= w.longer_from:
+        f.update(_longer_forms(corpus, term, w.longer_by))
+    return frozenset(f)
+
+
+def make_query(corpus: Corpus, question: str, weights: RetrievalWeights = RETRIEVAL_WEIGHTS) -> Query:
+    """The question's terms with their other forms (name spellings, related and longer words) in this corpus."""
+    w = weights
     terms: list[str] = []
     forms: list[frozenset[str]] = []
     variants: dict[str, tuple[str, ...]] = {}
     vocab = corpus.own.vocab
-    for i, w in enumerate(words(question)):
-        stem = tokenize(w)
+    for i, word in enumerate(words(question)):
+        stem = tokenize(word)
         if not stem:
             continue
-        f = set(stem)
-        for r in related_words(w):
-            f.update(tokenize(r))
-        if len(stem[0]) >= 5:
-            f.update(_longer_forms(corpus, stem[0]))
-        if (w[:1].isupper() and i) or stem[0] not in vocab:  # names and unknown words: other spellings
-            found = tuple(corpus.names.variants(w))
-            if found:
-                variants[w] = found
-                for v in found:
-                    f.update(tokenize(v))
+        found = tuple(corpus.names.variants(word)) if (word[:1].isupper() and i) or stem[0] not in vocab else ()
+        if found:  # names and unknown words: other spellings
+            variants[word] = found
         terms.append(stem[0])
-        forms.append(frozenset(f))
+        forms.append(_forms(corpus, word, stem[0], found, w))
     expanded = list(terms) + [x for t, f in zip(terms, forms) for x in sorted(f - {t})]
     spellings = [question]
-    for w, found in variants.items():
-        for v in found[:2]:
-            spellings.append(question.replace(w, v[:1].upper() + v[1:] if w[:1].isupper() else v))
-    return Query(question, tuple(terms), tuple(forms), tuple(expanded), tuple(spellings[:4]), variants)
+    for word, found in variants.items():
+        for v in found[: w.spellings_per_name]:
+            spellings.append(question.replace(word, v[:1].upper() + v[1:] if word[:1].isupper() else v))
+    return Query(question, tuple(terms), tuple(forms), tuple(expanded), tuple(spellings[: w.spellings]), variants)
 
 
 def _title_match(corpus: Corpus, terms: set[str], docs: np.ndarray) -> np.ndarray:
@@ -219,26 +233,28 @@ class Scored:
     vectors: np.ndarray  # the sentences' unit vectors
 
 
-def retrieve(store: Store, corpus: Corpus, query: Query, qvecs: np.ndarray, *, depth: int = DEPTH) -> Scored:
-    """Candidates from the dense index and both BM25 indexes, and their neighbours, scored together."""
-    n = len(corpus)
-    if n == 0:
-        z = np.zeros(0)
-        return Scored(np.zeros(0, dtype=np.int64), z, z, z, z, z, np.zeros((0, qvecs.shape[1]), dtype=np.float32))
-    own = corpus.own.scores(query.expanded)
-    win = corpus.window.scores(query.expanded)
-    own = own / own.max() if own.max() > 0 else own
-    win = win / win.max() if win.max() > 0 else win
+def _scaled(scores: np.ndarray) -> np.ndarray:
+    """Scores divided by their maximum (unchanged when nothing scores)."""
+    top = scores.max() if len(scores) else 0.0
+    return scores / top if top > 0 else scores
+
+
+def _candidates(store: Store, corpus: Corpus, qvecs: np.ndarray, lexical: list[np.ndarray], depth: int) -> np.ndarray:
+    """Rows from the dense index and each lexical ranking (``depth`` from each), with their neighbours."""
     cand: set[int] = set()
     for hits in store.search(qvecs, depth):
         cand.update(corpus.row_of[s] for s, _ in hits if s in corpus.row_of)
-    for arr in (own, win):
-        m = min(depth, n)
+    m = min(depth, len(corpus))
+    for arr in lexical:
         top = np.argpartition(-arr, m - 1)[:m]
         cand.update(int(r) for r in top if arr[r] > 0)
     base = np.fromiter(sorted(cand), dtype=np.int64)
     around = np.concatenate([base, corpus.prev[base], corpus.next[base]])
-    rows = np.unique(around[around >= 0])
+    return np.unique(around[around >= 0])
+
+
+def _dense(store: Store, corpus: Corpus, rows: np.ndarray, qvecs: np.ndarray):
+    """Each row's best cosine with the question's spellings, its neighbours' better cosine, and its vector."""
     nb = np.stack([corpus.prev[rows], corpus.next[rows]], axis=1)
     need = np.unique(np.concatenate([rows, nb[nb >= 0]]))
     vecs = store.vectors(corpus.sids[need].tolist())
@@ -246,19 +262,35 @@ def retrieve(store: Store, corpus: Corpus, query: Query, qvecs: np.ndarray, *, d
     pos = {int(r): i for i, r in enumerate(need)}
     dense = np.array([cos[pos[int(r)]] for r in rows], dtype=np.float32)
     neigh = np.array([max((cos[pos[int(j)]] for j in pair if j >= 0), default=0.0) for pair in nb], dtype=np.float32)
+    return dense, neigh, vecs[[pos[int(r)] for r in rows]]
+
+
+def _feedback(corpus: Corpus, query: Query, rows: np.ndarray, score: np.ndarray, w: RetrievalWeights):
+    """Second round: evidence for the names that the best first-round sentences add to the question
+    (BM25 of sentence and window averaged, and the title match), or None when they add none."""
+    fb = _feedback_terms(corpus, query, rows[np.argsort(-score)[: w.feedback_rows]])
+    if not fb:
+        return None
+    both = _scaled(corpus.own.scores(fb))[rows] + _scaled(corpus.window.scores(fb))[rows]
+    return (w.feedback / 2) * both, w.feedback_title * _title_match(corpus, set(fb), corpus.doc[rows])
+
+
+def retrieve(
+    store: Store, corpus: Corpus, query: Query, qvecs: np.ndarray, *, weights: RetrievalWeights = RETRIEVAL_WEIGHTS
+) -> Scored:
+    """Candidates from the dense index and both BM25 indexes, and their neighbours, scored together."""
+    w = weights
+    if len(corpus) == 0:
+        z = np.zeros(0)
+        return Scored(np.zeros(0, dtype=np.int64), z, z, z, z, z, np.zeros((0, qvecs.shape[1]), dtype=np.float32))
+    own = _scaled(corpus.own.scores(query.expanded))
+    win = _scaled(corpus.window.scores(query.expanded))
+    rows = _candidates(store, corpus, qvecs, [own, win], w.depth)
+    dense, neigh, vecs = _dense(store, corpus, rows, qvecs)
     lex, wlex = own[rows], win[rows]
-    score = dense + WEIGHTS["lexical"] * lex + WEIGHTS["window"] * wlex + WEIGHTS["neighbour"] * neigh
-    score += WEIGHTS["lead"] * (corpus.prev[rows] < 0)
-    if WEIGHTS["title"] > 0:
-        score += WEIGHTS["title"] * _title_match(corpus, set(query.expanded), corpus.doc[rows])
-    if WEIGHTS["feedback"] > 0:
-        fb = _feedback_terms(corpus, query, rows[np.argsort(-score)[:FEEDBACK_ROWS]])
-        if fb:
-            fo, fw = corpus.own.scores(fb), corpus.window.scores(fb)
-            fo = fo / fo.max() if fo.max() > 0 else fo
-            fw = fw / fw.max() if fw.max() > 0 else fw
-            score += WEIGHTS["feedback"] * 0.5 * (fo[rows] + fw[rows])
-            score += WEIGHTS["feedback_title"] * _title_match(corpus, set(fb), corpus.doc[rows])
+    score = dense + w.lexical * lex + w.window * wlex + w.neighbour * neigh
+    score += w.title * _title_match(corpus, set(query.expanded), corpus.doc[rows])
+    for part in _feedback(corpus, query, rows, score, w) or ():
+        score += part
     order = np.argsort(-score, kind="stable")
-    own_vecs = vecs[[pos[int(r)] for r in rows]]
-    return Scored(rows[order], score[order], dense[order], lex[order], wlex[order], neigh[order], own_vecs[order])
+    return Scored(rows[order], score[order], dense[order], lex[order], wlex[order], neigh[order], vecs[order])

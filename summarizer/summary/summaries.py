@@ -13,6 +13,7 @@ from index import Sentence, Store
 
 from ..groups import LexicalFeatures, group_sentences, lexical_features
 from ..results import CitedSentence, Summary, cite
+from .budget import fill_budget
 from .sumy_methods import SUMY_METHODS, sumy_ranking
 
 __all__ = ["summarize_store", "METHODS", "Weights", "DEFAULT_WEIGHTS", "MIN_WORDS"]
@@ -37,19 +38,20 @@ class Weights:
     support: float = 2.0  # soft corroboration: mean over the other documents of the best cosine in each
     sources: float = 0.15  # share of the other documents that state the fact (its group's documents)
     lead: float = 0.3  # position prior: lead ** (rank of the sentence among its document's body)
-    lead_decay: float = 0.6
+    lead_decay: float = 0.6  # ... the lead prior's ratio from one sentence to the next (0.5 and 0.7 were worse)
     redundancy: float = 0.2  # MMR: penalty per unit of cosine to the closest fact already chosen
     same_fact: float = 0.65  # a candidate this close to a chosen fact says the same thing: skipped
     quote: float = 0.08  # penalty for a sentence that opens with a quote or dash, or is first person
-    length: float = 0.0  # prior for longer sentences (words / 40, at most 1): more content per sentence
     consensus: float = 2.0  # words shared across sources: mean share of the other documents using each content word
     sumbasic: float = 0.5  # mean pooled cluster frequency of the content words not yet covered (SumBasic)
     sumbasic_decay: float = 0.5  # a chosen fact's words keep this share of their frequency afterwards
     long: float = 0.4  # penalty for length beyond long_from words (per long_from words, at most 1)
-    long_from: float = 30.0
+    long_from: float = 30.0  # ... sentences up to this many words are not long (news sentences average ~20)
     fragment: float = 1.0  # penalty for a fragment: opens in lower case or punctuation, or ends without a stop
     rep_score: float = 0.1  # representative rated by sentence score plus rep_score * relative completeness
     rep_floor: float = 0.9  # representative: the best-rated member at least this share as complete as the fullest
+    opener_incomplete: float = 0.25  # completeness lost by a sentence opening with a quote, dash or first person
+    dangling_incomplete: float = 0.15  # completeness lost by a sentence opening with a pronoun (He, This, Their)
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -177,8 +179,6 @@ def _sentence_scores(pool: _Pool, w: Weights, feats: LexicalFeatures) -> np.ndar
     centroid /= np.linalg.norm(centroid) or 1.0
     score = w.centrality * (pool.vectors @ centroid) + w.support * _support(pool)
     score += w.lead * (w.lead_decay ** pool.rank)
-    if w.length:
-        score += w.length * np.minimum(pool.words / 40.0, 1.0)
     if w.consensus:
         score += w.consensus * _consensus(pool, feats)
     if w.long:
@@ -196,11 +196,12 @@ def _word_frequency(feats: LexicalFeatures) -> np.ndarray:
     return freq / max(float(freq.max(initial=0.0)), 1.0)
 
 
-def _completeness(pool: _Pool, feats: LexicalFeatures) -> np.ndarray:
+def _completeness(pool: _Pool, feats: LexicalFeatures, w: Weights) -> np.ndarray:
     """How clear and complete each sentence is on its own: content weight, less for openers needing context."""
     weight = feats.weights
     penalty = np.fromiter(
-        (0.25 * bool(_OPENERS.match(s.text)) + 0.15 * bool(_DANGLING_START.match(s.text)) for s in pool.sentences),
+        (w.opener_incomplete * bool(_OPENERS.match(s.text)) + w.dangling_incomplete * bool(_DANGLING_START.match(s.text))
+         for s in pool.sentences),
         dtype=np.float32, count=len(pool.sentences),
     )
     return weight * (1.0 - penalty)
@@ -221,7 +222,7 @@ def _representative(members: list[int], complete: np.ndarray, key: np.ndarray | 
 def _select_default(pool: _Pool, groups: list[list[int]], feats: LexicalFeatures, max_words: int,
                     max_sentences: int | None, w: Weights) -> list[tuple[int, list[int], float]]:
     scores = _sentence_scores(pool, w, feats)
-    complete = _completeness(pool, feats)
+    complete = _completeness(pool, feats, w)
     ndocs = len(np.unique(pool.doc_codes))
     key = scores + w.rep_score * complete / max(float(complete.max(initial=0.0)), 1e-6)
     reps = np.array([_representative(g, complete, key, w.rep_floor) for g in groups], dtype=np.int64)
@@ -234,45 +235,39 @@ def _select_default(pool: _Pool, groups: list[list[int]], feats: LexicalFeatures
     freq = _word_frequency(feats)
     nearest = np.full(len(groups), -1.0, dtype=np.float32)  # max cosine to a chosen fact
     open_ = np.ones(len(groups), dtype=bool)
-    chosen: list[tuple[int, list[int], float]] = []
-    words = 0
-    while open_.any():
-        gain = gscore - w.redundancy * np.maximum(nearest, 0.0)
-        if w.sumbasic:
-            gain = gain + w.sumbasic * np.asarray(rep_words @ freq).ravel() / rep_len
-        mmr = np.where(open_, gain, -np.inf)
-        g = int(np.argmax(mmr))
-        open_[g] = False
-        n = int(pool.words[reps[g]])
-        if words + n > max_words or nearest[g] >= w.same_fact:
-            continue
-        chosen.append((int(reps[g]), groups[g], float(gscore[g])))
-        words += n
-        if (max_sentences and len(chosen) >= max_sentences) or words >= max_words:
-            break
-        nearest = np.maximum(nearest, gvec @ gvec[g])
+
+    def by_mmr():  # the open group with the best marginal gain, re-rated after every pick
+        while open_.any():
+            gain = gscore - w.redundancy * np.maximum(nearest, 0.0)
+            if w.sumbasic:
+                gain = gain + w.sumbasic * np.asarray(rep_words @ freq).ravel() / rep_len
+            g = int(np.argmax(np.where(open_, gain, -np.inf)))
+            open_[g] = False
+            if nearest[g] < w.same_fact:
+                yield g
+
+    def picked(g: int) -> None:
+        nearest[:] = np.maximum(nearest, gvec @ gvec[g])
         if w.sumbasic:
             freq[rep_words[g].indices] *= w.sumbasic_decay
-    return chosen
+
+    taken = fill_budget(by_mmr(), lambda g: int(pool.words[reps[g]]), max_words, max_sentences, on_pick=picked)
+    return [(int(reps[g]), groups[g], float(gscore[g])) for g in taken]
 
 
 def _select_ranked(pool: _Pool, groups: list[list[int]], group_of: np.ndarray, ranking: list[tuple[int, float]],
                    max_words: int, max_sentences: int | None) -> list[tuple[int, list[int], float]]:
     """Best-rated sentences first, one per fact group, within the budget."""
     used: set[int] = set()
-    chosen: list[tuple[int, list[int], float]] = []
-    words = 0
-    for i, rating in ranking:
-        g = int(group_of[i])
-        n = int(pool.words[i])
-        if g in used or words + n > max_words:
-            continue
-        used.add(g)
-        chosen.append((i, groups[g], rating))
-        words += n
-        if (max_sentences and len(chosen) >= max_sentences) or words >= max_words:
-            break
-    return chosen
+
+    def first_of_group():
+        for i, rating in ranking:
+            if int(group_of[i]) not in used:
+                yield i, rating
+
+    taken = fill_budget(first_of_group(), lambda c: int(pool.words[c[0]]), max_words, max_sentences,
+                        on_pick=lambda c: used.add(int(group_of[c[0]])))
+    return [(i, groups[int(group_of[i])], rating) for i, rating in taken]
 
 
 def _reading_key(pool: _Pool, cites: list[int]) -> tuple[float, int, int]:
