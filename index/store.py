@@ -321,7 +321,7 @@ class Store:
         return found, fresh
 
     def _insert(self, cur, item: NewDocument, spans, found_date, d_hash, vectors, new_vecs) -> Document:
-        doc_id = self._new_id(item.title)
+        doc_id = self._new_id(Path(item.path).stem if item.path else item.title)  # a file keeps its name as id
         title = clean_title(item.title)
         date = item.date or found_date
         cur.execute(

@@ -2,21 +2,39 @@
 
 from index.errors import (
     BinaryFileError,
+    BlockedAddressError,
+    BrokenHtmlError,
+    BrokenPdfError,
+    DnsError,
     DocumentNotFoundError,
     EmptyDocumentError,
     EmptyQuestionError,
+    EncryptedPdfError,
+    FeedError,
+    FetchError,
+    FetchTimeoutError,
     FileTooLargeError,
+    HttpStatusError,
     IngestError,
     InputTooLargeError,
+    LoginWallError,
     MissingPathError,
+    NoArticleTextError,
     NoReadableFilesError,
+    PdfError,
+    ResponseTooLargeError,
+    ScannedPdfError,
     StoreError,
+    TooManyRedirectsError,
+    UnsupportedContentError,
     UnsupportedFileError,
+    UnsupportedUrlError,
 )
 from index import Document, Embedder, Sentence, default_embedder
 
 from .answer import NO_ANSWER
 from .collection import MAX_FILE_BYTES, SUFFIXES, Collection
+from .sources import FeedResult
 from .compare import Comparison, Difference, Rewrite
 from .defaults import STORE_ENV, default_store_dir, open_collection
 from .results import Answer, Citation, CitedSentence, Summary
@@ -46,6 +64,24 @@ __all__ = [
     "DocumentNotFoundError",
     "EmptyQuestionError",
     "StoreError",
+    "NoArticleTextError",
+    "LoginWallError",
+    "BrokenHtmlError",
+    "PdfError",
+    "BrokenPdfError",
+    "EncryptedPdfError",
+    "ScannedPdfError",
+    "UnsupportedUrlError",
+    "BlockedAddressError",
+    "FetchError",
+    "DnsError",
+    "FetchTimeoutError",
+    "HttpStatusError",
+    "TooManyRedirectsError",
+    "ResponseTooLargeError",
+    "UnsupportedContentError",
+    "FeedError",
+    "FeedResult",
     "open_collection",
     "default_store_dir",
     "STORE_ENV",

@@ -6,13 +6,16 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from index.errors import DocumentNotFoundError, EmptyQuestionError, IngestError, InputTooLargeError, StoreError
+from index.formats import FEED_SUFFIXES
 
 from .collection import Collection
 from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import Answer, CitationNumbers, CitedSentence, Summary, source_label
+from .results import Answer, CitationNumbers, CitedSentence, Summary, document_label, source_label
+from .sources import FeedResult, is_url
 from .summary import METHODS
 
 __all__ = ["main", "build_parser"]
@@ -22,13 +25,14 @@ logger = logging.getLogger(__name__)
 _EPILOG = f"""\
 where documents come from:
   --store DIR      a persistent collection (default: ${STORE_ENV}, else {default_store_dir()});
-                   a new store starts with the seed articles
+                   the default store starts with the seed articles, any other new store starts empty
   --docs PATH...   ad hoc: these files/directories only, in memory, nothing saved
 
 examples:
   summarizer ask "What did Baerbock ask?"
   summarizer summarize --words 100 --docs seeds/
-  summarizer --store ./my-store add articles/*.txt
+  summarizer --store ./my-store add articles/*.txt page.html report.pdf
+  summarizer --store ./my-store add https://example.org/story.html https://example.org/feed.rss
   summarizer ask "Who met Jaishankar?" --json
 """
 
@@ -57,8 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p, suppress=True)
         return p
 
-    p = cmd("add", "add files or directories (.txt, .md) to the store")
-    p.add_argument("paths", metavar="PATH", nargs="+")
+    p = cmd("add", "add files or directories (.txt, .md, .html, .pdf), links (http/https) and RSS/Atom feeds "
+                   "(a URL or a .rss/.atom/.xml file) to the store")
+    p.add_argument("paths", metavar="PATH_OR_URL", nargs="+")
     cmd("docs", "list the documents")
     p = cmd("remove", "remove a document by id")
     p.add_argument("doc_id", metavar="ID")
@@ -92,7 +97,7 @@ class _UsageError(Exception):
     pass
 
 
-def _progress(args: argparse.Namespace):
+def _progress(args: argparse.Namespace, desc: str = "indexing"):
     if args.json or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
@@ -101,7 +106,7 @@ def _progress(args: argparse.Namespace):
 
     def update(done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc="indexing", unit="", file=sys.stderr, leave=False)
+            bar["bar"] = tqdm(total=total, desc=desc, unit="", file=sys.stderr, leave=False)
         bar["bar"].n = done
         bar["bar"].refresh()
         if done >= total:
@@ -128,11 +133,12 @@ def _run(args: argparse.Namespace) -> int:
     col = _open(args)
     try:
         if args.command == "add":
-            docs = col.add_files(args.paths, progress=_progress(args))
+            data, text, code = _add(col, args)
             if args.json:
-                return _dump([d.to_dict() for d in docs])
-            for d in docs:
-                print(f"added {d.id}  ({d.sentence_count} sentences)  {d.path or d.title}")
+                _dump(data)
+            elif text:
+                print(text)
+            return code
         elif args.command == "docs":
             docs = col.documents
             if args.json:
@@ -140,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
             if not docs:
                 print("no documents")
             for d in docs:
-                print(f"{d.id}\t{d.date or '-'}\t{d.sentence_count} sentences\t{d.title}")
+                print(f"{d.id}\t{d.sentence_count} sentences\t{document_label(d.title, d.outlet, d.date)}")
         elif args.command == "remove":
             doc = col.remove(args.doc_id)
             if args.json:
@@ -176,6 +182,38 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     finally:
         col.close()
+
+
+def _add(col: Collection, args: argparse.Namespace):
+    """`add`: files and directories in one go (one bad file adds nothing), then each link and feed.
+
+    Returns (what --json prints, what a person reads, exit code). A feed's links that fail are skipped and
+    reported on stderr; the exit code is 1 when nothing was added and something failed.
+    """
+    results = _add_sources(col, args)
+    added = [d for r in results for d in r.added]
+    for r in results:
+        for url, reason in r.failed:
+            print(f"summarizer: skipped {reason if reason.startswith(url) else f'{url}: {reason}'}", file=sys.stderr)
+    text = "\n".join(
+        f"added {d.id}  ({d.sentence_count} sentences)  {document_label(d.title, d.outlet, d.date)}" for d in added
+    )
+    failed = any(r.failed for r in results)
+    return [d.to_dict() for d in added], text, 1 if failed and not added else 0
+
+
+def _add_sources(col: Collection, args: argparse.Namespace) -> list[FeedResult]:
+    links = [a for a in args.paths if is_url(a)]
+    feeds = [a for a in args.paths if a not in links and Path(a).suffix.lower() in FEED_SUFFIXES]
+    files = [a for a in args.paths if a not in links and a not in feeds]
+    results: list[FeedResult] = []
+    if files:
+        results.append(FeedResult(", ".join(files), None, col.add_files(files, progress=_progress(args))))
+    for url in links:
+        results.append(col.add_link(url, progress=_progress(args, "fetching")))
+    for feed in feeds:
+        results.append(col.add_feed(feed, progress=_progress(args, "fetching")))
+    return results
 
 
 def _dump(obj) -> int:

@@ -11,6 +11,7 @@ import pytest
 
 from index import default_embedder
 from summarizer import Collection
+from tests.local_site import site  # noqa: F401 (a session fixture: the local web site for fetch tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -64,5 +65,5 @@ def seeds(embedder, seed_paths) -> Collection:
 
 
 def doc_by_prefix(col: Collection, prefix: str):
-    """The document whose title starts with ``prefix`` (the seeds: "000", "003", "004")."""
-    return next(d for d in col.documents if d.title.startswith(prefix))
+    """The document whose file name starts with ``prefix`` (the seeds: "000", "003", "004")."""
+    return next(d for d in col.documents if d.path and Path(d.path).name.startswith(prefix))
