@@ -26,7 +26,7 @@ _EPILOG = f"""\
 where documents come from:
   --store DIR      a persistent collection (default: ${STORE_ENV}, else {default_store_dir()});
                    the default store starts with the seed articles, any other new store starts empty
-  --docs PATH...   ad hoc: these files/directories only, in memory, nothing saved
+  --docs PATH...   ad hoc: these files/directories/links only, in memory, nothing saved
 
 examples:
   summarizer ask "What did Baerbock ask?"
@@ -41,7 +41,7 @@ def _common(p: argparse.ArgumentParser, suppress: bool) -> None:
     d = (lambda v: argparse.SUPPRESS) if suppress else (lambda v: v)
     p.add_argument("--store", metavar="DIR", default=d(None), help="persistent collection directory")
     p.add_argument("--docs", metavar="PATH", nargs="+", default=d(None),
-                   help="ad hoc documents (files or directories), in memory only")
+                   help="ad hoc documents (files, directories or links), in memory only")
     p.add_argument("--json", action="store_true", default=d(False), help="print the result's to_dict() as JSON")
     p.add_argument("-v", "--verbose", action="store_true", default=d(False), help="log progress to stderr")
 
@@ -88,7 +88,11 @@ def _open(args: argparse.Namespace) -> Collection:
         if args.command in ("add", "remove", "rebuild"):
             raise _UsageError(f"'{args.command}' changes a store: use --store DIR, not --docs")
         col = Collection()
-        col.add_files(args.docs, progress=_progress(args))
+        files = [d for d in args.docs if not is_url(d)]
+        if files:
+            col.add_files(files, progress=_progress(args))
+        for url in (d for d in args.docs if is_url(d)):
+            col.add_link(url, progress=_progress(args, "fetching"))
         return col
     return open_collection(args.store)
 

@@ -103,6 +103,12 @@ def test_add_web_page_pdf_link_and_feed(capsys, tmp_path, site):
     assert code == 0 and "The Guardian · 2023-03-02 · Blinken and Lavrov meet, sentence" in out
 
 
+def test_ad_hoc_docs_take_links(capsys, site):
+    code, out, err = run(capsys, "ask", "When will the delegates continue the talks?", "--docs", f"{site}/article.html")
+    assert code == 0, err
+    assert "[1] Local News · Talks resume in Geneva, sentence" in out
+
+
 @pytest.mark.parametrize(
     "target, words",
     [
