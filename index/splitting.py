@@ -266,15 +266,8 @@ def split_text(
             date, ps = _leading_date(text, ps, pe, spans)
             if ps >= pe:
                 continue
-        para = text[ps:pe]
         marked = None if ranges is None else _inside(ranges, ps, pe)
-        kind = _kind_of_paragraph(para, is_last=p_i == len(paras) - 1, marked=marked)
-        starts = [0] if kind else _segment(para)
-        for i, s in enumerate(starts):
-            e = starts[i + 1] if i + 1 < len(starts) else len(para)
-            piece = para[s:e]
-            e = s + len(piece.rstrip())
-            spans.append(Span(ps + s, ps + e, kind or _kind_of_sentence(para[s:e]), p_i))
+        spans.extend(_paragraph_spans(text, ps, pe, p_i, is_last=p_i == len(paras) - 1, marked=marked))
     _mark_bio(text, spans)
     if spans and not any(sp.kind == "body" for sp in spans):
         spans = [Span(sp.start, sp.end, "body", sp.paragraph) if sp.kind in ("heading", "fragment") else sp
@@ -283,10 +276,10 @@ def split_text(
 
 
 def _leading_date(text: str, ps: int, pe: int, spans: list[Span]) -> tuple[str | None, int]:
-    """A `date 2023-03-02` at the start of the first paragraph: its date span is appended to ``spans``;
-    returns the date and where the rest of the paragraph starts."""
+    """A date line opening the first paragraph: its date and span (appended to ``spans``), and where the text
+    goes on (``ps`` unchanged, and no date, when there is none)."""
     m = _LEADING_DATE.match(text, ps, pe)
-    if not m or not (m.end() == pe or text[m.end()].isspace()):
+    if not m or (m.end() != pe and not text[m.end()].isspace()):
         return None, ps
     spans.append(Span(ps + (len(m.group(0)) - len(m.group(0).lstrip())), m.end(), "date", 0))
     ps = m.end()
@@ -299,6 +292,20 @@ def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
     """True when [start, end) lies inside one of the sorted ``ranges``."""
     i = bisect.bisect_right(ranges, (start, float("inf"))) - 1
     return i >= 0 and ranges[i][0] <= start and end <= ranges[i][1]
+
+
+def _paragraph_spans(text: str, ps: int, pe: int, p_i: int, *, is_last: bool, marked: bool | None = None) -> list[Span]:
+    """The sentence spans of the paragraph ``text[ps:pe]`` (a heading, source or byline paragraph is one span);
+    ``marked``: what the source's markup says of it (see _kind_of_paragraph)."""
+    para = text[ps:pe]
+    kind = _kind_of_paragraph(para, is_last=is_last, marked=marked)
+    starts = [0] if kind else _segment(para)
+    out = []
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else len(para)
+        e = s + len(para[s:e].rstrip())
+        out.append(Span(ps + s, ps + e, kind or _kind_of_sentence(para[s:e]), p_i))
+    return out
 
 
 def _kind_of_sentence(sentence: str) -> str:

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from index.errors import DocumentNotFoundError, EmptyQuestionError, IngestError, InputTooLargeError, StoreError
+from index.errors import DocumentNotFoundError, EmptyQuestionError, FeedError, IngestError, InputTooLargeError, StoreError
 from index.formats import FEED_SUFFIXES
 
 from .collection import Collection
 from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import Answer, CitationNumbers, CitedSentence, Summary, document_label, source_label
+from .results import cited_text, document_label
 from .sources import FeedResult, is_url
 from .summary import METHODS
 
@@ -119,91 +119,21 @@ def _progress(args: argparse.Namespace, desc: str = "indexing"):
     return update
 
 
-def _print_cited(sentences: Sequence[CitedSentence], numbered: bool) -> None:
-    nums = CitationNumbers()
-    for i, s in enumerate(sentences, 1):
-        marks = nums.marks(s)
-        print(f"{i}. {s.text} {marks}" if numbered else f"{s.text} {marks}")
-        if not numbered:
-            print()
-    if numbered:
-        print()
-    print("Sources:")
-    for n, c in enumerate(nums.sources, 1):
-        print(f"  [{n}] {source_label(c)}")
-
-
-def _run(args: argparse.Namespace) -> int:
-    col = _open(args)
-    try:
-        if args.command == "add":
-            data, text, code = _add(col, args)
-            if args.json:
-                _dump(data)
-            elif text:
-                print(text)
-            return code
-        elif args.command == "docs":
-            docs = col.documents
-            if args.json:
-                return _dump([d.to_dict() for d in docs])
-            if not docs:
-                print("no documents")
-            for d in docs:
-                print(f"{d.id}\t{d.sentence_count} sentences\t{document_label(d.title, d.outlet, d.date)}")
-        elif args.command == "remove":
-            doc = col.remove(args.doc_id)
-            if args.json:
-                return _dump(doc.to_dict())
-            print(f"removed {doc.id}")
-        elif args.command == "rebuild":
-            n = col.rebuild()
-            if args.json:
-                return _dump({"vectors": n, "store": str(col.path)})
-            print(f"rebuilt the vector index of {col.path}: {n} vectors")
-        elif args.command == "ask":
-            ans: Answer = col.ask(args.question, k=args.k)
-            if args.json:
-                return _dump(ans.to_dict())
-            if not ans.sentences:
-                print(ans.message)
-            else:
-                _print_cited(ans.sentences, numbered=True)
-        elif args.command == "summarize":
-            summ: Summary = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method,
-                                          query=args.query)
-            if args.json:
-                return _dump(summ.to_dict())
-            if summ.message:
-                print(summ.message, end="\n\n" if summ.sentences else "\n")
-            if summ.sentences:
-                _print_cited(summ.sentences, numbered=False)
-        elif args.command == "compare":
-            comparison = col.compare(query=args.query)
-            if args.json:
-                return _dump(comparison.to_dict())
-            print(comparison.to_text(), end="")
-        return 0
-    finally:
-        col.close()
-
-
 def _add(col: Collection, args: argparse.Namespace):
     """`add`: files and directories in one go (one bad file adds nothing), then each link and feed.
 
-    Returns (what --json prints, what a person reads, exit code). A feed's links that fail are skipped and
-    reported on stderr; the exit code is 1 when nothing was added and something failed.
+    A feed's links that fail are skipped and reported on stderr; when nothing at all was added, FeedError
+    (exit code 1).
     """
     results = _add_sources(col, args)
     added = [d for r in results for d in r.added]
-    for r in results:
-        for url, reason in r.failed:
-            print(f"summarizer: skipped {reason if reason.startswith(url) else f'{url}: {reason}'}", file=sys.stderr)
-    text = "\n".join(
-        f"added {d.id}  ({d.sentence_count} sentences)  {document_label(d.title, d.outlet, d.date)}" for d in added
-    )
-    failed = any(r.failed for r in results)
-    return [d.to_dict() for d in added], text, 1 if failed and not added else 0
+    failed = [(url, reason) for r in results for url, reason in r.failed]
+    for url, reason in failed:
+        print(f"summarizer: skipped {reason if reason.startswith(url) else f'{url}: {reason}'}", file=sys.stderr)
+    if failed and not added:
+        raise FeedError(f"nothing added: all {len(failed)} linked articles failed")
+    return [d.to_dict() for d in added], "\n".join(
+        f"added {d.id}  ({d.sentence_count} sentences)  {document_label(d.title, d.outlet, d.date)}" for d in added)
 
 
 def _add_sources(col: Collection, args: argparse.Namespace) -> list[FeedResult]:
@@ -220,12 +150,59 @@ def _add_sources(col: Collection, args: argparse.Namespace) -> list[FeedResult]:
     return results
 
 
-def _dump(obj) -> int:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
+def _docs(col: Collection, args: argparse.Namespace):
+    docs = col.documents
+    lines = [f"{d.id}\t{d.sentence_count} sentences\t{document_label(d.title, d.outlet, d.date)}" for d in docs]
+    return [d.to_dict() for d in docs], "\n".join(lines) if docs else "no documents"
+
+
+def _remove(col: Collection, args: argparse.Namespace):
+    doc = col.remove(args.doc_id)
+    return doc.to_dict(), f"removed {doc.id}"
+
+
+def _rebuild(col: Collection, args: argparse.Namespace):
+    n = col.rebuild()
+    return {"vectors": n, "store": str(col.path)}, f"rebuilt the vector index of {col.path}: {n} vectors"
+
+
+def _ask(col: Collection, args: argparse.Namespace):
+    ans = col.ask(args.question, k=args.k)
+    return ans.to_dict(), cited_text(ans.sentences, numbered=True, markdown=False) if ans.sentences else ans.message
+
+
+def _summarize(col: Collection, args: argparse.Namespace):
+    summ = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method, query=args.query)
+    parts = [summ.message] if summ.message else []
+    if summ.sentences:
+        parts.append(cited_text(summ.sentences, numbered=False, markdown=False))
+    return summ.to_dict(), "\n\n".join(p.rstrip("\n") for p in parts)
+
+
+def _compare(col: Collection, args: argparse.Namespace):
+    comparison = col.compare(query=args.query)
+    return comparison.to_dict(), comparison.to_text().rstrip("\n")
+
+
+# command -> handler(collection, args) -> (what --json prints, what a person reads)
+_HANDLERS = {"add": _add, "docs": _docs, "remove": _remove, "rebuild": _rebuild, "ask": _ask,
+             "summarize": _summarize, "compare": _compare}
+
+
+def _run(args: argparse.Namespace) -> int:
+    col = _open(args)
+    try:
+        data, text = _HANDLERS[args.command](col, args)
+    finally:
+        col.close()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif text:
+        print(text)
     return 0
 
 
-_COMMANDS = ("add", "docs", "remove", "ask", "summarize", "rebuild", "compare")
+_COMMANDS = tuple(_HANDLERS)
 
 
 def _docs_last(argv: list[str]) -> list[str]:

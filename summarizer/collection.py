@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -19,16 +19,27 @@ from .results import Answer, Citation, Summary, cite
 from .sources import MAX_FEED_ENTRIES, FeedResult, add_entries, fetch_source, new_document, read_feed
 from .summary import summarize_store
 
-__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "FeedResult"]
+__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS", "FeedResult"]
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 BATCH_CHARS = 1_000_000  # about 6,000 news sentences a transaction when adding many files
-LARGE_SENTENCES = 20_000  # above this, summaries and comparisons work on a selection of documents
-LATEST_DOCS = 50  # the selection when nothing else chooses: the most recently added documents
-QUERY_DOCS = 20  # at most this many documents selected by a query ...
-QUERY_MARGIN = 0.15  # ... each with a sentence within this cosine of the best-matching document's best
+
+
+@dataclass(frozen=True)
+class ScopeLimits:
+    """Which documents a summary or comparison covers when the caller does not choose (bench/scale.py: a summary of
+    50 news documents takes well under a second; of 20,000 sentences, several)."""
+
+    large_sentences: int = 20_000  # above this many body sentences, summaries and comparisons work on a selection
+    latest_docs: int = 50  # the selection when nothing else chooses: the most recently added documents
+    query_docs: int = 20  # at most this many documents selected by a query ...
+    query_margin: float = 0.15  # ... each with a sentence within this cosine of the best-matching document's best
+    query_hits: int = 200  # sentences searched to find the documents matching a query
+
+
+SCOPE_LIMITS = ScopeLimits()
 
 
 class Collection:
@@ -39,8 +50,11 @@ class Collection:
     >>> col.ask("What did Baerbock ask?").sentences[0].citations
     """
 
-    def __init__(self, path: str | Path | None = None, *, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, embedder: Embedder | None = None, limits: ScopeLimits = SCOPE_LIMITS
+    ) -> None:
         self.store = Store(path, embedder=embedder or default_embedder())
+        self.limits = limits
 
     # documents
     @property
@@ -85,15 +99,7 @@ class Collection:
             if kept_chars + len(doc.text) <= batch_chars:
                 kept[f] = doc
                 kept_chars += len(doc.text)
-        batches, cur, cur_chars = [], [], 0
-        for f, n in zip(files, sizes):
-            if cur and cur_chars + n > batch_chars:
-                batches.append(cur)
-                cur, cur_chars = [], 0
-            cur.append(f)
-            cur_chars += n
-        if cur:
-            batches.append(cur)
+        batches = _batches(files, sizes, batch_chars)
         out: list[Document] = []
         for batch in batches:
             items = [new_document(kept.pop(f, None) or read_file(f), path=str(f), title=f.stem) for f in batch]
@@ -202,29 +208,34 @@ class Collection:
         """The documents a summary or comparison works on, and a note saying so when they are a selection.
 
         ``doc_ids`` when given; else the documents with a sentence that matches ``query`` nearly as well as
-        the best-matching document's best (at most QUERY_DOCS); else all documents, unless the collection holds more than LARGE_SENTENCES body
-        sentences, when the LATEST_DOCS most recently added documents stand for it.
+        the best-matching document's best (see :class:`ScopeLimits`); else all documents, unless the collection is
+        large, when the most recently added documents stand for it.
         """
         if doc_ids is not None:
             return list(doc_ids), ""
         docs = self.store.documents
         if query is not None:
             q = check_question(query)
-            hits = self.store.search(self.store.embedder.encode([q]), 200)[0]
-            best: dict[str, float] = {}
-            for sid, score in hits:
-                d = self.store.sentence(sid).doc_id
-                best[d] = max(best.get(d, -1.0), score)
-            ranked = sorted(best, key=best.get, reverse=True)
-            top = best[ranked[0]] if ranked else 0.0
-            ids = [d for d in ranked if best[d] >= top - QUERY_MARGIN][:QUERY_DOCS]
+            ids = self._matching(q)
             return ids, f"This {what} covers the {len(ids)} of {len(docs)} documents most related to {q!r}."
         n = self.store.body_count
-        if n > LARGE_SENTENCES:
-            ids = [d.id for d in docs[-LATEST_DOCS:]]
+        if n > self.limits.large_sentences:
+            ids = [d.id for d in docs[-self.limits.latest_docs :]]
             return ids, (f"The collection holds {len(docs):,} documents ({n:,} sentences): this {what} covers the "
                          f"{len(ids)} most recently added. Pass a query or document ids to choose others.")
         return None, ""
+
+    def _matching(self, query: str) -> list[str]:
+        """The documents with a sentence nearly as close to ``query`` as the best-matching document's best."""
+        lim = self.limits
+        hits = self.store.search(self.store.embedder.encode([query]), lim.query_hits)[0]
+        best: dict[str, float] = {}
+        for sid, score in hits:
+            d = self.store.sentence(sid).doc_id
+            best[d] = max(best.get(d, -1.0), score)
+        ranked = sorted(best, key=best.get, reverse=True)
+        top = best[ranked[0]] if ranked else 0.0
+        return [d for d in ranked if best[d] >= top - lim.query_margin][: lim.query_docs]
 
     # lifetime
     def close(self) -> None:
@@ -242,3 +253,17 @@ class Collection:
     def __repr__(self) -> str:
         where = str(self.path) if self.path else "memory"
         return f"Collection({where!r}, documents={len(self)})"
+
+
+def _batches(items: list, sizes: list[int], limit: int) -> list[list]:
+    """``items`` in order, cut into runs whose sizes add up to at most ``limit`` (a larger item stands alone)."""
+    batches, cur, cur_size = [], [], 0
+    for item, n in zip(items, sizes):
+        if cur and cur_size + n > limit:
+            batches.append(cur)
+            cur, cur_size = [], 0
+        cur.append(item)
+        cur_size += n
+    if cur:
+        batches.append(cur)
+    return batches
