@@ -128,7 +128,7 @@ def test_bad_sources_exit_1_and_store_nothing(capsys, tmp_path, site, target, wo
     (tmp_path / "nav.html").write_bytes(page("<nav>" + " ".join(f"<a href='/{i}'>Section {i}</a>" for i in range(30)) + "</nav>"))
     store = str(tmp_path / "s")
     code, out, err = run(capsys, "--store", store, "add", target.format(site=site, tmp=tmp_path))
-    assert code == 1 and f"summarizer: error: " in err and words in err and "Traceback" not in err
+    assert code == 1 and "summarizer: error: " in err and words in err and "Traceback" not in err
     code, out, _ = run(capsys, "--store", store, "docs", "--json")
     assert json.loads(out) == []
 

@@ -180,7 +180,8 @@ def test_many_files_stream_in_batches(tmp_path, embedder):
     col = Collection(tmp_path / "store", embedder=embedder)
     gen = col.store.generation
     docs = col.add_files([files], progress=lambda d, t: seen.append((d, t)), batch_chars=300)
-    assert [d.title for d in docs] == [f"a{i:02d}" for i in range(12)]
+    assert [d.id for d in docs] == [f"a{i:02d}" for i in range(12)]  # in order; ids from the file names
+    assert [d.title for d in docs] == [f"Article {i} reports that talks went on for {i} hours" for i in range(12)]
     assert col.store.generation - gen >= 3  # several transactions
     assert seen[-1] == (12, 12) and all(t == 12 for _, t in seen)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
