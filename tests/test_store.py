@@ -9,6 +9,7 @@ import pytest
 
 from index.store import DB_FILE, VECTORS_FILE
 from summarizer import Collection, DocumentNotFoundError, StoreError
+from tests.conftest import doc_by_prefix
 from summarizer.collection import ScopeLimits
 
 
@@ -36,7 +37,7 @@ def test_persistence_round_trip(tmp_path, embedder, seed_paths):
 def test_remove_drops_document_sentences_and_vectors(tmp_path, embedder, seed_paths):
     col = Collection(tmp_path, embedder=embedder)
     col.add_files(seed_paths)
-    victim = next(d for d in col.documents if d.title.startswith("004"))
+    victim = doc_by_prefix(col, "004")
     n_before = col.store.body_count
     body = len(col.store.body_ids([victim.id]))
     removed = col.remove(victim.id)
