@@ -363,8 +363,8 @@ def _render_differences(cmp: Comparison, limit: int = 15) -> None:
 def main() -> None:
     st.set_page_config(page_title="News summarizer", page_icon="📰", layout="centered")
     st.html(render.STYLE)
+    st.title("News summarizer")  # before the sidebar opens the collection (the first run loads the model)
     collection = render_sidebar()
-    st.title("News summarizer")
     if collection is None:
         st.stop()
     st.caption(
