@@ -9,7 +9,7 @@ import sqlite3
 import struct
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -73,6 +73,14 @@ class NewDocument:
     title: str
     path: str | None = None
     date: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    # (start, end) of the heading lines a web page's markup marks; None for plain text (see split_text)
+    headings: tuple[tuple[int, int], ...] | None = None
+
+
+_META_COLUMNS = ("author", "outlet", "url")  # added after schema 1 first shipped: migrated in place
 
 
 def _sanitized(item: NewDocument) -> NewDocument:
@@ -80,7 +88,10 @@ def _sanitized(item: NewDocument) -> NewDocument:
     text = _SURROGATE.sub("\ufffd", item.text)
     path = clean_title(_SURROGATE.sub("\ufffd", item.path))[:1000] if item.path else None
     title = clean_title(_SURROGATE.sub("\ufffd", item.title or "untitled"))
-    return NewDocument(text, title, path, item.date)
+    author, outlet, url = (
+        clean_title(_SURROGATE.sub("\ufffd", v))[:1000] if v else None for v in (item.author, item.outlet, item.url)
+    )
+    return NewDocument(text, title, path, item.date, author, outlet, url, item.headings)
 
 
 class Store:
@@ -114,6 +125,7 @@ class Store:
                 self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
+            self._migrate()
             self._check_meta()
             self._load()
         except sqlite3.DatabaseError as exc:
@@ -180,7 +192,7 @@ class Store:
         for item in items:
             item = _sanitized(item)
             check_text(item.text, item.path or item.title)
-            spans, found_date = split_text(item.text)
+            spans, found_date = split_text(item.text, item.headings)
             prepared.append((item, spans, found_date, text_hash(item.text)))
         # Embed outside the lock: the model is the slow part and needs no database state but the cache.
         todo = {}
@@ -253,6 +265,13 @@ class Store:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
+    def _migrate(self) -> None:
+        """Add the document columns a store written before them lacks (author, outlet, url)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        for col in _META_COLUMNS:
+            if col not in have:
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {col} TEXT")
+
     def _check_meta(self) -> None:
         version = self._meta("schema", _SCHEMA_VERSION)
         if version != _SCHEMA_VERSION:
@@ -302,12 +321,13 @@ class Store:
         return found, fresh
 
     def _insert(self, cur, item: NewDocument, spans, found_date, d_hash, vectors, new_vecs) -> Document:
-        doc_id = self._new_id(item.title)
+        doc_id = self._new_id(Path(item.path).stem if item.path else item.title)  # a file keeps its name as id
         title = clean_title(item.title)
         date = item.date or found_date
         cur.execute(
-            "INSERT INTO documents(id, title, path, date, text, text_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, title, item.path, date, item.text, d_hash, time.time()),
+            "INSERT INTO documents(id, title, path, date, text, text_hash, added, author, outlet, url)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, title, item.path, date, item.text, d_hash, time.time(), item.author, item.outlet, item.url),
         )
         sids = []
         for i, sp in enumerate(spans):
@@ -322,7 +342,7 @@ class Store:
             self._sents[sid] = Sentence(doc_id, i, sp.start, sp.end, t, sp.kind, sp.paragraph)
             if sp.kind == "body":
                 new_vecs.append((sid, vectors[h]))
-        doc = Document(doc_id, title, item.text, item.path, date, len(spans))
+        doc = Document(doc_id, title, item.text, item.path, date, len(spans), item.author, item.outlet, item.url)
         self._docs[doc_id] = doc
         self._by_hash[d_hash] = doc_id
         self._doc_sids[doc_id] = sids
@@ -342,10 +362,10 @@ class Store:
         self._sents.clear()
         self._doc_sids.clear()
         self._by_hash.clear()
-        for doc_id, title, path, date, text, d_hash in self._db.execute(
-            "SELECT id, title, path, date, text, text_hash FROM documents ORDER BY seq"
+        for doc_id, title, path, date, text, d_hash, author, outlet, url in self._db.execute(
+            "SELECT id, title, path, date, text, text_hash, author, outlet, url FROM documents ORDER BY seq"
         ):
-            self._docs[doc_id] = Document(doc_id, title, text, path, date, 0)
+            self._docs[doc_id] = Document(doc_id, title, text, path, date, 0, author, outlet, url)
             self._by_hash[d_hash] = doc_id
             self._doc_sids[doc_id] = []
         for sid, doc_id, idx, start, end, kind, para in self._db.execute(
@@ -355,7 +375,7 @@ class Store:
             self._sents[sid] = Sentence(doc_id, idx, start, end, text[start:end], kind, para)
             self._doc_sids[doc_id].append(sid)
         for doc_id, doc in self._docs.items():
-            self._docs[doc_id] = Document(doc.id, doc.title, doc.text, doc.path, doc.date, len(self._doc_sids[doc_id]))
+            self._docs[doc_id] = replace(doc, sentence_count=len(self._doc_sids[doc_id]))
         self._index = self._read_index()
         if self._index is None:
             self._index = self._rebuild_index()

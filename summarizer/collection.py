@@ -7,16 +7,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths, read_text_file
-from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_suffix, check_text, text_from_bytes
-from index.errors import InputTooLargeError
+from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths
+from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_text
+from index.errors import FeedError, InputTooLargeError
+from index.feeds import parse_feed
+from index.formats import extract, extract_text, read_file
 
 from .answer import answer_question, check_question
 from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
+from .sources import MAX_FEED_ENTRIES, FeedResult, add_entries, fetch_source, new_document, read_feed
 from .summary import summarize_store
 
-__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS"]
+__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS", "FeedResult"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +77,10 @@ class Collection:
     def add_files(
         self, paths: Iterable[str | Path], *, progress: Progress | None = None, batch_chars: int = BATCH_CHARS
     ) -> list[Document]:
-        """Add files (and the .txt/.md files of directories).
+        """Add files (and the .txt/.md/.html/.pdf files of directories): text, web pages and PDFs.
+
+        Each document's title, date, author and outlet come from the file itself (a web page's metadata, a
+        text's heading line or first sentence and its `Source:` line); the document id from the file name.
 
         Every file is read and checked before any is stored, so one bad file adds nothing. Then the files
         stream in batches of about ``batch_chars`` characters, one transaction each, so memory stays
@@ -88,15 +94,15 @@ class Collection:
         # articles are read once); beyond that, read again batch by batch so memory stays bounded.
         sizes, kept, kept_chars = [], {}, 0
         for f in files:
-            text = read_text_file(f)
-            sizes.append(len(text))
-            if kept_chars + len(text) <= batch_chars:
-                kept[f] = text
-                kept_chars += len(text)
+            doc = read_file(f)
+            sizes.append(len(doc.text))
+            if kept_chars + len(doc.text) <= batch_chars:
+                kept[f] = doc
+                kept_chars += len(doc.text)
         batches = _batches(files, sizes, batch_chars)
         out: list[Document] = []
         for batch in batches:
-            items = [NewDocument(kept.pop(f, None) or read_text_file(f), title=f.stem, path=str(f)) for f in batch]
+            items = [new_document(kept.pop(f, None) or read_file(f), path=str(f), title=f.stem) for f in batch]
             step = progress
             if progress and len(batches) > 1:
                 done = len(out)
@@ -110,25 +116,61 @@ class Collection:
         self, text: str, title: str | None = None, *, path: str | None = None, date: str | None = None,
         progress: Progress | None = None,
     ) -> Document:
-        """Add raw text as a document; ``title`` defaults to its first words."""
+        """Add raw text as a document; ``title`` defaults to its heading line, else its first sentence shortened."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         name = title or "pasted text"
         if len(text) > MAX_TEXT_CHARS:
             raise InputTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
         check_text(text, name)
-        if not title:
-            first = text.strip().splitlines()[0]
-            title = " ".join(first.split()[:8])[:80]
-        return self.store.add([NewDocument(text, title=title, path=path, date=date)], progress=progress)[0]
+        found = extract_text(text)
+        item = NewDocument(text, title=title or found.title or name, path=path, date=date or found.date,
+                           outlet=found.outlet)
+        return self.store.add([item], progress=progress)[0]
 
     def add_bytes(self, data: bytes, name: str, *, progress: Progress | None = None) -> Document:
-        """Add an uploaded file's bytes; ``name`` is its file name (title: its stem). Same checks as add_files."""
+        """Add an uploaded file's bytes (text, HTML or PDF, by its name's suffix or its content); ``name`` is its
+        file name. Same checks and metadata as add_files."""
         if not isinstance(data, (bytes, bytearray)):
             raise TypeError(f"data must be bytes, not {type(data).__name__}")
-        check_suffix(name)
-        text = text_from_bytes(data, name)
-        return self.store.add([NewDocument(text, title=Path(name).stem or name, path=name)], progress=progress)[0]
+        item = new_document(extract(bytes(data), name), path=name, title=Path(name).stem or name)
+        return self.store.add([item], progress=progress)[0]
+
+    def add_url(self, url: str, *, allow_private: bool = True, progress: Progress | None = None) -> Document:
+        """Fetch a web page or PDF and add it; its title, date, author and outlet come from the page.
+
+        Raises UnsupportedUrlError (not http/https), DnsError, FetchTimeoutError, HttpStatusError,
+        ResponseTooLargeError, NoArticleTextError, ... naming the URL; FeedError for a feed (see add_feed).
+        ``allow_private=False`` refuses hosts on loopback, private and link-local addresses (for a server).
+        """
+        _, article = fetch_source(url, allow_private=allow_private)
+        if article is None:
+            raise FeedError(f"{url}: is an RSS or Atom feed, not an article (add it as a feed)")
+        return self.store.add([new_document(article, path=None, title=url)], progress=progress)[0]
+
+    def add_feed(
+        self, source: str | Path, *, allow_private: bool = True, progress: Progress | None = None,
+        max_entries: int = MAX_FEED_ENTRIES,
+    ) -> FeedResult:
+        """Add every article an RSS or Atom feed (a URL or a file) links to, at most ``max_entries``.
+
+        Links that fail (fetch errors, pages without article text) are skipped and listed in the result's
+        ``failed``; ``progress(done, total)`` counts the feed's articles.
+        """
+        feed = read_feed(source, allow_private=allow_private, max_entries=max_entries)
+        return add_entries(feed, str(source), self._add_one, allow_private=allow_private, progress=progress)
+
+    def add_link(self, url: str, *, allow_private: bool = True, progress: Progress | None = None) -> FeedResult:
+        """Add what a URL holds: one article, or every article of a feed (then ``progress`` counts articles)."""
+        got, article = fetch_source(url, allow_private=allow_private)
+        if article is not None:
+            doc = self.store.add([new_document(article, path=None, title=url)], progress=progress)[0]
+            return FeedResult(url, None, [doc])
+        feed = parse_feed(got.data, url, base_url=got.url)
+        return add_entries(feed, url, self._add_one, allow_private=allow_private, progress=progress)
+
+    def _add_one(self, item: NewDocument) -> Document:
+        return self.store.add([item])[0]
 
     def remove(self, doc_id: str) -> Document:
         """Remove a document and its sentences and vectors; returns the removed document."""

@@ -104,7 +104,10 @@ def _build(store: Store, generation: int) -> Corpus:
     prev = np.where((rows > 0) & (np.roll(doc, 1) == doc), rows - 1, -1) if n else rows
     nxt = np.where((rows < n - 1) & (np.roll(doc, -1) == doc), rows + 1, -1) if n else rows
     toks = [tokenize(t) for t in texts]
-    title_toks = [tokenize(d.title) for d in docs]
+    first = {}  # document number -> its first body sentence
+    for i in range(n - 1, -1, -1):
+        first[int(doc[i])] = texts[i]
+    title_toks = [_title_terms(d.title, first.get(k, "")) for k, d in enumerate(docs)]
     win = []
     for i in range(n):
         w = list(title_toks[doc[i]])
@@ -124,6 +127,14 @@ def _build(store: Store, generation: int) -> Corpus:
     corpus.sorted_vocab.extend(sorted(corpus.own.vocab))
     logger.info("retrieval corpus built: %d sentences, %d terms, generation %d", n, len(corpus.own.vocab), generation)
     return corpus
+
+
+def _title_terms(title: str, first: str) -> list[str]:
+    """The terms of a document's title; none when the title was cut from the document's first sentence (a text
+    without a heading line is titled so: the sentence shortened with "…", or whole): it is no evidence of its own."""
+    terms = tokenize(title)
+    cut = title.endswith("…") or title.rstrip(" .") == first.rstrip(" .")
+    return [] if cut and terms and tokenize(first)[: len(terms)] == terms else terms
 
 
 def _longer_forms(corpus: Corpus, term: str, longer_by: int) -> list[str]:
