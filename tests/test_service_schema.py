@@ -57,6 +57,13 @@ def keyed_app(tmp_path_factory, embedder, seed_paths):
     c.__exit__(None, None, None)
 
 
+def _no_internet(case):
+    """Generated links become a blocked local address: a test never fetches from the internet."""
+    if isinstance(case.body, dict) and isinstance(case.body.get("urls"), list):
+        case.body["urls"] = [f"http://127.0.0.1:9/{i}" for i, _ in enumerate(case.body["urls"])]
+    return case
+
+
 def _seeds_model(case):
     """A chat request naming the seeded collection as its model and ending in a question (else 404 or 422)."""
     if case.operation.path == "/v1/chat/completions" and isinstance(case.body, dict):
@@ -78,11 +85,12 @@ def _fuzz(app, key: str | None, checks) -> int:
         if op.label == "DELETE /collections/{name}":
             fixed = {"name": "scratch"}
             strategy = st.one_of(*(op.as_strategy(generation_mode=m, path_parameters=fixed) for m in GenerationMode))
+            strategy = strategy.map(_no_internet)
         else:
             fixed = {"name": "seeds"} if "{name}" in op.path else {}
             seeded = [op.as_strategy(generation_mode=m, path_parameters=fixed).map(_seeds_model)
                       for m in GenerationMode]
-            strategy = st.one_of(*(op.as_strategy(generation_mode=m) for m in GenerationMode), *seeded)
+            strategy = st.one_of(*(op.as_strategy(generation_mode=m) for m in GenerationMode), *seeded).map(_no_internet)
 
         @FUZZ
         @given(case=strategy)

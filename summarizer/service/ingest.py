@@ -7,23 +7,25 @@ from dataclasses import dataclass
 
 from summarizer import Document
 
-from .compat import add_url
 from .registry import Registry
 
-__all__ = ["Item", "add_one", "add_all"]
+__all__ = ["Item", "Added", "add_one", "add_all"]
 
 logger = logging.getLogger(__name__)
+
+Added = tuple[list[Document], list[tuple[str, str]]]  # documents added, and (link, reason) for a feed's failed links
 
 
 @dataclass(frozen=True)
 class Item:
-    """One document to add: exactly one of ``data`` (a file's bytes), ``text`` or ``url``."""
+    """One document to add: exactly one of ``data`` (a file's bytes), ``text`` or ``url`` (an article or a feed)."""
 
     name: str  # the file name, title or link: how progress and failures name it
     data: bytes | None = None
     text: str | None = None
     title: str | None = None
     url: str | None = None
+    allow_private: bool = False  # a link may point to loopback, private and link-local addresses
 
     @property
     def size(self) -> int:
@@ -31,16 +33,17 @@ class Item:
         return len(self.data if self.data is not None else self.text or "")
 
 
-def _add(col, item: Item) -> Document:
+def _add(col, item: Item) -> Added:
     if item.url is not None:
-        return add_url(col, item.url)
+        got = col.add_link(item.url, allow_private=item.allow_private)
+        return list(got.added), list(got.failed)
     if item.data is not None:
-        return col.add_bytes(item.data, item.name)
-    return col.add_text(item.text, item.title)
+        return [col.add_bytes(item.data, item.name)], []
+    return [col.add_text(item.text, item.title)], []
 
 
-def add_one(registry: Registry, name: str, item: Item) -> Document:
-    """Add one document in one transaction of its own (a crash keeps whole documents only)."""
+def add_one(registry: Registry, name: str, item: Item) -> Added:
+    """Add one item (one document, or a feed's articles) in transactions of its own: a crash keeps whole documents."""
     with registry.writing(name) as col:
         return _add(col, item)
 
@@ -52,7 +55,7 @@ def add_all(registry: Registry, name: str, items: list[Item]) -> list[Document]:
         out: list[Document] = []
         try:
             for item in items:
-                out.append(_add(col, item))
+                out.extend(_add(col, item)[0])
         except BaseException:
             for doc in out:
                 if doc.id not in before:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .ingest import Item, add_one
-from .problems import INTERNAL, CollectionNotFoundError, JobNotFoundError, problem_type
+from .problems import INTERNAL, CollectionNotFoundError, JobNotFoundError, ProblemType, problem_type
 from .registry import LOCKS_DIR, Registry
 
 __all__ = ["Job", "JobStore", "JobRunner", "QUEUED", "RUNNING", "DONE", "FAILED", "JOB_ID_PATTERN", "JOBS_FILE"]
@@ -186,11 +186,14 @@ class JobStore:
                    tuple(json.loads(failures)), message, created, updated)
 
 
-def _failure(item: Item, exc: BaseException) -> dict:
+FEED_LINK = ProblemType("feed-link-failed", "A link of a feed could not be added", 422)
+
+
+def _failure(name: str, exc: BaseException) -> dict:
     p = problem_type(exc)
     if p is INTERNAL:
-        logger.error("job item %s failed", item.name, exc_info=exc)
-    return {"item": item.name, "type": p.uri, "status": p.status,
+        logger.error("job item %s failed", name, exc_info=exc)
+    return {"item": name, "type": p.uri, "status": p.status,
             "detail": str(exc) if p is not INTERNAL else "unexpected error; the server log has the details"}
 
 
@@ -231,11 +234,14 @@ class JobRunner:
             if self._stop.is_set():
                 return FAILED, f"The server stopped during this job: {len(ids)} of {len(items)} documents were added."
             try:
-                ids.append(add_one(self.registry, collection, item).id)
+                docs, failed_links = add_one(self.registry, collection, item)
+                ids.extend(d.id for d in docs)
+                failures.extend({"item": url, "type": FEED_LINK.uri, "status": FEED_LINK.status, "detail": reason}
+                                for url, reason in failed_links)
             except CollectionNotFoundError as exc:
                 return FAILED, f"{exc}: it was deleted during the job"
             except Exception as exc:
-                failures.append(_failure(item, exc))
+                failures.append(_failure(item.name, exc))
             self.store.update(job_id, done=n + 1, doc_ids=ids, failures=failures)
         state = FAILED if failures and not ids else DONE
         failed = f"; {len(failures)} failed." if failures else "."

@@ -26,8 +26,6 @@ __all__ = [
     "UnsupportedMediaTypeError",
     "PayloadTooLargeError",
     "MalformedRequestError",
-    "LinksUnsupportedError",
-    "UrlNotAllowedError",
     "PROBLEMS",
     "INTERNAL",
     "problem_type",
@@ -117,16 +115,24 @@ class MalformedRequestError(ServiceError, problem=ProblemType("malformed-request
     """A body that cannot be parsed (not JSON, not multipart, bad Content-Length)."""
 
 
-class LinksUnsupportedError(ServiceError, problem=ProblemType("links-unsupported", "Links cannot be read here", 422)):
-    """Links were sent, and this version's Collection cannot read them."""
-
-
-class UrlNotAllowedError(ServiceError, problem=ProblemType("url-not-allowed", "Link not allowed", 422)):
-    """A link that is not http(s) or points to a non-public address."""
-
-
 # The library's exceptions, most specific first: the first class an exception is an instance of decides.
 PROBLEMS: tuple[tuple[type[BaseException], ProblemType], ...] = (
+    (lib.BlockedAddressError, ProblemType("url-not-allowed", "Link to a non-public address", 422)),
+    (lib.UnsupportedUrlError, ProblemType("unsupported-url", "Link not read", 422)),
+    (lib.ResponseTooLargeError, ProblemType("response-too-large", "Linked page too large", 413)),
+    (lib.UnsupportedContentError, ProblemType("unsupported-content", "Linked content not readable", 415)),
+    (lib.DnsError, ProblemType("dns-error", "Link host not found", 422)),
+    (lib.FetchTimeoutError, ProblemType("fetch-timeout", "Link timed out", 422)),
+    (lib.HttpStatusError, ProblemType("http-status", "Link answered with an error", 422)),
+    (lib.TooManyRedirectsError, ProblemType("too-many-redirects", "Link redirects too often", 422)),
+    (lib.FetchError, ProblemType("fetch-error", "Link could not be fetched", 422)),
+    (lib.FeedError, ProblemType("feed-error", "Feed cannot be read", 422)),
+    (lib.LoginWallError, ProblemType("login-wall", "Page behind a login", 422)),
+    (lib.NoArticleTextError, ProblemType("no-article-text", "No article text", 422)),
+    (lib.BrokenHtmlError, ProblemType("broken-html", "HTML cannot be read", 422)),
+    (lib.EncryptedPdfError, ProblemType("encrypted-pdf", "PDF is encrypted", 422)),
+    (lib.ScannedPdfError, ProblemType("scanned-pdf", "PDF holds no text", 422)),
+    (lib.PdfError, ProblemType("pdf-error", "PDF cannot be read", 422)),
     (lib.FileTooLargeError, ProblemType("file-too-large", "File too large", 413)),
     (lib.UnsupportedFileError, ProblemType("unsupported-file", "Unsupported file type", 415)),
     (lib.BinaryFileError, ProblemType("binary-file", "File is not text", 415)),
@@ -211,7 +217,7 @@ _DESCRIPTIONS = {
     409: "The collection is busy (a job runs on it) or its store is unusable",
     413: "Body, file, text or question over its size limit",
     415: "Content type or file type not accepted",
-    422: "Valid JSON that the request cannot use (schema, empty text, unknown method, links)",
+    422: "A request the service cannot use (schema, empty text, a link it may not or cannot read)",
 }
 
 

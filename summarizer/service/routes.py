@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
 
+from index.fetch import check_url  # the check the fetcher applies to every hop, applied at once to the request
 from summarizer import Collection
 
 from . import compat
@@ -41,7 +42,6 @@ from .schemas import (
     TextDocument,
     UrlDocuments,
 )
-from .urls import check_url
 
 __all__ = ["Limits", "LIMITS", "Service", "access", "public", "reads", "writes", "NOTE_HEADER", "DOCUMENTS_BODY"]
 
@@ -221,7 +221,7 @@ async def _items(request: Request, svc: Service) -> list[Item]:
         raise RequestValidationError(exc.errors(include_url=False)) from None
     if isinstance(body, TextDocument):
         return [Item(body.title or "pasted text", text=body.text, title=body.title)]
-    return [Item(u, url=u) for u in body.urls]
+    return [Item(u, url=u, allow_private=svc.allow_private_urls) for u in body.urls]
 
 
 @writes.post(
@@ -238,10 +238,8 @@ async def add_documents(
     svc.registry.require(name)
     items = await _items(request, svc)
     urls = [i.url for i in items if i.url is not None]
-    if urls:
-        compat.check_reads_links()
-        for u in urls:
-            await run_in_threadpool(check_url, u, allow_private=svc.allow_private_urls)
+    for u in urls:  # refused at once: not http(s), a non-public address (unless allowed), a host that is not found
+        await run_in_threadpool(check_url, u, allow_private=svc.allow_private_urls)
     large = len(items) > svc.limits.sync_items or sum(i.size for i in items) > svc.limits.sync_chars or bool(urls)
     if background or (background is None and large):
         job = svc.runner.submit(name, items)
