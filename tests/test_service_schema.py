@@ -64,8 +64,9 @@ def _no_internet(case):
     return case
 
 
-def _seeds_model(case):
-    """A chat request naming the seeded collection as its model and ending in a question (else 404 or 422)."""
+def _usable(case):
+    """No links to the internet; a chat request naming the seeded collection and ending in a question."""
+    case = _no_internet(case)
     if case.operation.path == "/v1/chat/completions" and isinstance(case.body, dict):
         case.body["model"] = "seeds"
         if isinstance(case.body.get("messages"), list):
@@ -81,16 +82,19 @@ def _fuzz(app, key: str | None, checks) -> int:
     ops = sorted((r.ok() for r in schema.get_all_operations()), key=lambda op: op.label == "DELETE /collections/{name}")
     for op in ops:
         # Half the cases name the seeded collection, so they get past the 404; deleting a collection (last)
-        # only ever names "scratch", so the seeds stay for the other operations.
+        # only ever names "scratch", so the seeds stay for the other operations. The maps that make bodies
+        # usable apply to valid cases only (a negative case must stay invalid).
         if op.label == "DELETE /collections/{name}":
-            fixed = {"name": "scratch"}
-            strategy = st.one_of(*(op.as_strategy(generation_mode=m, path_parameters=fixed) for m in GenerationMode))
-            strategy = strategy.map(_no_internet)
+            strategy = st.one_of(*(op.as_strategy(generation_mode=m, path_parameters={"name": "scratch"})
+                                   for m in GenerationMode))
         else:
             fixed = {"name": "seeds"} if "{name}" in op.path else {}
-            seeded = [op.as_strategy(generation_mode=m, path_parameters=fixed).map(_seeds_model)
-                      for m in GenerationMode]
-            strategy = st.one_of(*(op.as_strategy(generation_mode=m) for m in GenerationMode), *seeded).map(_no_internet)
+            strategy = st.one_of(
+                op.as_strategy(generation_mode=GenerationMode.POSITIVE).map(_no_internet),
+                op.as_strategy(generation_mode=GenerationMode.POSITIVE, path_parameters=fixed).map(_usable),
+                op.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+                op.as_strategy(generation_mode=GenerationMode.NEGATIVE, path_parameters=fixed),
+            )
 
         @FUZZ
         @given(case=strategy)

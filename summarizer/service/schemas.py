@@ -138,6 +138,9 @@ class DocumentModel(_Out):
     date: str | None
     sentence_count: int
     chars: int
+    author: str | None
+    outlet: str | None
+    url: str | None
 
 
 class DocumentText(DocumentModel):
