@@ -265,7 +265,8 @@ def main() -> int:
     ap.add_argument("--per-doc", type=int, default=35, help="sentences a document (several articles each)")
     ap.add_argument("--seconds", type=float, default=30, help="load time of each phase")
     ap.add_argument("--clients", type=int, default=16)
-    ap.add_argument("--write-every", type=float, default=1.0, help="seconds between the writer's operations (0: no writer)")
+    ap.add_argument("--write-every", type=float, default=1.0,
+                    help="seconds between the writer's operations (0: no writer)")
     ap.add_argument("--workers", type=int, default=1, help="server processes")
     ap.add_argument("--neus", type=Path, default=NEUS, help="the NeuS folder (train.source, val.source)")
     ap.add_argument("--root", type=Path, help="service root to reuse (a filled collection is not filled again)")

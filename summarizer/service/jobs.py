@@ -72,7 +72,8 @@ class Job:
 
     def to_dict(self) -> dict:
         return {**asdict(self), "added": len(self.doc_ids), "doc_ids": list(self.doc_ids),
-                "failures": [dict(f) for f in self.failures], "created": _iso(self.created), "updated": _iso(self.updated)}
+                "failures": [dict(f) for f in self.failures], "created": _iso(self.created),
+                "updated": _iso(self.updated)}
 
 
 class JobStore:
