@@ -10,9 +10,10 @@ import struct
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -143,6 +144,7 @@ class Store:
         self._by_hash: dict[str, str] = {}  # document text hash -> document id
         self._rows = SentenceRows()
         self._unsaved = 0  # vectors added or removed since the FAISS file was written
+        self._bulk = 0  # open bulk() blocks: the FAISS file waits for the last to end
         self.encoded_count = 0  # sentences this store sent to the model (the cache's misses)
         if self.path is not None:
             if self.path.exists() and not self.path.is_dir():
@@ -237,6 +239,11 @@ class Store:
     def generation(self) -> int:
         return int(self._meta("generation", "0"))
 
+    @property
+    def uid(self) -> str:
+        """A random id made when the store was created; files derived from it carry it."""
+        return self._store_id.decode()
+
     # ----------------------------------------------------------------- writing
 
     def add(self, items: Sequence[NewDocument], progress: Callable[[int, int], None] | None = None) -> list[Document]:
@@ -289,6 +296,22 @@ class Store:
             self._by_hash.pop(text_hash(doc.text), None)
             self._changed(len(body))
             return doc
+
+    @contextmanager
+    def bulk(self) -> Iterator["Store"]:
+        """Within this block the FAISS file is not written; at its end, if the changes call for it (long ingests).
+
+        Every add still commits on its own; after a crash the next open catches the file up from the cache.
+        """
+        with self.lock:
+            self._bulk += 1
+        try:
+            yield self
+        finally:
+            with self.lock:
+                self._bulk -= 1
+                if not self._bulk and self._db is not None:
+                    self._changed(0)
 
     def close(self) -> None:
         with self.lock:
@@ -382,7 +405,7 @@ class Store:
         """Count vector changes; write the FAISS file when they reach a share of it (and on close)."""
         self._unsaved += n
         total = self._index.ntotal
-        if self._unsaved and (total < SAVE_ALWAYS_BELOW or self._unsaved >= SAVE_SHARE * total):
+        if self._unsaved and not self._bulk and (total < SAVE_ALWAYS_BELOW or self._unsaved >= SAVE_SHARE * total):
             self._save_index()
 
     def _meta(self, key: str, default: str) -> str:
