@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import json
 import logging
+import os
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator
 
 import numpy as np
@@ -15,13 +18,19 @@ import numpy as np
 from index import Document, Store
 
 from .lexical import Bm25, NameVariants, TitleIndex, WindowBm25, names_in, tokenize
+from .postings import Postings
 
-__all__ = ["Corpus", "Lexicon", "corpus_of", "build_corpus"]
+__all__ = ["Corpus", "Lexicon", "corpus_of", "build_corpus", "LEXICAL_FILE"]
 
 logger = logging.getLogger(__name__)
 
+LEXICAL_FILE = "lexical.npz"  # beside the store's database: the lexical indexes, so a new process need not rebuild
+_FORMAT = 1
+_PROBE = "Talks running Ministers' 2023"  # tokenized into the file: another tokenizer or stemmer means rebuild
 _RESORT_SHARE = 0.1  # re-sort the vocabulary, instead of inserting term by term, when this share of it changed
 _TERMS_CACHE = 4096  # tokenized sentences a corpus keeps for `Corpus.terms`
+SAVE_SHARE = 0.05  # write the file once the rows changed since it was written reach this share of them (1M: 50k)
+SAVE_ALWAYS_BELOW = 50_000  # ... or after every change below this many rows (a write of under 0.1 s)
 
 
 class RowOf(Mapping):
@@ -160,6 +169,7 @@ class Lexicon:
         self.title_names: dict[int, np.ndarray] = {}
         self.sorted_vocab: list[str] = []
         self.corpus: Corpus | None = None
+        self.unsaved = 0  # rows added or dropped since the file was written
 
     def update(self, store: Store, generation: int) -> Corpus:
         """Catch up with the store (hold its lock) and return the corpus of ``generation``."""
@@ -180,6 +190,10 @@ class Lexicon:
             logger.info("lexical index: %d documents added, %d removed; %d sentences, %d terms",
                         len(new), len(gone), len(self.sids), len(self.sorted_vocab))
         self.corpus = self._snapshot(generation)
+        if store.path is not None and self.unsaved and (
+            len(self.sids) < SAVE_ALWAYS_BELOW or self.unsaved >= SAVE_SHARE * len(self.sids)
+        ):
+            self.save(store.path / LEXICAL_FILE, store.uid)
         return self.corpus
 
     # ------------------------------------------------------------------ changes
@@ -202,6 +216,7 @@ class Lexicon:
                 row_names.append(self._name_ids(names_in(s.text)))
         before = self.own
         self.own = before.added(tokens)
+        self.unsaved += len(tokens) + len(docs)
         self._update_vocab(before)
         self.sids = np.concatenate([self.sids, np.asarray(cols["sid"], dtype=np.int64)])
         self.doc = np.concatenate([self.doc, np.asarray(cols["doc"], dtype=np.int64)])
@@ -215,6 +230,7 @@ class Lexicon:
 
     def _drop(self, gone: set[int]) -> None:
         keep = ~np.isin(self.doc, np.fromiter(gone, dtype=np.int64, count=len(gone)))
+        self.unsaved += int(len(keep) - keep.sum()) + len(gone)
         before = self.own
         self.own = before.kept(keep)
         self._update_vocab(before)
@@ -266,6 +282,70 @@ class Lexicon:
             bisect.insort(vocab, t)
         self.sorted_vocab = vocab
 
+    # ------------------------------------------------------------------ file
+    def save(self, path: Path, store_uid: str) -> None:
+        """Write the state atomically (temp file, fsync, rename), tagged with the store's id."""
+        terms, postings, lengths = self.own.parts()
+        nums = sorted(self.docs)
+        title_names = [self.title_names[n] for n in nums]
+        meta = {"format": _FORMAT, "store": store_uid, "probe": tokenize(_PROBE), "names_min": self.names.min_len}
+        arrays = {
+            "meta": _joined([json.dumps(meta)]), "doc_nums": np.asarray(nums, dtype=np.int64),
+            "sids": self.sids, "doc": self.doc, "start": self.start, "end": self.end,
+            "terms": _joined(terms), "indptr": postings.indptr, "rows": postings.rows, "tf": postings.tf,
+            "lengths": lengths.astype(np.int32),
+            "titles": _joined(" ".join(self.titles.tokens[n]) for n in nums),
+            "names": _joined(self.name_list), "row_names_ptr": self.row_names_ptr, "row_names": self.row_names,
+            "title_names_ptr": np.concatenate([[0], np.cumsum([len(t) for t in title_names])]).astype(np.int64),
+            "title_names": np.concatenate([np.zeros(0, dtype=np.int64), *title_names]),
+        }
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        self.unsaved = 0
+        logger.info("lexical index written: %d sentences, %d documents", len(self.sids), len(nums))
+
+    @classmethod
+    def load(cls, store: Store) -> "Lexicon | None":
+        """The state written for this store (at any earlier generation, caught up by :meth:`update`), or None."""
+        path = store.path / LEXICAL_FILE if store.path is not None else None
+        if path is None or not path.exists():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(_split(data["meta"])[0])
+                if meta != {"format": _FORMAT, "store": store.uid, "probe": tokenize(_PROBE),
+                            "names_min": NameVariants().min_len}:
+                    logger.info("%s: written for another store or version: rebuilding", path)
+                    return None
+                return cls._from_arrays(store, {k: data[k] for k in data.files})
+        except Exception as exc:  # a damaged file is rebuilt, never trusted
+            logger.warning("%s: unreadable lexical index (%s): rebuilding", path, exc)
+            return None
+
+    @classmethod
+    def _from_arrays(cls, store: Store, a: dict[str, np.ndarray]) -> "Lexicon":
+        lex = cls()
+        id_of = {n: d for d, n in store.document_numbers().items()}
+        nums = a["doc_nums"].tolist()
+        lex.docs = {n: store.document(id_of[n]) if n in id_of else None for n in nums}
+        lex.sids, lex.doc, lex.start, lex.end = a["sids"], a["doc"], a["start"], a["end"]
+        lex.own = Bm25.from_parts(_split(a["terms"]), Postings(a["indptr"], a["rows"], a["tf"]), a["lengths"])
+        for n, title in zip(nums, _split(a["titles"])):
+            lex.titles.add(n, title.split())
+        lex.name_list = _split(a["names"])
+        lex.name_ids = {n: i for i, n in enumerate(lex.name_list)}
+        lex.row_names_ptr, lex.row_names = a["row_names_ptr"], a["row_names"]
+        tp = a["title_names_ptr"]
+        lex.title_names = {n: a["title_names"][tp[i] : tp[i + 1]] for i, n in enumerate(nums)}
+        lex._count_names(np.concatenate([lex.row_names, a["title_names"]]), +1)
+        lex.sorted_vocab = sorted(lex.own.live_terms())
+        logger.info("lexical index read: %d sentences, %d documents", len(lex.sids), len(nums))
+        return lex
+
     def _snapshot(self, generation: int) -> Corpus:
         prev, nxt = _neighbours(self.doc)
         texts = Texts(dict(self.docs), self.doc, self.start, self.end)
@@ -274,6 +354,15 @@ class Lexicon:
             WindowBm25(self.own, prev, nxt, self.doc, self.titles), self.names, dict(self.titles.sets),
             Terms(texts), self.sorted_vocab,
         )
+
+
+def _joined(strings) -> np.ndarray:
+    """Strings (without newlines) as one UTF-8 byte array, each ended by a newline: a file of arrays only."""
+    return np.frombuffer("".join(f"{s}\n" for s in strings).encode("utf-8"), dtype=np.uint8)
+
+
+def _split(data: np.ndarray) -> list[str]:
+    return data.tobytes().decode("utf-8").split("\n")[:-1]
 
 
 _cache: "weakref.WeakKeyDictionary[Store, Lexicon]" = weakref.WeakKeyDictionary()
@@ -287,7 +376,7 @@ def corpus_of(store: Store) -> Corpus:
         with _lock:
             lex = _cache.get(store)
             if lex is None:
-                lex = _cache[store] = Lexicon()
+                lex = _cache[store] = Lexicon.load(store) or Lexicon()
             if lex.corpus is not None and lex.corpus.generation == gen:
                 return lex.corpus
             return lex.update(store, gen)

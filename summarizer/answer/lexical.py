@@ -97,6 +97,22 @@ class Bm25:
         if docs:
             self._grow(docs)
 
+    @classmethod
+    def from_parts(cls, terms: list[str], postings: Postings, lengths: np.ndarray, *,
+                   weights: Bm25Weights = BM25_WEIGHTS) -> "Bm25":
+        """An index from :meth:`parts` (as saved to disk)."""
+        out = cls(weights=weights)
+        out._terms, out._ids = list(terms), {t: i for i, t in enumerate(terms)}
+        out._main = postings
+        out._df = postings.counts(len(terms))
+        out._len = np.asarray(lengths, dtype=np.int64)
+        out._total = int(out._len.sum())
+        return out
+
+    def parts(self) -> tuple[list[str], Postings, np.ndarray]:
+        """Terms by id, the postings in one segment and each row's length: what :meth:`from_parts` needs."""
+        return self._terms, self._main.merged(self._fresh), self._len
+
     # ------------------------------------------------------------------ queries
     @property
     def size(self) -> int:
@@ -305,11 +321,13 @@ class TitleIndex:
     """Title terms of each document number, and the documents whose title holds a term (with counts)."""
 
     def __init__(self) -> None:
+        self.tokens: dict[int, tuple[str, ...]] = {}
         self.sets: dict[int, frozenset[str]] = {}
         self._len: dict[int, int] = {}
         self._docs: dict[str, dict[int, int]] = {}
 
     def add(self, doc: int, tokens: Sequence[str]) -> None:
+        self.tokens[doc] = tuple(tokens)
         self.sets[doc] = frozenset(tokens)
         self._len[doc] = len(tokens)
         for t in tokens:
@@ -317,6 +335,7 @@ class TitleIndex:
             per[doc] = per.get(doc, 0) + 1
 
     def remove(self, doc: int) -> None:
+        self.tokens.pop(doc, None)
         for t in self.sets.pop(doc, ()):
             per = self._docs[t]
             per.pop(doc, None)
