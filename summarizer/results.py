@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable, Sequence
 
 from index import Document, Sentence
 
 __all__ = ["Citation", "CitedSentence", "Answer", "Summary", "cite", "escape_markdown", "number_citations", "source_label",
-           "CitationNumbers", "doc_label"]
+           "CitationNumbers", "doc_label", "cited_text"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class CitedSentence:
         }
 
     def to_markdown(self) -> str:
-        return _markdown([self], numbered=False)
+        return cited_text([self], numbered=False)
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Answer:
         head = f"**Question:** {escape_markdown(self.question)}\n\n"
         if not self.sentences:
             return head + escape_markdown(self.message) + "\n"
-        return head + _markdown(self.sentences, numbered=True)
+        return head + cited_text(self.sentences, numbered=True)
 
 
 @dataclass(frozen=True)
@@ -135,13 +135,15 @@ class Summary:
         head = f"**Summary** ({self.method}, {self.word_count} words, {len(self.doc_ids)} documents)\n\n"
         if not self.sentences:
             return head + escape_markdown(self.message) + "\n"
-        return head + _markdown(self.sentences, numbered=False)
+        return head + cited_text(self.sentences, numbered=False)
 
 
 class CitationNumbers:
     """Numbers citations ``[1]``, ``[2]``, ... in the order they are first met; ``sources[n - 1]`` is ``[n]``.
 
-    ``marks(sentence)`` numbers a sentence's citations as it goes, so a report can number while it writes.
+    The one place cited text is written, for Markdown, the terminal, the comparison report and the app's HTML:
+    :meth:`cited` writes a sentence with its markers, numbering as it goes, and :meth:`source_lines` lists the
+    sources; each output passes its own ``escape`` (document text) and ``mark`` (a number's marker).
     """
 
     def __init__(self, sentences: Iterable[CitedSentence] = ()) -> None:
@@ -156,8 +158,20 @@ class CitationNumbers:
             self._number[c.key] = len(self.sources)
         return self._number[c.key]
 
-    def marks(self, sentence: CitedSentence) -> str:
-        return "".join(f"[{self.number(c)}]" for c in sentence.citations)
+    def marks(self, sentence: CitedSentence, mark: Callable[[int], str] = "[{}]".format) -> str:
+        """The markers of a sentence's citations, ``[1][2]`` by default."""
+        return "".join(mark(self.number(c)) for c in sentence.citations)
+
+    def cited(
+        self, sentence: CitedSentence, escape: Callable[[str], str] = str, mark: Callable[[int], str] = "[{}]".format,
+        *, text: str | None = None, sep: str = " ",
+    ) -> str:
+        """The sentence's text (or ``text``, e.g. clipped), escaped, then its markers."""
+        return f"{escape(sentence.text if text is None else text)}{sep}{self.marks(sentence, mark)}"
+
+    def source_lines(self, escape: Callable[[str], str] = str, start: int = 1) -> list[str]:
+        """``[n] title (id), sentence i, characters a-b`` for every numbered source from ``start`` on."""
+        return [f"[{n}] {escape(source_label(c))}" for n, c in enumerate(self.sources[start - 1 :], start)]
 
 
 def number_citations(sentences: Iterable[CitedSentence]) -> list[Citation]:
@@ -183,12 +197,16 @@ def source_label(c: Citation) -> str:
     return f"{doc_label(c.doc_title, c.doc_id)}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
 
 
-def _markdown(sentences: list[CitedSentence], *, numbered: bool) -> str:
+def cited_text(sentences: Sequence[CitedSentence], *, numbered: bool, markdown: bool = True) -> str:
+    """Sentences with citation markers, then the numbered sources: Markdown (escaped) or plain text for a terminal.
+
+    Numbered (answers): one point a line, ``1. text [1][2]``; else (summaries) paragraphs.
+    """
+    escape = escape_markdown if markdown else str
     nums = CitationNumbers()
-    lines = []
-    for i, s in enumerate(sentences, 1):
-        prefix = f"{i}. " if numbered else ""
-        lines.append(f"{prefix}{escape_markdown(s.text)} {nums.marks(s)}")
-    out = ("\n" if numbered else "\n\n").join(lines) + "\n\n**Sources**\n\n"
-    out += "\n".join(f"[{n}] {escape_markdown(source_label(c))}" for n, c in enumerate(nums.sources, 1))
-    return out + "\n"
+    lines = [f"{f'{i}. ' if numbered else ''}{nums.cited(s, escape)}" for i, s in enumerate(sentences, 1)]
+    head = "**Sources**\n\n" if markdown else "Sources:\n"
+    sources = nums.source_lines(escape)
+    if not markdown:
+        sources = [f"  {line}" for line in sources]
+    return ("\n" if numbered else "\n\n").join(lines) + "\n\n" + head + "\n".join(sources) + "\n"
