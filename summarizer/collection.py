@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths, read_text_file
-from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_suffix, check_text, text_from_bytes
+from index.documents import (
+    MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, char_batches, check_suffix, check_text, text_from_bytes,
+)
 from index.errors import InputTooLargeError
 
 from .answer import answer_question, check_question
@@ -26,6 +28,20 @@ LARGE_SENTENCES = 20_000  # above this, summaries and comparisons work on a sele
 LATEST_DOCS = 50  # the selection when nothing else chooses: the most recently added documents
 QUERY_DOCS = 20  # at most this many documents selected by a query ...
 QUERY_MARGIN = 0.15  # ... each with a sentence within this cosine of the best-matching document's best
+
+
+def _new_text(text: str, title: str | None, path: str | None = None, date: str | None = None) -> NewDocument:
+    """A checked text to add; ``title`` defaults to its first words."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    name = title or "pasted text"
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
+    check_text(text, name)
+    if not title:
+        first = text.strip().splitlines()[0]
+        title = " ".join(first.split()[:8])[:80]
+    return NewDocument(text, title=title, path=path, date=date)
 
 
 class Collection:
@@ -58,7 +74,8 @@ class Collection:
         return cite(sentence, self.store.document(sentence.doc_id))
 
     def add_files(
-        self, paths: Iterable[str | Path], *, progress: Progress | None = None, batch_chars: int = BATCH_CHARS
+        self, paths: Iterable[str | Path], *, progress: Progress | None = None, batch_chars: int = BATCH_CHARS,
+        ray: str | bool | None = None,
     ) -> list[Document]:
         """Add files (and the .txt/.md files of directories).
 
@@ -66,6 +83,8 @@ class Collection:
         stream in batches of about ``batch_chars`` characters, one transaction each, so memory stays
         bounded however many files there are; a crash keeps the batches already committed.
         ``progress(done, total)`` counts files when there are several batches, else sentences.
+        ``ray``: read, split and embed on a Ray cluster (``True``: ``RAY_ADDRESS``, a running local instance or a new
+        one; a string: the cluster's address), writing each finished batch here as above (``pip install 'mdsum[ray]'``).
         """
         if isinstance(paths, (str, Path)):
             paths = [paths]
@@ -76,28 +95,53 @@ class Collection:
         for f in files:
             text = read_text_file(f)
             sizes.append(len(text))
-            if kept_chars + len(text) <= batch_chars:
+            if kept_chars + len(text) <= batch_chars and not ray:
                 kept[f] = text
                 kept_chars += len(text)
-        batches, cur, cur_chars = [], [], 0
-        for f, n in zip(files, sizes):
-            if cur and cur_chars + n > batch_chars:
-                batches.append(cur)
-                cur, cur_chars = [], 0
-            cur.append(f)
-            cur_chars += n
-        if cur:
-            batches.append(cur)
+        if ray:
+            from index.distributed import add_files_on_ray
+
+            return add_files_on_ray(self.store, files, sizes, address=None if ray is True else ray,
+                                    progress=progress, batch_chars=batch_chars)
+
+        def items(batch: list[int]) -> list[NewDocument]:
+            return [NewDocument(kept.pop(files[i], None) or read_text_file(files[i]), title=files[i].stem,
+                                path=str(files[i])) for i in batch]
+
+        return self._add_batches(items, sizes, progress, batch_chars)
+
+    def add_texts(
+        self, texts: Iterable[str], *, titles: Iterable[str | None] | None = None, progress: Progress | None = None,
+        batch_chars: int = BATCH_CHARS,
+    ) -> list[Document]:
+        """Add many texts in one embedding pass (per ``batch_chars`` characters), faster than one ``add_text`` each.
+
+        Every text is checked before any is stored; ``titles`` (one per text, ``None`` for the first words).
+        Returns one document per text, in order (an already stored text returns the stored document).
+        """
+        if isinstance(texts, str):
+            raise TypeError("texts must be a list of str, not one str (use add_text)")
+        texts = list(texts)
+        titles = [None] * len(texts) if titles is None else list(titles)
+        if len(titles) != len(texts):
+            raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
+        news = [_new_text(t, title) for t, title in zip(texts, titles)]
+        return self._add_batches(lambda batch: [news[i] for i in batch], [len(t) for t in texts], progress, batch_chars)
+
+    def _add_batches(self, items: Callable[[list[int]], list[NewDocument]], sizes: list[int],
+                     progress: Progress | None, batch_chars: int) -> list[Document]:
+        """Store documents in batches of about ``batch_chars`` characters, one transaction and embedding pass each."""
+        batches = char_batches(sizes, batch_chars)
         out: list[Document] = []
-        for batch in batches:
-            items = [NewDocument(kept.pop(f, None) or read_text_file(f), title=f.stem, path=str(f)) for f in batch]
-            step = progress
-            if progress and len(batches) > 1:
-                done = len(out)
-                step = lambda d, t, done=done, n=len(batch): progress(done + (n * d // t if t else n), len(files))  # noqa: E731
-            out.extend(self.store.add(items, progress=step))
-            if progress and len(batches) > 1:
-                progress(len(out), len(files))
+        with self.store.bulk():
+            for batch in batches:
+                step = progress
+                if progress and len(batches) > 1:
+                    done = len(out)
+                    step = lambda d, t, done=done, n=len(batch): progress(done + (n * d // t if t else n), len(sizes))  # noqa: E731
+                out.extend(self.store.add(items(batch), progress=step))
+                if progress and len(batches) > 1:
+                    progress(len(out), len(sizes))
         return out
 
     def add_text(
@@ -105,16 +149,7 @@ class Collection:
         progress: Progress | None = None,
     ) -> Document:
         """Add raw text as a document; ``title`` defaults to its first words."""
-        if not isinstance(text, str):
-            raise TypeError(f"text must be str, not {type(text).__name__}")
-        name = title or "pasted text"
-        if len(text) > MAX_TEXT_CHARS:
-            raise InputTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
-        check_text(text, name)
-        if not title:
-            first = text.strip().splitlines()[0]
-            title = " ".join(first.split()[:8])[:80]
-        return self.store.add([NewDocument(text, title=title, path=path, date=date)], progress=progress)[0]
+        return self.store.add([_new_text(text, title, path, date)], progress=progress)[0]
 
     def add_bytes(self, data: bytes, name: str, *, progress: Progress | None = None) -> Document:
         """Add an uploaded file's bytes; ``name`` is its file name (title: its stem). Same checks as add_files."""
