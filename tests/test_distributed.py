@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 
 import numpy as np
 import pytest
 
 from summarizer import Collection
 
-ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'mdsum[ray]')")
+HAS_RAY = importlib.util.find_spec("ray") is not None
 
 EXTRA = [
     "The finance ministers met in Geneva on Monday. They agreed on a new climate fund worth 40 billion dollars.\n\n"
@@ -37,7 +39,18 @@ def _layout(col: Collection):
             for d in col.documents]
 
 
+def test_missing_ray_names_the_extra(tmp_path, fake_embedder, corpus_dir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    col = Collection(tmp_path / "s", embedder=fake_embedder)
+    with pytest.raises(ImportError, match=r"pip install 'mdsum\[ray\]'"):
+        col.add_files([corpus_dir], ray=True)
+    assert col.documents == []
+
+
+@pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed (pip install 'mdsum[ray]')")
 def test_ray_ingest_matches_the_local_path(tmp_path, embedder, corpus_dir):
+    import ray
+
     local = Collection(tmp_path / "local", embedder=embedder)
     local_gen = local.store.generation
     want_docs = local.add_files([corpus_dir], batch_chars=3000)  # several transactions on both paths
