@@ -485,8 +485,10 @@ class Store:
             self._num[doc_id], self._doc_at[num] = num, doc_id
             self._by_hash[d_hash] = doc_id
         self._rows = self._read_rows()
-        nums, counts = np.unique(self._rows.col("doc"), return_counts=True)
-        for num, count in zip(nums.tolist(), counts.tolist()):
+        doc = self._rows.col("doc")
+        starts = np.flatnonzero(np.concatenate([[True], doc[1:] != doc[:-1]])) if len(doc) else np.zeros(0, dtype=np.int64)
+        counts = np.diff(np.append(starts, len(doc)))
+        for num, count in zip(doc[starts].tolist(), counts.tolist()):
             self._docs[self._doc_at[num]] = replace(self._docs[self._doc_at[num]], sentence_count=count)
         self._index = self._read_index() or self._new_index()
         self._unsaved = 0
@@ -542,10 +544,10 @@ class Store:
 
     def _sync_index(self) -> None:
         """Make the index hold exactly the body sentences: drop ids it has too many, add the missing from the cache."""
-        want = self._rows.col("sid")[self._rows.col("kind") == BODY_CODE]
-        have = self._index.ids()
-        extra = np.setdiff1d(have, want)
-        missing = np.setdiff1d(want, have)
+        want = np.sort(self._rows.col("sid")[self._rows.col("kind") == BODY_CODE])
+        have = np.sort(self._index.ids())
+        extra = have[~_members(have, want)]
+        missing = want[~_members(want, have)]
         if len(extra):
             self._index.remove(extra)
         for lo in range(0, len(missing), _REBUILD_CHUNK):
@@ -610,6 +612,14 @@ class Store:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """For each value, whether the sorted array holds it (binary search: no hashing of a million ids)."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 def _rows_of(vectors: dict[str, np.ndarray], texts: list[str], dim: int) -> np.ndarray:

@@ -67,7 +67,6 @@ class Bm25Weights:
     k1: float = 1.2  # term-frequency saturation (bm25s default, kept from the bm25s index this replaces)
     b: float = 0.75  # length normalisation (bm25s default)
     merge_share: float = 0.125  # merge the fresh segment into the main one when it holds this share of its entries
-    dense_share: float = 0.125  # window scores: count over all rows (bincount) when a term touches this share
 
 
 BM25_WEIGHTS = Bm25Weights()
@@ -94,6 +93,7 @@ class Bm25:
         self._len = np.zeros(0, dtype=np.int64)
         self._total = 0
         self._norm: np.ndarray | None = None
+        self._idf: dict[str, float] = {}  # this index's idf of the terms asked for
         if docs:
             self._grow(docs)
 
@@ -163,7 +163,10 @@ class Bm25:
 
     def idf(self, term: str) -> float:
         """Inverse document frequency (BM25+ style, always positive); unknown terms get the rarest value."""
-        return idf(self.df(term), self.size)
+        found = self._idf.get(term)
+        if found is None:
+            found = self._idf[term] = idf(self.df(term), self.size)
+        return found
 
     def live_terms(self) -> list[str]:
         """Every term some row holds."""
@@ -187,8 +190,7 @@ class Bm25:
     def kept(self, keep: np.ndarray) -> "Bm25":
         """This index with only the rows where ``keep`` is true, renumbered in order."""
         out = self._copy()
-        renumber = np.cumsum(keep) - 1
-        out._main, out._fresh = self._main.kept(keep, renumber), self._fresh.kept(keep, renumber)
+        out._main, out._fresh = self._main.kept(keep), self._fresh.kept(keep)
         n = len(self._df)
         out._df = out._main.counts(n) + out._fresh.counts(n)
         out._len = self._len[keep]
@@ -199,6 +201,7 @@ class Bm25:
         out = object.__new__(Bm25)
         out.__dict__.update(self.__dict__)
         out._norm = None
+        out._idf = {}
         return out
 
     def _grow(self, docs: Sequence[Sequence[str]]) -> None:
@@ -289,10 +292,14 @@ class WindowBm25:
         return out
 
     def term_counts(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Windows holding ``term`` and how often (float32)."""
+        """Windows holding ``term`` (increasing) and how often (float32).
+
+        The sentence's own rows, the rows before and after them (same document) and the rows of documents whose
+        title holds the term are each increasing, so a stable sort merges them in linear time.
+        """
         rows, tf = self.own.postings(term)
         targets, weights = [rows], [tf]
-        for side in (self.next, self.prev):  # a sentence's tokens are in its neighbours' windows too
+        for side in (self.prev, self.next):  # a sentence's tokens are in its neighbours' windows too
             other = side[rows]
             has = other >= 0
             targets.append(other[has])
@@ -302,19 +309,16 @@ class WindowBm25:
             at = np.searchsorted(self._docs, docs)
             found = (at < len(self._docs)) & (self._docs[np.minimum(at, len(self._docs) - 1)] == docs)
             first, n = self._first[at[found]], self._count[at[found]]
-            starts = np.repeat(first - np.cumsum(n) + n, n)
-            targets.append(np.arange(int(n.sum())) + starts)
+            targets.append(np.arange(int(n.sum())) + np.repeat(first - np.cumsum(n) + n, n))
             weights.append(np.repeat(counts[found], n))
         t = np.concatenate(targets)
         w = np.concatenate(weights).astype(np.float32)
         if not len(t):
             return t, w
-        if len(t) > self.own.weights.dense_share * self.size:
-            total = np.bincount(t, weights=w, minlength=self.size)
-            hit = np.flatnonzero(total)
-            return hit, total[hit].astype(np.float32)
-        hit, inverse = np.unique(t, return_inverse=True)
-        return hit, np.bincount(inverse, weights=w).astype(np.float32)
+        order = np.argsort(t, kind="stable")
+        t, w = t[order], w[order]
+        starts = np.flatnonzero(np.concatenate([[True], t[1:] != t[:-1]]))
+        return t[starts], np.add.reduceat(w, starts)
 
 
 class TitleIndex:

@@ -86,11 +86,21 @@ class Postings:
         tf[pos_a], tf[pos_b] = self.tf, later.tf
         return Postings(indptr, rows, tf)
 
-    def kept(self, keep: np.ndarray, renumber: np.ndarray) -> "Postings":
-        """Only the entries of rows where ``keep`` is true, each row renumbered to ``renumber[row]``."""
-        mask = keep[self.rows]
-        if mask.all():
-            return Postings(self.indptr, renumber[self.rows].astype(np.int32), self.tf)
-        before = np.zeros(len(mask) + 1, dtype=np.int64)
-        np.cumsum(mask, out=before[1:])
-        return Postings(before[self.indptr], renumber[self.rows[mask]].astype(np.int32), self.tf[mask])
+    def kept(self, keep: np.ndarray) -> "Postings":
+        """Only the entries of rows where ``keep`` is true, the rows renumbered in order."""
+        dead = np.flatnonzero(~keep)
+        if not len(dead) or not len(self):
+            return self
+        rows = self.rows
+        lo, hi = int(dead[0]), int(dead[-1]) + 1
+        if hi - lo == len(dead):  # one block of rows (one removed document): arithmetic, no lookup table
+            mask = (rows < lo) | (rows >= hi)
+            new = rows[mask]
+            new[new >= hi] -= hi - lo
+        else:
+            mask = keep[rows]
+            new = (np.cumsum(keep, dtype=np.int64) - 1).astype(np.int32)[rows[mask]]
+        term_of = np.searchsorted(self.indptr, np.flatnonzero(~mask), side="right") - 1
+        gone_before = np.zeros(len(self.indptr), dtype=np.int64)
+        np.cumsum(np.bincount(term_of, minlength=self.terms), out=gone_before[1:])
+        return Postings(self.indptr - gone_before, new, self.tf[mask])
