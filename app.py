@@ -7,7 +7,6 @@ This file only renders: every decision (retrieval, summaries, checks on uploads)
 
 from __future__ import annotations
 
-import html
 import json
 import time
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import streamlit as st
 from summarizer import (
     Answer,
     Collection,
+    Comparison,
     Document,
     DocumentNotFoundError,
     Embedder,
@@ -34,7 +34,7 @@ from summarizer import (
     default_store_dir,
     open_collection,
 )
-from webapp import render
+from webapp import compare_html, render
 
 UPLOAD_TYPES = [s.lstrip(".") for s in SUFFIXES]
 
@@ -266,20 +266,10 @@ def render_summary(collection: Collection) -> None:
     )
 
 
-def _marked_html(text: str, start: int, spans) -> str:
-    """``text`` escaped, with the words at document offsets ``spans`` (``text`` begins at ``start``) in <mark>."""
-    out, pos = [], 0
-    for a, b in sorted({(a - start, b - start) for a, b in spans}):
-        if pos <= a <= b <= len(text):
-            out.append(f"{html.escape(text[pos:a])}<mark>{html.escape(text[a:b])}</mark>")
-            pos = b
-    return "".join(out) + html.escape(text[pos:])
-
-
 def render_compare(collection: Collection) -> None:
     """The Compare view: rewrite warnings, the coverage table, facts only one source states, differing words.
 
-    Every title and sentence is escaped (html.escape, or plain_markdown in Markdown slots) before our tags.
+    Every title and sentence is escaped (webapp.compare_html, or plain_markdown in Markdown slots) before our tags.
     """
     docs = collection.documents
     if len(docs) < 2:
@@ -294,57 +284,43 @@ def render_compare(collection: Collection) -> None:
         st.caption("Which facts each source states, what only one source says, and which articles are rewrites.")
         return
     cmp = stored[1]
-    label = {d: f"D{i + 1}" for i, d in enumerate(cmp.doc_ids)}
-    title = cmp.titles
-    shared = [f for f in cmp.facts if f.sources > 1]
+    shared = sum(f.sources > 1 for f in cmp.facts)
     st.caption(f"{len(cmp.doc_ids)} documents · {cmp.independent_sources(cmp.doc_ids)} independent sources · "
-               f"{len(shared)} of {len(cmp.facts)} facts stated by more than one document")
+               f"{shared} of {len(cmp.facts)} facts stated by more than one document")
     for r in cmp.rewrites:
-        st.warning(render.plain_markdown(
-            f"“{title[r.rewrite_doc_id]}” is a reworded copy of “{title[r.original_doc_id]}”: {r.aligned} of its "
-            f"sentences ({r.aligned_share:.0%}) follow the original in order. Both count as one source "
-            f"(original chosen by: {r.reason})."
-        ))
-    legend = " · ".join(f"<b>{label[d]}</b> {html.escape(title[d])}" for d in cmp.doc_ids)
-    rows = []
-    for f in shared:
-        cells = "".join(f"<td style='text-align:center'>{'✓' if d in f.doc_ids else ''}</td>" for d in cmp.doc_ids)
-        rows.append(f"<tr><td>{html.escape(f.sentence.text)}</td>{cells}"
-                    f"<td style='text-align:center'>{f.independent_sources}</td></tr>")
-    head = "".join(f"<th title='{html.escape(title[d], quote=True)}'>{label[d]}</th>" for d in cmp.doc_ids)
+        st.warning(render.plain_markdown(compare_html.rewrite_warning(cmp, r)))
     st.subheader("Who corroborates what")
-    st.html(f"<div class='mds-doc-meta'>{legend}</div>"
-            + (f"<table><tr><th>Fact</th>{head}<th>Independent sources</th></tr>{''.join(rows)}</table>"
-               if rows else "<p>No fact is stated by more than one document.</p>"))
+    st.html(compare_html.coverage_html(cmp))
+    _render_unique(cmp)
+    _render_differences(cmp)
+    st.download_button("Download JSON", json.dumps(cmp.to_dict(), indent=2, ensure_ascii=False),
+                       file_name="comparison.json", mime="application/json", key="compare_json")
+
+
+def _render_unique(cmp: Comparison) -> None:
+    label = compare_html.short_labels(cmp)
     st.subheader("Only in one source")
     for d in cmp.doc_ids:
         items = cmp.unique.get(d, [])
         count = f"{len(items)} fact{'' if len(items) == 1 else 's'}"
-        with st.expander(render.plain_markdown(f"{label[d]} {title[d]}: {count} no other source states")):
-            st.html("<ul class='mds-points'>" + "".join(f"<li>{html.escape(s.text)}</li>" for s in items) + "</ul>")
+        with st.expander(render.plain_markdown(f"{label[d]} {cmp.titles[d]}: {count} no other source states")):
+            st.html(compare_html.unique_html(items))
 
-    def pair_html(x, left: str, right: str) -> str:
-        a, b = x.first.citations[0], x.second.citations[0]
-        flags = ", ".join(x.flagged_first + x.flagged_second)
-        return (f"<div class='mds-article'><b>{html.escape(left)}</b> {_marked_html(a.text, a.start, x.first_spans)}"
-                f"<br><b>{html.escape(right)}</b> {_marked_html(b.text, b.start, x.second_spans)}"
-                + (f"<br><i>names/numbers in one only: {html.escape(flags)}</i>" if flags else "") + "</div>")
 
+def _render_differences(cmp: Comparison, limit: int = 15) -> None:
+    label = compare_html.short_labels(cmp)
     st.subheader("Differences inside shared facts")
     if not cmp.differences:
         st.caption("No differing words inside shared facts.")
-    limit = 15
-    st.html("".join(pair_html(x, label[x.first.citations[0].doc_id], label[x.second.citations[0].doc_id])
+    st.html("".join(compare_html.pair_html(x, label[x.first.citations[0].doc_id], label[x.second.citations[0].doc_id])
                     for x in cmp.differences[:limit]))
     if len(cmp.differences) > limit:
         st.caption(f"{len(cmp.differences) - limit} more in the JSON download")
     for r in cmp.rewrites:
         with st.expander(render.plain_markdown(
                 f"Aligned sentences: {label[r.original_doc_id]} (original) and {label[r.rewrite_doc_id]} (rewrite)")):
-            st.html("".join(pair_html(p.difference, label[r.original_doc_id], label[r.rewrite_doc_id])
+            st.html("".join(compare_html.pair_html(p.difference, label[r.original_doc_id], label[r.rewrite_doc_id])
                             for p in r.pairs if p.difference is not None))
-    st.download_button("Download JSON", json.dumps(cmp.to_dict(), indent=2, ensure_ascii=False),
-                       file_name="comparison.json", mime="application/json", key="compare_json")
 
 
 def main() -> None:

@@ -239,28 +239,41 @@ def split_text(text: str) -> tuple[list[Span], str | None]:
     paras = _paragraphs(text)
     for p_i, (ps, pe) in enumerate(paras):
         if p_i == 0:
-            m = _LEADING_DATE.match(text, ps, pe)
-            if m and (m.end() == pe or text[m.end()].isspace()):
-                date = m.group(1)
-                spans.append(Span(ps + (len(m.group(0)) - len(m.group(0).lstrip())), m.end(), "date", p_i))
-                ps = m.end()
-                while ps < pe and text[ps].isspace():
-                    ps += 1
-                if ps >= pe:
-                    continue
-        para = text[ps:pe]
-        kind = _kind_of_paragraph(para, is_last=p_i == len(paras) - 1)
-        starts = [0] if kind else _segment(para)
-        for i, s in enumerate(starts):
-            e = starts[i + 1] if i + 1 < len(starts) else len(para)
-            piece = para[s:e]
-            e = s + len(piece.rstrip())
-            spans.append(Span(ps + s, ps + e, kind or _kind_of_sentence(para[s:e]), p_i))
+            date, ps = _leading_date(text, ps, pe, spans)
+            if ps >= pe:
+                continue
+        spans.extend(_paragraph_spans(text, ps, pe, p_i, is_last=p_i == len(paras) - 1))
     _mark_bio(text, spans)
     if spans and not any(sp.kind == "body" for sp in spans):
         spans = [Span(sp.start, sp.end, "body", sp.paragraph) if sp.kind in ("heading", "fragment") else sp
                  for sp in spans]
     return spans, date
+
+
+def _leading_date(text: str, ps: int, pe: int, spans: list[Span]) -> tuple[str | None, int]:
+    """A date line opening the first paragraph: its date and span (appended to ``spans``), and where the text
+    goes on (``ps`` unchanged, and no date, when there is none)."""
+    m = _LEADING_DATE.match(text, ps, pe)
+    if not m or (m.end() != pe and not text[m.end()].isspace()):
+        return None, ps
+    spans.append(Span(ps + (len(m.group(0)) - len(m.group(0).lstrip())), m.end(), "date", 0))
+    ps = m.end()
+    while ps < pe and text[ps].isspace():
+        ps += 1
+    return m.group(1), ps
+
+
+def _paragraph_spans(text: str, ps: int, pe: int, p_i: int, *, is_last: bool) -> list[Span]:
+    """The sentence spans of the paragraph ``text[ps:pe]`` (a heading, source or byline paragraph is one span)."""
+    para = text[ps:pe]
+    kind = _kind_of_paragraph(para, is_last=is_last)
+    starts = [0] if kind else _segment(para)
+    out = []
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else len(para)
+        e = s + len(para[s:e].rstrip())
+        out.append(Span(ps + s, ps + e, kind or _kind_of_sentence(para[s:e]), p_i))
+    return out
 
 
 def _kind_of_sentence(sentence: str) -> str:

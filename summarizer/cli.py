@@ -12,7 +12,7 @@ from index.errors import DocumentNotFoundError, EmptyQuestionError, IngestError,
 
 from .collection import Collection
 from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import Answer, CitationNumbers, CitedSentence, Summary, source_label
+from .results import cited_text
 from .summary import METHODS
 
 __all__ = ["main", "build_parser"]
@@ -110,80 +110,65 @@ def _progress(args: argparse.Namespace):
     return update
 
 
-def _print_cited(sentences: Sequence[CitedSentence], numbered: bool) -> None:
-    nums = CitationNumbers()
-    for i, s in enumerate(sentences, 1):
-        marks = nums.marks(s)
-        print(f"{i}. {s.text} {marks}" if numbered else f"{s.text} {marks}")
-        if not numbered:
-            print()
-    if numbered:
-        print()
-    print("Sources:")
-    for n, c in enumerate(nums.sources, 1):
-        print(f"  [{n}] {source_label(c)}")
+def _add(col: Collection, args: argparse.Namespace):
+    docs = col.add_files(args.paths, progress=_progress(args))
+    return [d.to_dict() for d in docs], "\n".join(
+        f"added {d.id}  ({d.sentence_count} sentences)  {d.path or d.title}" for d in docs)
+
+
+def _docs(col: Collection, args: argparse.Namespace):
+    docs = col.documents
+    lines = [f"{d.id}\t{d.date or '-'}\t{d.sentence_count} sentences\t{d.title}" for d in docs]
+    return [d.to_dict() for d in docs], "\n".join(lines) if docs else "no documents"
+
+
+def _remove(col: Collection, args: argparse.Namespace):
+    doc = col.remove(args.doc_id)
+    return doc.to_dict(), f"removed {doc.id}"
+
+
+def _rebuild(col: Collection, args: argparse.Namespace):
+    n = col.rebuild()
+    return {"vectors": n, "store": str(col.path)}, f"rebuilt the vector index of {col.path}: {n} vectors"
+
+
+def _ask(col: Collection, args: argparse.Namespace):
+    ans = col.ask(args.question, k=args.k)
+    return ans.to_dict(), cited_text(ans.sentences, numbered=True, markdown=False) if ans.sentences else ans.message
+
+
+def _summarize(col: Collection, args: argparse.Namespace):
+    summ = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method, query=args.query)
+    parts = [summ.message] if summ.message else []
+    if summ.sentences:
+        parts.append(cited_text(summ.sentences, numbered=False, markdown=False))
+    return summ.to_dict(), "\n\n".join(p.rstrip("\n") for p in parts)
+
+
+def _compare(col: Collection, args: argparse.Namespace):
+    comparison = col.compare(query=args.query)
+    return comparison.to_dict(), comparison.to_text().rstrip("\n")
+
+
+# command -> handler(collection, args) -> (what --json prints, what a person reads)
+_HANDLERS = {"add": _add, "docs": _docs, "remove": _remove, "rebuild": _rebuild, "ask": _ask,
+             "summarize": _summarize, "compare": _compare}
 
 
 def _run(args: argparse.Namespace) -> int:
     col = _open(args)
     try:
-        if args.command == "add":
-            docs = col.add_files(args.paths, progress=_progress(args))
-            if args.json:
-                return _dump([d.to_dict() for d in docs])
-            for d in docs:
-                print(f"added {d.id}  ({d.sentence_count} sentences)  {d.path or d.title}")
-        elif args.command == "docs":
-            docs = col.documents
-            if args.json:
-                return _dump([d.to_dict() for d in docs])
-            if not docs:
-                print("no documents")
-            for d in docs:
-                print(f"{d.id}\t{d.date or '-'}\t{d.sentence_count} sentences\t{d.title}")
-        elif args.command == "remove":
-            doc = col.remove(args.doc_id)
-            if args.json:
-                return _dump(doc.to_dict())
-            print(f"removed {doc.id}")
-        elif args.command == "rebuild":
-            n = col.rebuild()
-            if args.json:
-                return _dump({"vectors": n, "store": str(col.path)})
-            print(f"rebuilt the vector index of {col.path}: {n} vectors")
-        elif args.command == "ask":
-            ans: Answer = col.ask(args.question, k=args.k)
-            if args.json:
-                return _dump(ans.to_dict())
-            if not ans.sentences:
-                print(ans.message)
-            else:
-                _print_cited(ans.sentences, numbered=True)
-        elif args.command == "summarize":
-            summ: Summary = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method,
-                                          query=args.query)
-            if args.json:
-                return _dump(summ.to_dict())
-            if summ.message:
-                print(summ.message, end="\n\n" if summ.sentences else "\n")
-            if summ.sentences:
-                _print_cited(summ.sentences, numbered=False)
-        elif args.command == "compare":
-            comparison = col.compare(query=args.query)
-            if args.json:
-                return _dump(comparison.to_dict())
-            print(comparison.to_text(), end="")
-        return 0
+        data, text = _HANDLERS[args.command](col, args)
     finally:
         col.close()
-
-
-def _dump(obj) -> int:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif text:
+        print(text)
     return 0
 
 
-_COMMANDS = ("add", "docs", "remove", "ask", "summarize", "rebuild", "compare")
+_COMMANDS = tuple(_HANDLERS)
 
 
 def _docs_last(argv: list[str]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -18,16 +18,27 @@ from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
 from .summary import summarize_store
 
-__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES"]
+__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS"]
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 BATCH_CHARS = 1_000_000  # about 6,000 news sentences a transaction when adding many files
-LARGE_SENTENCES = 20_000  # above this, summaries and comparisons work on a selection of documents
-LATEST_DOCS = 50  # the selection when nothing else chooses: the most recently added documents
-QUERY_DOCS = 20  # at most this many documents selected by a query ...
-QUERY_MARGIN = 0.15  # ... each with a sentence within this cosine of the best-matching document's best
+
+
+@dataclass(frozen=True)
+class ScopeLimits:
+    """Which documents a summary or comparison covers when the caller does not choose (bench/scale.py: a summary of
+    50 news documents takes well under a second; of 20,000 sentences, several)."""
+
+    large_sentences: int = 20_000  # above this many body sentences, summaries and comparisons work on a selection
+    latest_docs: int = 50  # the selection when nothing else chooses: the most recently added documents
+    query_docs: int = 20  # at most this many documents selected by a query ...
+    query_margin: float = 0.15  # ... each with a sentence within this cosine of the best-matching document's best
+    query_hits: int = 200  # sentences searched to find the documents matching a query
+
+
+SCOPE_LIMITS = ScopeLimits()
 
 
 def _new_text(text: str, title: str | None, path: str | None = None, date: str | None = None) -> NewDocument:
@@ -52,8 +63,11 @@ class Collection:
     >>> col.ask("What did Baerbock ask?").sentences[0].citations
     """
 
-    def __init__(self, path: str | Path | None = None, *, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, embedder: Embedder | None = None, limits: ScopeLimits = SCOPE_LIMITS
+    ) -> None:
         self.store = Store(path, embedder=embedder or default_embedder())
+        self.limits = limits
 
     # documents
     @property
@@ -195,29 +209,34 @@ class Collection:
         """The documents a summary or comparison works on, and a note saying so when they are a selection.
 
         ``doc_ids`` when given; else the documents with a sentence that matches ``query`` nearly as well as
-        the best-matching document's best (at most QUERY_DOCS); else all documents, unless the collection holds more than LARGE_SENTENCES body
-        sentences, when the LATEST_DOCS most recently added documents stand for it.
+        the best-matching document's best (see :class:`ScopeLimits`); else all documents, unless the collection is
+        large, when the most recently added documents stand for it.
         """
         if doc_ids is not None:
             return list(doc_ids), ""
         docs = self.store.documents
         if query is not None:
             q = check_question(query)
-            hits = self.store.search(self.store.embedder.encode([q]), 200)[0]
-            best: dict[str, float] = {}
-            for sid, score in hits:
-                d = self.store.sentence(sid).doc_id
-                best[d] = max(best.get(d, -1.0), score)
-            ranked = sorted(best, key=best.get, reverse=True)
-            top = best[ranked[0]] if ranked else 0.0
-            ids = [d for d in ranked if best[d] >= top - QUERY_MARGIN][:QUERY_DOCS]
+            ids = self._matching(q)
             return ids, f"This {what} covers the {len(ids)} of {len(docs)} documents most related to {q!r}."
         n = self.store.body_count
-        if n > LARGE_SENTENCES:
-            ids = [d.id for d in docs[-LATEST_DOCS:]]
+        if n > self.limits.large_sentences:
+            ids = [d.id for d in docs[-self.limits.latest_docs :]]
             return ids, (f"The collection holds {len(docs):,} documents ({n:,} sentences): this {what} covers the "
                          f"{len(ids)} most recently added. Pass a query or document ids to choose others.")
         return None, ""
+
+    def _matching(self, query: str) -> list[str]:
+        """The documents with a sentence nearly as close to ``query`` as the best-matching document's best."""
+        lim = self.limits
+        hits = self.store.search(self.store.embedder.encode([query]), lim.query_hits)[0]
+        best: dict[str, float] = {}
+        for sid, score in hits:
+            d = self.store.sentence(sid).doc_id
+            best[d] = max(best.get(d, -1.0), score)
+        ranked = sorted(best, key=best.get, reverse=True)
+        top = best[ranked[0]] if ranked else 0.0
+        return [d for d in ranked if best[d] >= top - lim.query_margin][: lim.query_docs]
 
     # lifetime
     def close(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from index import Document, Sentence
@@ -24,14 +24,7 @@ class Citation:
     text: str
 
     def to_dict(self) -> dict:
-        return {
-            "doc_id": self.doc_id,
-            "doc_title": self.doc_title,
-            "sentence_index": self.sentence_index,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-        }
+        return asdict(self)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -70,8 +63,22 @@ class CitedSentence:
         return cited_text([self], numbered=False)
 
 
+class _CitedResult:
+    """What answers and summaries share: numbered citations, and JSON with the sentences last."""
+
+    sentences: list[CitedSentence]
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every distinct citation once, in order of first appearance: citation ``[n]`` is item ``n - 1``."""
+        return number_citations(self.sentences)
+
+    def _with_sentences(self, **fields) -> dict:
+        return {**fields, "sentences": [s.to_dict() for s in self.sentences]}
+
+
 @dataclass(frozen=True)
-class Answer:
+class Answer(_CitedResult):
     """An answer to a question: the answering sentences, best first; empty with a message when none."""
 
     question: str
@@ -81,26 +88,16 @@ class Answer:
     def __bool__(self) -> bool:
         return bool(self.sentences)
 
-    @property
-    def citations(self) -> list[Citation]:
-        return number_citations(self.sentences)
-
     def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "message": self.message,
-            "sentences": [s.to_dict() for s in self.sentences],
-        }
+        return self._with_sentences(question=self.question, message=self.message)
 
     def to_markdown(self) -> str:
-        head = f"**Question:** {escape_markdown(self.question)}\n\n"
-        if not self.sentences:
-            return head + escape_markdown(self.message) + "\n"
-        return head + cited_text(self.sentences, numbered=True)
+        return _result_markdown(f"**Question:** {escape_markdown(self.question)}", self.sentences, self.message,
+                                numbered=True)
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(_CitedResult):
     """A merged extractive summary, its sentences in reading order."""
 
     sentences: list[CitedSentence] = field(default_factory=list)
@@ -117,25 +114,13 @@ class Summary:
     def word_count(self) -> int:
         return sum(len(s.text.split()) for s in self.sentences)
 
-    @property
-    def citations(self) -> list[Citation]:
-        return number_citations(self.sentences)
-
     def to_dict(self) -> dict:
-        return {
-            "method": self.method,
-            "max_words": self.max_words,
-            "word_count": self.word_count,
-            "doc_ids": list(self.doc_ids),
-            "message": self.message,
-            "sentences": [s.to_dict() for s in self.sentences],
-        }
+        return self._with_sentences(method=self.method, max_words=self.max_words, word_count=self.word_count,
+                                    doc_ids=list(self.doc_ids), message=self.message)
 
     def to_markdown(self) -> str:
-        head = f"**Summary** ({self.method}, {self.word_count} words, {len(self.doc_ids)} documents)\n\n"
-        if not self.sentences:
-            return head + escape_markdown(self.message) + "\n"
-        return head + cited_text(self.sentences, numbered=False)
+        head = f"**Summary** ({self.method}, {self.word_count} words, {len(self.doc_ids)} documents)"
+        return _result_markdown(head, self.sentences, self.message, numbered=False)
 
 
 class CitationNumbers:
@@ -195,6 +180,12 @@ def doc_label(title: str, doc_id: str) -> str:
 def source_label(c: Citation) -> str:
     """`title (id), sentence N, characters a-b`: one line naming a citation's place."""
     return f"{doc_label(c.doc_title, c.doc_id)}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
+
+
+def _result_markdown(head: str, sentences: Sequence[CitedSentence], message: str, *, numbered: bool) -> str:
+    """A result's Markdown: its head line, then its cited sentences, or its message when it has none."""
+    body = cited_text(sentences, numbered=numbered) if sentences else escape_markdown(message) + "\n"
+    return f"{head}\n\n{body}"
 
 
 def cited_text(sentences: Sequence[CitedSentence], *, numbered: bool, markdown: bool = True) -> str:

@@ -131,9 +131,10 @@ def test_k_bounds_points_and_is_checked(seeds):
         seeds.ask("What did Blinken say?", k=0)
 
 
-def test_dev_questions_hit_at_1(seeds, embedder):
+@pytest.mark.skipif(not (SHARED / "eval" / "seeds_qa_dev.json").exists(),
+                    reason="../shared/eval/seeds_qa_dev.json is absent (the shared evaluation data sits beside the checkout)")
+def test_dev_questions_hit_at_1(seeds):
     import json
-
 
     items = json.loads((SHARED / "eval" / "seeds_qa_dev.json").read_text())
     hits = 0

@@ -190,7 +190,7 @@ def _cached_entries() -> dict[str, int]:
     return {s.cache_name.rsplit(".", 1)[-1]: s.byte_length for group in stats.values() for s in group}
 
 
-def test_model_and_collection_are_created_once_not_per_rerun(at, store):
+def test_model_and_collection_are_created_once_not_per_rerun(at):
     at.chat_input[0].set_value(QUESTION).run()
     at.button(key="summarize").click().run()
     first = _cached_entries()
@@ -323,7 +323,7 @@ def test_document_card_and_question_are_escaped():
     assert question_html("<b>hi</b>") == '<div class="mds-question">&lt;b&gt;hi&lt;/b&gt;</div>'
 
 
-def test_suggested_questions(seeds, tmp_path):
+def test_suggested_questions(seeds):
     assert suggested_questions(seeds.documents, SEEDS) == list(SEED_QUESTIONS)
     assert suggested_questions([_doc("x", title="other")], SEEDS) == list(GENERIC_QUESTIONS)
     assert suggested_questions([], SEEDS) == []

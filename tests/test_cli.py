@@ -26,7 +26,7 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_ask_json_is_exactly_to_dict(capsys, embedder, seed_paths):
+def test_ask_json_is_exactly_to_dict(capsys, embedder):
     code, out, _ = run(capsys, "ask", "What did Baerbock ask?", "--json", "--docs", str(SEEDS))
     assert code == 0
     col = Collection(embedder=embedder)
@@ -54,7 +54,7 @@ def test_human_output_numbers_citations(capsys):
     assert "Sources:" in out and "  [1] " in out and "characters" in out
 
 
-def test_store_add_docs_remove(capsys, tmp_path, seed_paths):
+def test_store_add_docs_remove(capsys, tmp_path):
     store = str(tmp_path / "s")
     code, out, _ = run(capsys, "--store", store, "docs", "--json")
     seeded = json.loads(out)
@@ -87,7 +87,7 @@ def test_bad_input_exits_non_zero_with_message(capsys, argv, words):
     assert words in err and "Traceback" not in err
 
 
-def test_store_and_docs_together_is_a_usage_error(capsys, tmp_path):
+def test_store_and_docs_together_is_a_usage_error(tmp_path):
     with pytest.raises(SystemExit) as info:
         main(["--store", str(tmp_path), "ask", "x", "--docs", str(SEEDS)])
     assert info.value.code == 2

@@ -27,7 +27,7 @@ def col(tmp_path, embedder, seed_paths):
 
 
 def _state(c):
-    return (c.documents, c.store.generation, c.store._index.ntotal)
+    return (c.documents, c.store.generation, c.store.body_count)
 
 
 @pytest.fixture

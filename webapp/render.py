@@ -12,15 +12,13 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from index import Document
-
-from summarizer.defaults import seeds_dir
-from summarizer.results import Citation, CitationNumbers, CitedSentence
+from summarizer import Citation, CitationNumbers, CitedSentence, Document, seeds_dir
 
 __all__ = [
     "STYLE",
     "plain_markdown",
     "highlight_html",
+    "marked_html",
     "cited_html",
     "document_html",
     "question_html",
@@ -71,7 +69,20 @@ def highlight_html(text: str, start: int, end: int) -> str:
     """The whole ``text``, escaped, with ``text[start:end]`` wrapped in ``<mark>``."""
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"span {start}-{end} is outside a text of {len(text)} characters")
-    return f"{_e(text[:start])}<mark>{_e(text[start:end])}</mark>{_e(text[end:])}"
+    return marked_html(text, 0, [(start, end)])
+
+
+def marked_html(text: str, offset: int, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` escaped, with the spans (document offsets; ``text`` starts at ``offset``) wrapped in ``<mark>``.
+
+    Spans outside the text or overlapping an earlier one are left unmarked.
+    """
+    out, pos = [], 0
+    for a, b in sorted({(a - offset, b - offset) for a, b in spans}):
+        if pos <= a <= b <= len(text):
+            out.append(f"{_e(text[pos:a])}<mark>{_e(text[a:b])}</mark>")
+            pos = b
+    return "".join(out) + _e(text[pos:])
 
 
 def _source_html(n: int, c: Citation, doc: Document | None) -> str:
@@ -100,7 +111,7 @@ def cited_html(sentences: Sequence[CitedSentence], lookup: Lookup, *, numbered: 
     sources = nums.sources
 
     def point(s: CitedSentence) -> str:
-        return _e(s.text) + "".join(f'<sup class="mds-ref">[{nums.number(c)}]</sup>' for c in s.citations)
+        return nums.cited(s, _e, '<sup class="mds-ref">[{}]</sup>'.format, sep="")
 
     if numbered:
         body = '<ol class="mds-points">' + "".join(f'<li class="mds-point">{point(s)}</li>' for s in sentences) + "</ol>"
