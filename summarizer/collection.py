@@ -11,7 +11,7 @@ from index import Document, Embedder, NewDocument, Sentence, Store, default_embe
 from index.documents import (
     MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, char_batches, check_suffix, check_text, text_from_bytes,
 )
-from index.errors import InputTooLargeError
+from index.errors import IngestError, InputTooLargeError
 
 from .answer import answer_question, check_question
 from .compare import Comparison, compare_store
@@ -53,6 +53,14 @@ def _new_text(text: str, title: str | None, path: str | None = None, date: str |
         first = text.strip().splitlines()[0]
         title = " ".join(first.split()[:8])[:80]
     return NewDocument(text, title=title, path=path, date=date)
+
+
+def _new_upload(name: str, data: bytes) -> NewDocument:
+    """A checked uploaded file: its name's suffix, size, encoding and text."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"data must be bytes, not {type(data).__name__}")
+    check_suffix(name)
+    return NewDocument(text_from_bytes(data, name), title=Path(name).stem or name, path=name)
 
 
 class Collection:
@@ -167,11 +175,31 @@ class Collection:
 
     def add_bytes(self, data: bytes, name: str, *, progress: Progress | None = None) -> Document:
         """Add an uploaded file's bytes; ``name`` is its file name (title: its stem). Same checks as add_files."""
-        if not isinstance(data, (bytes, bytearray)):
-            raise TypeError(f"data must be bytes, not {type(data).__name__}")
-        check_suffix(name)
-        text = text_from_bytes(data, name)
-        return self.store.add([NewDocument(text, title=Path(name).stem or name, path=name)], progress=progress)[0]
+        return self.store.add([_new_upload(name, data)], progress=progress)[0]
+
+    def add_uploads(
+        self, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None,
+        on_error: Callable[[IngestError], None] | None = None,
+    ) -> list[Document | None]:
+        """Add uploaded files, ``(name, bytes)`` pairs, in one embedding pass (per batch); same checks as add_bytes.
+
+        Every file is checked first. A bad file raises and nothing is stored, or, given ``on_error``, is handed
+        to it and left out while the others are added. Returns one entry per file, in order: its document (an
+        already stored text gives the stored document), or None for a file left out.
+        """
+        news: list[NewDocument | None] = []
+        for name, data in files:
+            try:
+                news.append(_new_upload(name, data))
+            except IngestError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                news.append(None)
+        good = [n for n in news if n is not None]
+        docs = iter(self._add_batches(lambda batch: [good[i] for i in batch], [len(n.text) for n in good], progress,
+                                      BATCH_CHARS))
+        return [None if n is None else next(docs) for n in news]
 
     def remove(self, doc_id: str) -> Document:
         """Remove a document and its sentences and vectors; returns the removed document."""
