@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from typing import Sequence
 
@@ -29,6 +30,7 @@ examples:
   summarizer ask "What did Baerbock ask?"
   summarizer summarize --words 100 --docs seeds/
   summarizer --store ./my-store add articles/*.txt
+  summarizer --store ./my-store add --ray 10.0.0.5:6379 /shared/articles/
   summarizer ask "Who met Jaishankar?" --json
 """
 
@@ -58,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = cmd("add", "add files or directories (.txt, .md) to the store")
-    p.add_argument("paths", metavar="PATH", nargs="+")
+    p.add_argument("paths", metavar="PATH", nargs="*")
+    p.add_argument("--ray", metavar="ADDRESS", nargs="?", const=True, default=None,
+                   help="read, split and embed on a Ray cluster: ADDRESS (host:port, ray://..., auto), else "
+                        "$RAY_ADDRESS, else a local Ray instance (pip install 'mdsum[ray]')")
     cmd("docs", "list the documents")
     p = cmd("remove", "remove a document by id")
     p.add_argument("doc_id", metavar="ID")
@@ -110,8 +115,16 @@ def _progress(args: argparse.Namespace):
     return update
 
 
+_RAY_ADDRESS = re.compile(r"auto|local|\w+://.*|[\w.-]+:\d+")
+
+
 def _add(col: Collection, args: argparse.Namespace):
-    docs = col.add_files(args.paths, progress=_progress(args))
+    paths, ray = list(args.paths), args.ray
+    if isinstance(ray, str) and not _RAY_ADDRESS.fullmatch(ray):  # `add --ray DIR`: DIR is a path, not an address
+        paths, ray = [ray, *paths], True
+    if not paths:
+        raise _UsageError("add needs at least one PATH")
+    docs = col.add_files(paths, progress=_progress(args), ray=ray)
     return [d.to_dict() for d in docs], "\n".join(
         f"added {d.id}  ({d.sentence_count} sentences)  {d.path or d.title}" for d in docs)
 
@@ -190,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except _UsageError as exc:
         parser.error(str(exc))
-    except (IngestError, DocumentNotFoundError, EmptyQuestionError, InputTooLargeError, StoreError, ValueError) as exc:
+    except (IngestError, DocumentNotFoundError, EmptyQuestionError, InputTooLargeError, StoreError, ValueError,
+            ImportError) as exc:  # ImportError: an optional extra (Ray) is missing; the message says what to install
         print(f"summarizer: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
