@@ -1,4 +1,4 @@
-"""Ingestion on a Ray cluster: files read, split and embedded as Ray Data batches on the workers, stored by the driver."""
+"""Ingestion on a Ray cluster: files read, split and embedded in Ray Data batches on the workers, stored by the driver."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The vector index: exact FAISS search for small collections, IVF (float16 codes) above a size threshold; ids are sentence row ids."""
+"""The vector index: exact FAISS search for small collections, float16 IVF above a size threshold; ids are sentence ids."""
 
 from __future__ import annotations
 

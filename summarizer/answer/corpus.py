@@ -199,13 +199,14 @@ class Lexicon:
     # ------------------------------------------------------------------ changes
     def _add(self, store: Store, docs: list[tuple[int, str]]) -> None:
         tokens: list[list[str]] = []
-        row_names: list[np.ndarray] = []
+        names: list[int] = []  # name ids of the new rows, one row after the other
+        name_counts: list[int] = []
         cols: dict[str, list[int]] = {"sid": [], "doc": [], "start": [], "end": []}
         for num, doc_id in docs:
             d = store.document(doc_id)
             self.docs[num] = d
             self.titles.add(num, tokenize(d.title))
-            self.title_names[num] = self._name_ids(names_in(d.title))
+            self.title_names[num] = np.asarray(self._name_ids(names_in(d.title)), dtype=np.int64)
             body = [s for s in store.sentences(doc_id) if s.is_body]
             cols["sid"].extend(store.body_ids([doc_id]))  # in reading order, as ``body``
             for s in body:
@@ -213,7 +214,9 @@ class Lexicon:
                 cols["start"].append(s.start)
                 cols["end"].append(s.end)
                 tokens.append(tokenize(s.text))
-                row_names.append(self._name_ids(names_in(s.text)))
+                ids = self._name_ids(names_in(s.text))
+                names.extend(ids)
+                name_counts.append(len(ids))
         before = self.own
         self.own = before.added(tokens)
         self.unsaved += len(tokens) + len(docs)
@@ -222,11 +225,11 @@ class Lexicon:
         self.doc = np.concatenate([self.doc, np.asarray(cols["doc"], dtype=np.int64)])
         self.start = np.concatenate([self.start, np.asarray(cols["start"], dtype=np.int32)])
         self.end = np.concatenate([self.end, np.asarray(cols["end"], dtype=np.int32)])
-        lengths = np.fromiter((len(r) for r in row_names), dtype=np.int64, count=len(row_names))
-        self.row_names_ptr = np.concatenate([self.row_names_ptr, self.row_names_ptr[-1] + np.cumsum(lengths)])
-        added = [self.row_names, *row_names]
-        self.row_names = np.concatenate(added).astype(np.int64)
-        self._count_names(np.concatenate(added[1:] + [self.title_names[n] for n, _ in docs]), +1)
+        new_names = np.asarray(names, dtype=np.int64)
+        ends = self.row_names_ptr[-1] + np.cumsum(np.asarray(name_counts, dtype=np.int64))
+        self.row_names_ptr = np.concatenate([self.row_names_ptr, ends])
+        self.row_names = np.concatenate([self.row_names, new_names])
+        self._count_names(np.concatenate([new_names] + [self.title_names[n] for n, _ in docs]), +1)
 
     def _drop(self, gone: set[int]) -> None:
         keep = ~np.isin(self.doc, np.fromiter(gone, dtype=np.int64, count=len(gone)))
@@ -245,7 +248,7 @@ class Lexicon:
             self.titles.remove(n)
             del self.docs[n]
 
-    def _name_ids(self, names: set[str]) -> np.ndarray:
+    def _name_ids(self, names: set[str]) -> list[int]:
         out = []
         for n in sorted(names):
             i = self.name_ids.get(n)
@@ -253,7 +256,7 @@ class Lexicon:
                 i = self.name_ids[n] = len(self.name_list)
                 self.name_list.append(n)
             out.append(i)
-        return np.asarray(out, dtype=np.int64)
+        return out
 
     def _count_names(self, ids: np.ndarray, step: int) -> None:
         """Add ``step`` to each name's count; names that appear or vanish go into or out of the variants."""
