@@ -6,7 +6,7 @@ import numpy as np
 
 from .splitting import KINDS
 
-__all__ = ["SentenceRows", "KIND_CODES", "BODY_CODE"]
+__all__ = ["SentenceRows", "KIND_CODES", "BODY_CODE", "runs"]
 
 KIND_CODES = {k: i for i, k in enumerate(KINDS)}
 BODY_CODE = KIND_CODES["body"]
@@ -95,3 +95,12 @@ class SentenceRows:
         """Binary search by sid needs a permutation only when sids do not increase row by row."""
         sids = self._cols["sid"][: self.n]
         self._by_sid = None if np.all(sids[1:] > sids[:-1]) else np.argsort(sids, kind="stable")
+
+
+def runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each run of equal neighbours in ``values``: its value, first position and length (no sort)."""
+    if not len(values):
+        z = np.zeros(0, dtype=np.int64)
+        return values[:0], z, z
+    first = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    return values[first], first, np.diff(np.append(first, len(values)))

@@ -20,7 +20,7 @@ import numpy as np
 from .documents import Document, Sentence, check_text, clean_title, text_hash
 from .embeddings import Embedder
 from .errors import DocumentNotFoundError, StoreError
-from .rows import BODY_CODE, KIND_CODES, SentenceRows
+from .rows import BODY_CODE, KIND_CODES, SentenceRows, runs
 from .splitting import KINDS, Span, split_text
 from .vectors import VectorIndex
 
@@ -485,10 +485,8 @@ class Store:
             self._num[doc_id], self._doc_at[num] = num, doc_id
             self._by_hash[d_hash] = doc_id
         self._rows = self._read_rows()
-        doc = self._rows.col("doc")
-        starts = np.flatnonzero(np.concatenate([[True], doc[1:] != doc[:-1]])) if len(doc) else np.zeros(0, dtype=np.int64)
-        counts = np.diff(np.append(starts, len(doc)))
-        for num, count in zip(doc[starts].tolist(), counts.tolist()):
+        nums, _, counts = runs(self._rows.col("doc"))
+        for num, count in zip(nums.tolist(), counts.tolist()):
             self._docs[self._doc_at[num]] = replace(self._docs[self._doc_at[num]], sentence_count=count)
         self._index = self._read_index() or self._new_index()
         self._unsaved = 0

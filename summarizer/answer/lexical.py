@@ -9,6 +9,8 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from index.rows import runs
+
 from ..text import QUESTION_WORDS, stem, words
 from .postings import Postings
 
@@ -276,12 +278,12 @@ class WindowBm25:
     def __init__(self, own: Bm25, prev: np.ndarray, next_: np.ndarray, doc: np.ndarray, titles: "TitleIndex") -> None:
         self.own, self.prev, self.next, self.doc, self.titles = own, prev, next_, doc, titles
         self.size = own.size
+        # rows of each document number: rows are grouped by document, documents in increasing numbers
+        self._docs, self._first, self._count = runs(doc)
         lens = own.lengths
         self._len = lens + np.where(prev >= 0, lens[prev], 0) + np.where(next_ >= 0, lens[next_], 0)
-        self._len = self._len + titles.lengths(doc)
+        self._len += np.repeat(titles.lengths(self._docs), self._count)
         self._norm = length_norm(self._len, own.weights)
-        # rows of each document number: rows are grouped by document, documents in increasing numbers
-        self._docs, self._first, self._count = np.unique(doc, return_index=True, return_counts=True)
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         out = np.zeros(self.size, dtype=np.float32)
@@ -349,10 +351,7 @@ class TitleIndex:
 
     def lengths(self, docs: np.ndarray) -> np.ndarray:
         """Title length of each document number given."""
-        if not len(docs):
-            return np.zeros(0, dtype=np.int64)
-        uniq, inverse = np.unique(docs, return_inverse=True)
-        return np.asarray([self._len.get(int(d), 0) for d in uniq], dtype=np.int64)[inverse]
+        return np.fromiter((self._len.get(d, 0) for d in docs.tolist()), dtype=np.int64, count=len(docs))
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (increasing) whose title holds ``term``, and how often."""
