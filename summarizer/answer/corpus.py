@@ -135,12 +135,13 @@ class Corpus:
 
 
 def _neighbours(doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row of the previous and of the next body sentence of the same document (-1 at its ends), as int32."""
     n = len(doc)
-    rows = np.arange(n)
+    rows = np.arange(n, dtype=np.int32)
     if not n:
         return rows, rows
-    prev = np.where((rows > 0) & (np.roll(doc, 1) == doc), rows - 1, -1)
-    nxt = np.where((rows < n - 1) & (np.roll(doc, -1) == doc), rows + 1, -1)
+    prev = np.where((rows > 0) & (np.roll(doc, 1) == doc), rows - 1, -1).astype(np.int32)
+    nxt = np.where((rows < n - 1) & (np.roll(doc, -1) == doc), rows + 1, -1).astype(np.int32)
     return prev, nxt
 
 
