@@ -85,10 +85,18 @@ def _progress_bar(label: str):
     return bar, update
 
 
-def add_upload(collection: Collection, name: str, data: bytes) -> Document | None:
-    """Add one uploaded file, with a progress bar; a bad file shows an error and changes nothing."""
-    return _add(collection, f"Indexing {name}", f"{name}: already loaded as",
-                lambda update: collection.add_bytes(data, name, progress=update))
+def add_uploads(collection: Collection, files: list[tuple[str, bytes]]) -> list[Document | None]:
+    """Add uploaded files in one embedding pass, with a progress bar; a bad file shows an error and is left out."""
+    before = {d.id for d in collection.documents}
+    bar, update = _progress_bar(f"Indexing {len(files)} file{'s' if len(files) > 1 else ''}")
+    try:
+        docs = collection.add_uploads(files, progress=update, on_error=lambda exc: notify("error", f"Not added: {exc}"))
+    finally:
+        bar.empty()
+    for (name, _), doc in zip(files, docs):
+        if doc is not None:
+            _notify_added(doc, doc.id in before, f"{name}: already loaded as")
+    return docs
 
 
 def add_pasted(collection: Collection, text: str, title: str) -> Document | None:
@@ -137,12 +145,16 @@ def _add(collection: Collection, label: str, already: str, add) -> Document | No
         return None
     finally:
         bar.empty()
-    if doc.id in before:
+    _notify_added(doc, doc.id in before, already)
+    return doc
+
+
+def _notify_added(doc: Document, known: bool, already: str) -> None:
+    if known:
         notify("info", f"{already} “{doc.title}”.")
     else:
         notify("success", f"Added “{doc.title}” ({doc.sentence_count} sentences).")
         st.session_state.pop("summary", None)
-    return doc
 
 
 def remove_document(collection: Collection, doc_id: str) -> None:
@@ -205,8 +217,7 @@ def render_sidebar() -> Collection | None:
             max_upload_size=max(1, MAX_FILE_BYTES // 2**20),
         )
         if files:
-            for f in files:
-                add_upload(collection, f.name, f.getvalue())
+            add_uploads(collection, [(f.name, f.getvalue()) for f in files])
             st.session_state["upload_round"] = round_ + 1
             st.rerun()
 

@@ -174,17 +174,21 @@ def writer(add, remove, extra: list[tuple[str, str]], every: float, stop: thread
     while not stop.is_set():
         title, body = extra[i % len(extra)]
         i += 1
-        for op, arg in ((add, (body, f"w{i} {title}"[:200])), (remove, None)):
-            t0 = time.perf_counter()
-            try:
-                doc_id = op(*arg) if arg else op(doc_id)
-                err = None
-            except Exception as exc:  # a bench counts every failure as an error
-                err = f"{type(exc).__name__}: {exc}"
-            stats.record(time.perf_counter() - t0, err)
-            if err:
-                break
-            stop.wait(every)
+        ok, doc_id = _timed(stats, add, body, f"w{i} {title}"[:200])
+        if not ok or not _timed(stats, remove, doc_id)[0]:
+            break
+        stop.wait(every)
+
+
+def _timed(stats: Stats, op, *args):
+    """(succeeded, ``op(*args)``), its time and any failure recorded (a bench counts every failure as an error)."""
+    t0 = time.perf_counter()
+    try:
+        out, err = op(*args), None
+    except Exception as exc:
+        out, err = None, f"{type(exc).__name__}: {exc}"
+    stats.record(time.perf_counter() - t0, err)
+    return err is None, out
 
 
 def run_phase(what: str, args, questions, extra, ask, add, remove) -> tuple[float, int]:

@@ -37,6 +37,7 @@ __all__ = [
     "check_text",
     "text_hash",
     "clean_title",
+    "char_batches",
 ]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -199,3 +200,19 @@ def clean_title(title: str) -> str:
     """A title safe to store and show: no control characters, bounded length."""
     title = _TITLE_JUNK.sub(" ", title).strip()
     return title[:MAX_TITLE_CHARS] or "untitled"
+
+
+def char_batches(sizes: list[int], batch_chars: int) -> list[list[int]]:
+    """Consecutive positions grouped into batches of about ``batch_chars`` characters (at least one each)."""
+    batches: list[list[int]] = []
+    cur: list[int] = []
+    cur_chars = 0
+    for i, n in enumerate(sizes):
+        if cur and cur_chars + n > batch_chars:
+            batches.append(cur)
+            cur, cur_chars = [], 0
+        cur.append(i)
+        cur_chars += n
+    if cur:
+        batches.append(cur)
+    return batches

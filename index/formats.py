@@ -31,9 +31,12 @@ from .errors import (
     ScannedPdfError,
     UnsupportedFileError,
 )
+from .feeds import FeedEntry
 from .splitting import ends_sentence, split_text
+from .store import NewDocument
 
 __all__ = [
+    "new_document",
     "Extracted",
     "ExtractWeights",
     "HTML_SUFFIXES",
@@ -517,3 +520,17 @@ def _good_pdf_title(title: str | None) -> bool:
 def _pdf_date(value) -> str | None:
     m = _PDF_DATE.match(str(value or ""))
     return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+def new_document(e: Extracted, *, path: str | None, title: str, entry: FeedEntry | None = None) -> NewDocument:
+    """The document to store for an extracted text: its own metadata first, then the feed entry's, then ``title``."""
+    return NewDocument(
+        e.text,
+        title=e.title or (entry.title if entry else None) or title,
+        path=path,
+        date=e.date or (entry.date if entry else None),
+        author=e.author or (entry.author if entry else None),
+        outlet=e.outlet,
+        url=e.url,
+        headings=e.headings,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -33,6 +34,7 @@ examples:
   summarizer summarize --words 100 --docs seeds/
   summarizer --store ./my-store add articles/*.txt page.html report.pdf
   summarizer --store ./my-store add https://example.org/story.html https://example.org/feed.rss
+  summarizer --store ./my-store add --ray 10.0.0.5:6379 /shared/articles/
   summarizer ask "Who met Jaishankar?" --json
 """
 
@@ -63,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = cmd("add", "add files or directories (.txt, .md, .html, .pdf), links (http/https) and RSS/Atom feeds "
                    "(a URL or a .rss/.atom/.xml file) to the store")
-    p.add_argument("paths", metavar="PATH_OR_URL", nargs="+")
+    p.add_argument("paths", metavar="PATH_OR_URL", nargs="*")
+    p.add_argument("--ray", metavar="ADDRESS", nargs="?", const=True, default=None,
+                   help="read, split and embed files on a Ray cluster: ADDRESS (host:port, ray://..., auto), else "
+                        "$RAY_ADDRESS, else a local Ray instance (pip install 'mdsum[ray]')")
     cmd("docs", "list the documents")
     p = cmd("remove", "remove a document by id")
     p.add_argument("doc_id", metavar="ID")
@@ -122,13 +127,17 @@ def _progress(args: argparse.Namespace, desc: str = "indexing"):
     return update
 
 
+_RAY_ADDRESS = re.compile(r"auto|local|\w+://.*|[\w.-]+:\d+")
+
+
 def _add(col: Collection, args: argparse.Namespace):
     """`add`: files and directories in one go (one bad file adds nothing), then each link and feed.
 
     A feed's links that fail are skipped and reported on stderr; when nothing at all was added, FeedError
-    (exit code 1).
+    (exit code 1). With ``--ray``, files and directories are read, split and embedded on a Ray cluster.
     """
-    results = _add_sources(col, args)
+    paths, ray = _add_paths(args)
+    results = _add_sources(col, paths, args, ray)
     added = [d for r in results for d in r.added]
     failed = [(url, reason) for r in results for url, reason in r.failed]
     for url, reason in failed:
@@ -139,13 +148,25 @@ def _add(col: Collection, args: argparse.Namespace):
         f"added {d.id}  ({d.sentence_count} sentences)  {document_label(d.title, d.outlet, d.date)}" for d in added)
 
 
-def _add_sources(col: Collection, args: argparse.Namespace) -> list[FeedResult]:
-    links = [a for a in args.paths if is_url(a)]
-    feeds = [a for a in args.paths if a not in links and Path(a).suffix.lower() in FEED_SUFFIXES]
-    files = [a for a in args.paths if a not in links and a not in feeds]
+def _add_paths(args: argparse.Namespace) -> tuple[list[str], str | bool | None]:
+    """The paths and links to add, and the Ray address (``True``: find one), checked against each other."""
+    paths, ray = list(args.paths), args.ray
+    if isinstance(ray, str) and not _RAY_ADDRESS.fullmatch(ray):  # `add --ray DIR`: DIR is a path, not an address
+        paths, ray = [ray, *paths], True
+    if not paths:
+        raise _UsageError("add needs at least one PATH or URL")
+    if ray and any(is_url(a) for a in paths):
+        raise _UsageError("--ray reads files and directories; add links without --ray")
+    return paths, ray
+
+
+def _add_sources(col: Collection, paths: list[str], args: argparse.Namespace, ray) -> list[FeedResult]:
+    links = [a for a in paths if is_url(a)]
+    feeds = [a for a in paths if a not in links and Path(a).suffix.lower() in FEED_SUFFIXES]
+    files = [a for a in paths if a not in links and a not in feeds]
     results: list[FeedResult] = []
     if files:
-        results.append(FeedResult(", ".join(files), None, col.add_files(files, progress=_progress(args))))
+        results.append(FeedResult(", ".join(files), None, col.add_files(files, progress=_progress(args), ray=ray)))
     for url in links:
         results.append(col.add_link(url, progress=_progress(args, "fetching")))
     for feed in feeds:
@@ -229,7 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except _UsageError as exc:
         parser.error(str(exc))
-    except (IngestError, DocumentNotFoundError, EmptyQuestionError, InputTooLargeError, StoreError, ValueError) as exc:
+    except (IngestError, DocumentNotFoundError, EmptyQuestionError, InputTooLargeError, StoreError, ValueError,
+            ImportError) as exc:  # ImportError: an optional extra (Ray) is missing; the message says what to install
         print(f"summarizer: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths
-from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, check_text
-from index.errors import FeedError, InputTooLargeError
+from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, char_batches, check_text
+from index.errors import FeedError, IngestError, InputTooLargeError
 from index.feeds import parse_feed
 from index.formats import extract, extract_text, read_file
 
@@ -40,6 +40,26 @@ class ScopeLimits:
 
 
 SCOPE_LIMITS = ScopeLimits()
+
+
+def _new_text(text: str, title: str | None, path: str | None = None, date: str | None = None) -> NewDocument:
+    """A checked text to add; ``title`` defaults to its heading line, else its first sentence shortened."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    name = title or "pasted text"
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
+    check_text(text, name)
+    found = extract_text(text)
+    return NewDocument(text, title=title or found.title or name, path=path, date=date or found.date,
+                       outlet=found.outlet)
+
+
+def _new_upload(name: str, data: bytes) -> NewDocument:
+    """A checked uploaded file (text, HTML or PDF, by its name's suffix or its content) with its metadata."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"data must be bytes, not {type(data).__name__}")
+    return new_document(extract(bytes(data), name), path=name, title=Path(name).stem or name)
 
 
 class Collection:
@@ -75,7 +95,8 @@ class Collection:
         return cite(sentence, self.store.document(sentence.doc_id))
 
     def add_files(
-        self, paths: Iterable[str | Path], *, progress: Progress | None = None, batch_chars: int = BATCH_CHARS
+        self, paths: Iterable[str | Path], *, progress: Progress | None = None, batch_chars: int = BATCH_CHARS,
+        ray: str | bool | None = None,
     ) -> list[Document]:
         """Add files (and the .txt/.md/.html/.pdf files of directories): text, web pages and PDFs.
 
@@ -86,6 +107,8 @@ class Collection:
         stream in batches of about ``batch_chars`` characters, one transaction each, so memory stays
         bounded however many files there are; a crash keeps the batches already committed.
         ``progress(done, total)`` counts files when there are several batches, else sentences.
+        ``ray``: read, split and embed on a Ray cluster (``True``: ``RAY_ADDRESS``, a running local instance or a new
+        one; a string: the cluster's address), writing each finished batch here as above (``pip install 'mdsum[ray]'``).
         """
         if isinstance(paths, (str, Path)):
             paths = [paths]
@@ -96,20 +119,54 @@ class Collection:
         for f in files:
             doc = read_file(f)
             sizes.append(len(doc.text))
-            if kept_chars + len(doc.text) <= batch_chars:
+            if kept_chars + len(doc.text) <= batch_chars and not ray:
                 kept[f] = doc
                 kept_chars += len(doc.text)
-        batches = _batches(files, sizes, batch_chars)
+        if ray:
+            from index.distributed import add_files_on_ray
+
+            return add_files_on_ray(self.store, files, sizes, address=None if ray is True else ray,
+                                    progress=progress, batch_chars=batch_chars)
+
+        def items(batch: list[int]) -> list[NewDocument]:
+            return [new_document(kept.pop(files[i], None) or read_file(files[i]), path=str(files[i]),
+                                 title=files[i].stem) for i in batch]
+
+        return self._add_batches(items, sizes, progress, batch_chars)
+
+    def add_texts(
+        self, texts: Iterable[str], *, titles: Iterable[str | None] | None = None, progress: Progress | None = None,
+        batch_chars: int = BATCH_CHARS,
+    ) -> list[Document]:
+        """Add many texts in one embedding pass (per ``batch_chars`` characters), faster than one ``add_text`` each.
+
+        Every text is checked before any is stored; ``titles``: one per text, ``None`` for its heading line or first
+        sentence.
+        Returns one document per text, in order (an already stored text returns the stored document).
+        """
+        if isinstance(texts, str):
+            raise TypeError("texts must be a list of str, not one str (use add_text)")
+        texts = list(texts)
+        titles = [None] * len(texts) if titles is None else list(titles)
+        if len(titles) != len(texts):
+            raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
+        news = [_new_text(t, title) for t, title in zip(texts, titles)]
+        return self._add_batches(lambda batch: [news[i] for i in batch], [len(t) for t in texts], progress, batch_chars)
+
+    def _add_batches(self, items: Callable[[list[int]], list[NewDocument]], sizes: list[int],
+                     progress: Progress | None, batch_chars: int) -> list[Document]:
+        """Store documents in batches of about ``batch_chars`` characters, one transaction and embedding pass each."""
+        batches = char_batches(sizes, batch_chars)
         out: list[Document] = []
-        for batch in batches:
-            items = [new_document(kept.pop(f, None) or read_file(f), path=str(f), title=f.stem) for f in batch]
-            step = progress
-            if progress and len(batches) > 1:
-                done = len(out)
-                step = lambda d, t, done=done, n=len(batch): progress(done + (n * d // t if t else n), len(files))  # noqa: E731
-            out.extend(self.store.add(items, progress=step))
-            if progress and len(batches) > 1:
-                progress(len(out), len(files))
+        with self.store.bulk():
+            for batch in batches:
+                step = progress
+                if progress and len(batches) > 1:
+                    done = len(out)
+                    step = lambda d, t, done=done, n=len(batch): progress(done + (n * d // t if t else n), len(sizes))  # noqa: E731
+                out.extend(self.store.add(items(batch), progress=step))
+                if progress and len(batches) > 1:
+                    progress(len(out), len(sizes))
         return out
 
     def add_text(
@@ -117,24 +174,12 @@ class Collection:
         progress: Progress | None = None,
     ) -> Document:
         """Add raw text as a document; ``title`` defaults to its heading line, else its first sentence shortened."""
-        if not isinstance(text, str):
-            raise TypeError(f"text must be str, not {type(text).__name__}")
-        name = title or "pasted text"
-        if len(text) > MAX_TEXT_CHARS:
-            raise InputTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
-        check_text(text, name)
-        found = extract_text(text)
-        item = NewDocument(text, title=title or found.title or name, path=path, date=date or found.date,
-                           outlet=found.outlet)
-        return self.store.add([item], progress=progress)[0]
+        return self.store.add([_new_text(text, title, path, date)], progress=progress)[0]
 
     def add_bytes(self, data: bytes, name: str, *, progress: Progress | None = None) -> Document:
         """Add an uploaded file's bytes (text, HTML or PDF, by its name's suffix or its content); ``name`` is its
         file name. Same checks and metadata as add_files."""
-        if not isinstance(data, (bytes, bytearray)):
-            raise TypeError(f"data must be bytes, not {type(data).__name__}")
-        item = new_document(extract(bytes(data), name), path=name, title=Path(name).stem or name)
-        return self.store.add([item], progress=progress)[0]
+        return self.store.add([_new_upload(name, data)], progress=progress)[0]
 
     def add_url(self, url: str, *, allow_private: bool = True, progress: Progress | None = None) -> Document:
         """Fetch a web page or PDF and add it; its title, date, author and outlet come from the page.
@@ -171,6 +216,30 @@ class Collection:
 
     def _add_one(self, item: NewDocument) -> Document:
         return self.store.add([item])[0]
+
+    def add_uploads(
+        self, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None,
+        on_error: Callable[[IngestError], None] | None = None,
+    ) -> list[Document | None]:
+        """Add uploaded files, ``(name, bytes)`` pairs, in one embedding pass (per batch); same checks as add_bytes.
+
+        Every file is checked first. A bad file raises and nothing is stored, or, given ``on_error``, is handed
+        to it and left out while the others are added. Returns one entry per file, in order: its document (an
+        already stored text gives the stored document), or None for a file left out.
+        """
+        news: list[NewDocument | None] = []
+        for name, data in files:
+            try:
+                news.append(_new_upload(name, data))
+            except IngestError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                news.append(None)
+        good = [n for n in news if n is not None]
+        docs = iter(self._add_batches(lambda batch: [good[i] for i in batch], [len(n.text) for n in good], progress,
+                                      BATCH_CHARS))
+        return [None if n is None else next(docs) for n in news]
 
     def remove(self, doc_id: str) -> Document:
         """Remove a document and its sentences and vectors; returns the removed document."""
@@ -253,17 +322,3 @@ class Collection:
     def __repr__(self) -> str:
         where = str(self.path) if self.path else "memory"
         return f"Collection({where!r}, documents={len(self)})"
-
-
-def _batches(items: list, sizes: list[int], limit: int) -> list[list]:
-    """``items`` in order, cut into runs whose sizes add up to at most ``limit`` (a larger item stands alone)."""
-    batches, cur, cur_size = [], [], 0
-    for item, n in zip(items, sizes):
-        if cur and cur_size + n > limit:
-            batches.append(cur)
-            cur, cur_size = [], 0
-        cur.append(item)
-        cur_size += n
-    if cur:
-        batches.append(cur)
-    return batches

@@ -9,9 +9,9 @@ from typing import Callable
 
 from index import Document, NewDocument
 from index.errors import FeedError, IngestError
-from index.feeds import MAX_FEED_ENTRIES, Feed, FeedEntry, parse_feed
+from index.feeds import MAX_FEED_ENTRIES, Feed, parse_feed
 from index.fetch import FETCH_LIMITS, FetchLimits, Fetched, fetch
-from index.formats import Extracted, detect_format, extract
+from index.formats import Extracted, detect_format, extract, new_document
 from index.documents import read_file_bytes
 
 __all__ = ["FeedResult", "new_document", "fetch_source", "read_feed", "add_entries", "is_url", "MAX_FEED_ENTRIES"]
@@ -46,20 +46,6 @@ def is_url(value: str | Path) -> bool:
         return False
     head = value.split(":", 1)[0]
     return head.isascii() and head.isalpha() and len(head) > 1
-
-
-def new_document(e: Extracted, *, path: str | None, title: str, entry: FeedEntry | None = None) -> NewDocument:
-    """The document to store for an extracted text: its own metadata first, then the feed entry's, then ``title``."""
-    return NewDocument(
-        e.text,
-        title=e.title or (entry.title if entry else None) or title,
-        path=path,
-        date=e.date or (entry.date if entry else None),
-        author=e.author or (entry.author if entry else None),
-        outlet=e.outlet,
-        url=e.url,
-        headings=e.headings,
-    )
 
 
 def fetch_source(url: str, *, allow_private: bool, limits: FetchLimits = FETCH_LIMITS) -> tuple[Fetched, Extracted | None]:

@@ -145,7 +145,7 @@ def test_dev_questions_hit_at_1(seeds):
 
 
 def test_a_title_cut_from_the_first_sentence_is_no_title_evidence():
-    from summarizer.answer.retrieval import _title_terms
+    from summarizer.answer.corpus import title_terms as _title_terms
 
     first = "Blinken met Lavrov in New Delhi on Thursday for ten minutes."
     assert _title_terms("Blinken met Lavrov in New Delhi…", first) == []  # shortened first sentence

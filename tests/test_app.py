@@ -214,6 +214,22 @@ def test_feed_link_adds_its_articles_and_lists_the_skipped(at, site):
     assert any("Local feed" in i.value and "2 articles added" in i.value for i in at.info)
 
 
+def test_several_uploads_are_added_in_one_batch_and_a_bad_one_is_left_out(at, store):
+    before = _card_ids(at)
+    with Collection(store) as col:
+        gen = col.store.generation
+    files = [("harbour.txt", b"The harbour reopened on Monday. Ferries ran again.", "text/plain"),
+             ("empty.txt", b"  \n", "text/plain"),
+             ("mill.md", b"The council opened a library in the old mill. It holds books.", "text/markdown")]
+    at.sidebar.file_uploader[0].set_value(files).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "empty" in at.error[0].value  # (markdown-escaped: empty\\.txt)
+    assert len(_card_ids(at)) == len(before) + 2
+    with Collection(store) as col:
+        assert col.store.generation == gen + 1  # one transaction, one embedding pass
+        assert {d.path for d in col.documents} >= {"harbour.txt", "mill.md"}
+
+
 def test_uploaded_html_is_shown_literally(at):
     at.sidebar.file_uploader[0].set_value((EVIL_NAME, EVIL_TEXT.encode(), "text/plain")).run()
     assert not at.error

@@ -187,3 +187,14 @@ def test_summarize_and_compare_with_query_say_what_they_cover(capsys):
     assert any(d.startswith("003") for d in data["doc_ids"]) and len(data["doc_ids"]) < 3
     code, out, _ = run(capsys, "compare", "--query", "Jaishankar meeting", "--docs", str(SEEDS))
     assert code == 0 and "most related to 'Jaishankar meeting'" in out
+
+
+@pytest.mark.parametrize("ray_args", [["--ray"], ["--ray", "127.0.0.1:6379"]])
+def test_add_with_ray_names_the_extra_when_ray_is_missing(capsys, tmp_path, monkeypatch, ray_args):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    store = str(tmp_path / "s")
+    code, out, err = run(capsys, "--store", store, "add", *ray_args, str(SEEDS))  # `--ray DIR`: DIR is a path
+    assert code == 1 and "pip install 'mdsum[ray]'" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as info:
+        main(["--store", store, "add", "--ray", "127.0.0.1:6379"])  # an address and no path
+    assert info.value.code == 2

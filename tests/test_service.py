@@ -15,7 +15,6 @@ from summarizer.service.compat import HISTORY_IGNORED
 from summarizer.service.problems import PROBLEM_MEDIA_TYPE
 from summarizer.service.routes import NOTE_HEADER, Limits
 
-from .conftest import SEEDS
 
 RW, RO = "rw-key-0123456789abcdef", "ro-key-0123456789abcdef"
 QUESTIONS = ["What did Baerbock ask?", "Who met Jaishankar?", "What is the capital of Peru?"]
