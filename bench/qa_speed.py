@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 from index import NewDocument, default_embedder, split_text  # noqa: E402
 from summarizer import Collection  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "eval"
+SHARED = Path(os.environ.get("MDSUM_SHARED", ROOT.parent / "shared")) / "eval"
 OUT = ROOT / "bench" / "out"
 PER_DOC = 20
 

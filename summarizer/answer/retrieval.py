@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import bisect
 import logging
-import threading
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from index import Store
 
-from .lexical import Bm25, NameVariants, related_words, tokenize, words
+from .corpus import Corpus, corpus_of
+from .lexical import related_words, tokenize, words
 
 __all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "RetrievalWeights", "RETRIEVAL_WEIGHTS"]
 
@@ -41,89 +40,6 @@ class RetrievalWeights:
 
 
 RETRIEVAL_WEIGHTS = RetrievalWeights()
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """What retrieval precomputes for one store generation: body sentences in reading order and their indexes."""
-
-    generation: int
-    sids: np.ndarray  # body sentence ids, grouped by document, in reading order
-    row_of: dict[int, int]
-    doc: np.ndarray  # document number of each row
-    prev: np.ndarray  # row of the previous body sentence of the same document, -1 at the start
-    next: np.ndarray  # row of the next body sentence of the same document, -1 at the end
-    texts: list[str]
-    own: Bm25  # each sentence alone
-    window: Bm25  # each sentence with its neighbours and its document's title
-    names: NameVariants
-    titles: list[frozenset[str]]  # terms of each document's title
-    terms: list[frozenset[str]]  # terms of each sentence
-    sorted_vocab: list[str]
-
-    def __len__(self) -> int:
-        return len(self.sids)
-
-    def window_terms(self, row: int) -> frozenset[str]:
-        """Terms of a sentence, its neighbours and its document's title."""
-        out = set(self.terms[row]) | self.titles[self.doc[row]]
-        for j in (self.prev[row], self.next[row]):
-            if j >= 0:
-                out |= self.terms[j]
-        return frozenset(out)
-
-
-_cache: "weakref.WeakKeyDictionary[Store, Corpus]" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def corpus_of(store: Store) -> Corpus:
-    """The store's corpus for its current generation: built on first use after every add or remove."""
-    gen = store.generation
-    with _lock:
-        cached = _cache.get(store)
-        if cached is not None and cached.generation == gen:
-            return cached
-        built = _build(store, gen)
-        _cache[store] = built
-        return built
-
-
-def _build(store: Store, generation: int) -> Corpus:
-    docs = store.documents
-    sids: list[int] = []
-    doc_no: list[int] = []
-    for n, d in enumerate(docs):
-        ids = store.body_ids([d.id])
-        sids.extend(ids)
-        doc_no.extend([n] * len(ids))
-    texts = [store.sentence(s).text for s in sids]
-    doc = np.asarray(doc_no, dtype=np.int64)
-    n = len(sids)
-    rows = np.arange(n)
-    prev = np.where((rows > 0) & (np.roll(doc, 1) == doc), rows - 1, -1) if n else rows
-    nxt = np.where((rows < n - 1) & (np.roll(doc, -1) == doc), rows + 1, -1) if n else rows
-    toks = [tokenize(t) for t in texts]
-    title_toks = [tokenize(d.title) for d in docs]
-    win = []
-    for i in range(n):
-        w = list(title_toks[doc[i]])
-        if prev[i] >= 0:
-            w += toks[prev[i]]
-        w += toks[i]
-        if nxt[i] >= 0:
-            w += toks[nxt[i]]
-        win.append(w)
-    corpus = Corpus(
-        generation, np.asarray(sids, dtype=np.int64), {s: i for i, s in enumerate(sids)}, doc, prev, nxt, texts,
-        Bm25(toks), Bm25(win), NameVariants.build(texts + [d.title for d in docs]),
-        [frozenset(t) for t in title_toks],
-        [frozenset(t) for t in toks],
-        [],
-    )
-    corpus.sorted_vocab.extend(sorted(corpus.own.vocab))
-    logger.info("retrieval corpus built: %d sentences, %d terms, generation %d", n, len(corpus.own.vocab), generation)
-    return corpus
 
 
 def _longer_forms(corpus: Corpus, term: str, longer_by: int) -> list[str]:
