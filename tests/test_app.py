@@ -26,7 +26,7 @@ from webapp.render import (
     question_html,
     suggested_questions,
 )
-from summarizer.results import number_citations
+from summarizer.results import CitationNumbers, number_citations
 
 from .conftest import SEEDS
 from .test_formats import PROSE, page, pdf_bytes
@@ -326,6 +326,9 @@ def test_summary_button_renders_a_cited_summary_with_downloads(at, seeds):
     assert _points(summary) == [" ".join(s.text.split()) for s in expected.sentences]
     assert _sources(summary) == [c.doc_id for c in number_citations(expected.sentences)]
     assert _marked(summary) == [c.text for c in number_citations(expected.sentences)]
+    nums = CitationNumbers(expected.sentences)
+    notes = [nums.difference_note(s) for s in expected.sentences if s.differences]
+    assert notes and all(f'<span class="mds-diff">{html.escape(n)}</span>' in summary for n in notes)
     labels = [d.label for d in at.get("download_button")]
     assert labels == ["Download Markdown", "Download JSON"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import Collection
+from summarizer import CitationNumbers, Collection
 from summarizer.cli import main
 
 from .conftest import ROOT, SEEDS
@@ -48,6 +48,17 @@ def test_summarize_json_is_exactly_to_dict(capsys, embedder):
     for s in got["sentences"]:
         for c in s["citations"]:
             assert col.document(c["doc_id"]).text[c["start"] : c["end"]] == c["text"]
+
+
+def test_human_summary_notes_where_sources_differ(capsys, seeds):
+    code, out, _ = run(capsys, "--docs", str(SEEDS), "summarize", "--words", "150")
+    assert code == 0
+    expected = seeds.summarize(max_words=150)
+    nums = CitationNumbers(expected.sentences)
+    notes = [nums.difference_note(s) for s in expected.sentences if s.differences]
+    assert notes, "the seeds' 150-word summary has a fact whose sources differ on a name or number"
+    for note in notes:  # under its sentence, naming each differing source by its citation number
+        assert f"({note})" in out and note.startswith("Sources differ: [")
 
 
 def test_human_output_numbers_citations(capsys):
