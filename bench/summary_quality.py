@@ -37,7 +37,9 @@ from summarizer.summary.ranker import RANKER_FILE  # noqa: E402
 from summarizer.summary.summaries import summarize_store  # noqa: E402
 from summarizer.summary.sumy_methods import sumy_ranking  # noqa: E402
 
-NEUS = Path(os.environ.get("MDSUM_NEUS", ROOT.parent / "shared" / "eval" / "neus"))  # override: a worktree elsewhere
+# ../shared beside the checkout, or two levels up from a git worktree (../wt/<name>); MDSUM_NEUS overrides
+NEUS = Path(os.environ.get("MDSUM_NEUS", next((d / "shared" / "eval" / "neus" for d in (ROOT.parent, ROOT.parent.parent)
+                                               if (d / "shared" / "eval" / "neus").is_dir()), ROOT.parent / "shared")))
 OUT = ROOT / "bench" / "out"
 CUT = 75
 PUBLISHED = {  # ../shared/eval/README.md, val split

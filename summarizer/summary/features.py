@@ -23,6 +23,7 @@ OPENERS = re.compile(r"^\s*(?:[\"“”'‘’«\-–—•*]|I\b|We\b|Our\b|My\
 DANGLING_START = re.compile(r"^\s*(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their)\b")
 _DIGIT = re.compile(r"\d")
 _INNER_CAPITAL = re.compile(r"(?<=\s)[A-Z][a-z]")
+_QUOTE = re.compile(r"[\"“”]")
 
 # The features, in the column order of :func:`sentence_features` (the ranker's weights file names them too).
 FEATURES = (
@@ -49,6 +50,12 @@ FEATURES = (
     "numbers",  # words holding a digit, per word
     "names",  # capitalised words not opening the sentence, per word
     "documents",  # documents in the pool / 10
+    "phrase_consensus",  # mean share of the other documents using each of its word trigrams (a ROUGE-2 cue)
+    "own_lead_similarity",  # cosine to its own document's first pool sentence
+    "quote",  # holds a quotation mark
+    "centrality_rank",  # share of the pool more central than it (0 = the most central)
+    "support_rank",  # share of the pool better supported than it
+    "pool_size",  # sentences in the pool / 100
 )
 
 
@@ -107,9 +114,10 @@ def support(pool: Pool, block: int = 1024) -> np.ndarray:
     return out
 
 
-def consensus(pool: Pool, feats: LexicalFeatures) -> np.ndarray:
-    """For each sentence, the mean over its content words of the share of the other documents that use them."""
-    terms = feats.content
+def consensus(pool: Pool, feats: LexicalFeatures, terms: sparse.csr_matrix | None = None) -> np.ndarray:
+    """For each sentence, the mean over its content words (or the columns of ``terms``, e.g. its word trigrams) of
+    the share of the other documents that use them."""
+    terms = feats.content if terms is None else terms
     docs = np.unique(pool.doc_codes)
     if len(docs) < 2:
         return np.zeros(len(pool.sentences), dtype=np.float32)
@@ -176,6 +184,22 @@ def _lead_similarity(pool: Pool) -> np.ndarray:
     return ((sims * other).sum(axis=1) / np.maximum(other.sum(axis=1), 1)).astype(np.float32)
 
 
+def _own_lead_similarity(pool: Pool) -> np.ndarray:
+    """Cosine to the first pool sentence of its own document."""
+    firsts = np.flatnonzero(pool.rank == 0)
+    first_of = np.zeros(int(pool.doc_codes.max()) + 1, dtype=np.int64)
+    first_of[pool.doc_codes[firsts]] = firsts
+    return np.einsum("ij,ij->i", pool.vectors, pool.vectors[first_of[pool.doc_codes]]).astype(np.float32)
+
+
+def _rank_share(values: np.ndarray) -> np.ndarray:
+    """Per row, the share of rows with a higher value (0 for the highest)."""
+    order = np.argsort(-values, kind="stable")
+    out = np.empty(len(values), dtype=np.float32)
+    out[order] = np.arange(len(values)) / max(len(values), 1)
+    return out
+
+
 def _group_columns(pool: Pool, groups: list[list[int]], weight: np.ndarray) -> tuple[np.ndarray, ...]:
     n = len(pool.sentences)
     ndocs = len(np.unique(pool.doc_codes))
@@ -220,5 +244,8 @@ def sentence_features(pool: Pool, feats: LexicalFeatures, groups: list[list[int]
         "fragment": _flags(FRAGMENT, texts, search=True), "opener": _flags(OPENERS, texts),
         "dangling": _flags(DANGLING_START, texts), "numbers": numbers / words, "names": names / words,
         "documents": np.full(len(texts), len(np.unique(pool.doc_codes)) / 10.0),
+        "phrase_consensus": consensus(pool, feats, feats.trigrams), "own_lead_similarity": _own_lead_similarity(pool),
+        "quote": _flags(_QUOTE, texts, search=True), "centrality_rank": _rank_share(centrality),
+        "support_rank": _rank_share(supported), "pool_size": np.full(len(texts), len(texts) / 100.0),
     }
     return np.column_stack([np.asarray(columns[f], dtype=np.float32) for f in FEATURES]).astype(np.float32)

@@ -73,8 +73,8 @@ class LearnedWeights:
     """
 
     redundancy: float = 0.2  # MMR: penalty per unit of cosine to the closest fact already chosen (0-1: within 0.1)
-    same_fact: float = 0.75  # a candidate this close to a chosen fact says the same thing: skipped (CV 39.63/17.04;
-    # 0.65: 39.56/17.11 with the same model)
+    same_fact: float = 0.75  # a candidate this close to a chosen fact says the same thing: skipped (CV 39.62/17.00
+    # with the shipped model; the search kept it)
     sumbasic: float = 0.0  # weight of the mean frequency of the content words not yet covered (SumBasic; no gain)
     sumbasic_decay: float = 0.5  # a chosen fact's words keep this share of their frequency afterwards
     rep_floor: float = 0.9  # representative: the best-rated member at least this share as complete as the fullest
