@@ -96,16 +96,17 @@ def name_phrases(tokens: Sequence[Token], text: str) -> tuple[str, ...]:
 
 def _common_positions(positions: list[int], a: list[str], b: list[str]) -> list[int]:
     """``positions`` of the items of ``a`` in a longest common subsequence of ``a`` and ``b``."""
-    table = np.zeros((len(a) + 1, len(b) + 1), dtype=np.int32)
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]  # plain lists: a numpy cell per step is far slower
     for x in range(len(a) - 1, -1, -1):
+        row, below, ax = table[x], table[x + 1], a[x]
         for y in range(len(b) - 1, -1, -1):
-            table[x, y] = table[x + 1, y + 1] + 1 if a[x] == b[y] else max(table[x + 1, y], table[x, y + 1])
+            row[y] = below[y + 1] + 1 if ax == b[y] else max(below[y], row[y + 1])
     out, x, y = [], 0, 0
     while x < len(a) and y < len(b):
         if a[x] == b[y]:
             out.append(positions[x])
             x, y = x + 1, y + 1
-        elif table[x + 1, y] >= table[x, y + 1]:
+        elif table[x + 1][y] >= table[x][y + 1]:
             x += 1
         else:
             y += 1
