@@ -216,6 +216,9 @@ def main() -> None:
                 b2 = max(rows[m][1] for m in base)
                 print(f"default - best of {label}: R1 {rows['default'][0] - b1:+.2f} (target +2.50), "
                       f"R2 {rows['default'][1] - b2:+.2f} (target +1.50)")
+        if "heuristic" in rows:
+            print("heuristic: hand-tuned on val, so its val figure is optimistic; on NeuS train, where it was not "
+                  "tuned, bench/train_ranker.py prints its figure beside the learned default's CV")
         cv = json.loads(RANKER_FILE.read_text(encoding="utf-8")).get("cv_train")
         if cv:  # the learned default's own figure outside val, written by bench/train_ranker.py with the weights
             print(f"default, 5-fold cross-validated on NeuS train (bench/train_ranker.py): R1 {cv[0]:.2f} / R2 {cv[1]:.2f}"
