@@ -9,7 +9,7 @@ from typing import Iterable
 from index import Document, Sentence
 
 __all__ = ["Citation", "CitedSentence", "Answer", "Summary", "cite", "escape_markdown", "number_citations", "source_label",
-           "CitationNumbers", "doc_label"]
+           "CitationNumbers", "doc_label", "conversation_markdown"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class Answer:
     question: str
     sentences: list[CitedSentence] = field(default_factory=list)
     message: str = ""
+    resolved_question: str = ""  # the question as understood after the earlier turns ("" or the question: as asked)
 
     def __bool__(self) -> bool:
         return bool(self.sentences)
@@ -90,10 +91,19 @@ class Answer:
             "question": self.question,
             "message": self.message,
             "sentences": [s.to_dict() for s in self.sentences],
+            "resolved_question": self.resolved_question,
         }
+
+    @property
+    def understood_as(self) -> str:
+        """The resolved question when it differs from the question as asked, else ""."""
+        r = self.resolved_question.strip()
+        return r if r and r != self.question.strip() else ""
 
     def to_markdown(self) -> str:
         head = f"**Question:** {escape_markdown(self.question)}\n\n"
+        if self.understood_as:
+            head += f"*Answering: {escape_markdown(self.understood_as)}*\n\n"
         if not self.sentences:
             return head + escape_markdown(self.message) + "\n"
         return head + _markdown(self.sentences, numbered=True)
@@ -181,6 +191,27 @@ def doc_label(title: str, doc_id: str) -> str:
 def source_label(c: Citation) -> str:
     """`title (id), sentence N, characters a-b`: one line naming a citation's place."""
     return f"{doc_label(c.doc_title, c.doc_id)}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
+
+
+def conversation_markdown(answers: Iterable[Answer], title: str = "Conversation") -> str:
+    """A conversation as Markdown: each question (and how it was understood) with its numbered answer points,
+    citations numbered ``[n]`` across the whole conversation, and one list of sources at the end."""
+    nums = CitationNumbers()
+    parts = [f"# {escape_markdown(title)}\n"]
+    for n, a in enumerate(answers, 1):
+        parts.append(f"**Question {n}:** {escape_markdown(a.question)}\n")
+        if a.understood_as:
+            parts.append(f"*Answering: {escape_markdown(a.understood_as)}*\n")
+        if not a.sentences:
+            parts.append(escape_markdown(a.message) + "\n")
+        else:
+            parts.append("\n".join(f"{i}. {escape_markdown(s.text)} {nums.marks(s)}"
+                                   for i, s in enumerate(a.sentences, 1)) + "\n")
+    if nums.sources:
+        parts.append("**Sources**\n")
+        parts.append("\n".join(f"[{n}] {escape_markdown(source_label(c))}" for n, c in enumerate(nums.sources, 1))
+                     + "\n")
+    return "\n".join(parts)
 
 
 def _markdown(sentences: list[CitedSentence], *, numbered: bool) -> str:

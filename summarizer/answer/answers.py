@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from index import Store
 from index.errors import EmptyQuestionError, InputTooLargeError
 
-from ..groups import group_sentences
+from ..groups import SAME_FACT_RULE, SameFactRule, group_sentences
 from ..results import Answer, CitedSentence, cite
 from .retrieval import RETRIEVAL_WEIGHTS, Corpus, Query, RetrievalWeights, Scored, corpus_of, make_query, retrieve
-from ..text import NUMBER_WORDS
+from ..text import GROUP_PRONOUNS, NUMBER_WORDS, PERSON_PRONOUNS, THING_PRONOUNS, stem, words
+from .followup import FollowUp
 from .lexical import tokenize
 from .speakers import SPEAKER_RULES, SPEECH_WORDS, Speaker, SpeakerRules, asked_speaker, quoted_text, speaks, with_descriptors
 
-__all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER", "AnswerWeights", "ANSWER_WEIGHTS"]
+__all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER", "NOTHING_MORE", "AnswerWeights",
+           "ANSWER_WEIGHTS"]
 
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 NO_ANSWER = "The documents do not answer this question."
+NOTHING_MORE = "The documents say nothing more on this than the answers above."
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,12 @@ class AnswerWeights:
     # whole sentence, so X quoted on Y outranks X only named
     quoted_topic: float = 0.2
     outside_quote: float = 0.5
-    neighbour_gain: float = 0.2  # share of the question (by idf) a neighbour must add to be shown after its point
+    neighbour_gain: float = 0.2  # share of the question (by idf) a neighbour must add to be cited with its point
+    door_points: int = 3  # points (best first) whose neighbours are checked for the rest of the answer
+    door_paragraphs: int = 1  # the neighbour is in the same paragraph or this many away
+    door_chain: int = 2  # sentences at most added to a point this way
+    door_content: float = 0.5  # a point covering this share (by idf) of the question's other words lacks nothing
+    door_lead_words: int = 3  # a pronoun among a sentence's first words refers back to the sentence before
     # "Not in the documents": the best sentences (with their neighbours and titles) must cover enough of the question's
     # idf mass and be close enough in meaning: (coverage, cosine) at least one of these pairs, or a cosine of sure_dense
     answerable: tuple[tuple[float, float], ...] = ((0.5, 0.3), (0.25, 0.4))
@@ -57,7 +65,16 @@ class AnswerWeights:
     # merge fills an answer slot with a related, different fact. HotpotQA recall@5 0.735 at 1.05, 0.765 at 1.3; the
     # seeds' shared Baerbock quote (003/004) still merges up to 1.35
     same_fact: float = 1.3
+    # how answer points group (groups.SameFactRule): every two members of a point must be one fact (HotpotQA recall@5
+    # 0.765 -> 0.779: a general sentence no longer chains templates on other subjects into one point)
+    fact_rule: SameFactRule = replace(SAME_FACT_RULE, link_score=1.3)
     answer_type: float = 0.15  # bonus for holding what is asked for: a date for "when", a number for "how many"
+    # Follow-ups (a pronoun, "and X?", "what else"): bonus for sentences of the documents the recent answers cited,
+    # times prior_decay for each turn further back, and for the sentences the last answer cited and their neighbours.
+    # seeds_chat_dev mixed into 300 NeuS articles: every turn hit@3 with these (see bench/qa_quality.py)
+    prior_doc: float = 0.1
+    prior_decay: float = 0.5
+    prior_near: float = 0.05
 
 
 ANSWER_WEIGHTS = AnswerWeights()
@@ -83,29 +100,64 @@ def check_question(question: str) -> str:
     return q
 
 
-def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerWeights = ANSWER_WEIGHTS) -> Answer:
+def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerWeights = ANSWER_WEIGHTS,
+                    followup: FollowUp | None = None) -> Answer:
     """Up to ``k`` answer points, best first; each is one source sentence citing every source that says it.
 
     Sentences are found by dense and BM25 search together, scored with their neighbours and document titles in
     view, favour the speaker a "what did X say" question names, and are grouped by fact so that each point is
     shown once with all its sources. A question the documents do not cover gets no points and a message.
+    ``followup`` (from :func:`resolve_followup`) is the question as understood after earlier turns: its resolved
+    text is searched, the documents those turns cited are favoured, and "what else" leaves out what they showed.
     """
     q = check_question(question)
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
+    asked = q
+    if followup is not None and followup.resolved.strip() and len(followup.resolved) <= MAX_QUESTION_CHARS:
+        asked = followup.resolved.strip()
     if not store.documents:
-        return Answer(q, [], "The collection holds no documents.")
+        return Answer(q, [], "The collection holds no documents.", asked)
     corpus = corpus_of(store)
     w = weights
-    query = make_query(corpus, q, w.retrieval)
+    query = make_query(corpus, asked, w.retrieval)
     if not query.terms:
-        return Answer(q, [], NO_ANSWER)
+        return Answer(q, [], NO_ANSWER, asked)
     qvecs = np.asarray(store.embedder.encode(list(query.spellings)), dtype=np.float32)
     scored = retrieve(store, corpus, query, qvecs, weights=w.retrieval)
     scored = _with_answer_type(corpus, query, _with_speaker(corpus, query, scored, w), w)
+    if followup is not None and followup.is_followup:
+        scored = _with_context(corpus, scored, followup, w)
     if not len(scored.rows) or not _answerable(corpus, query, scored, w):
-        return Answer(q, [], NO_ANSWER)
-    return Answer(q, _points(store, corpus, query, scored, k, w), "")
+        return Answer(q, [], NO_ANSWER, asked)
+    if followup is not None and followup.exclude:
+        scored = _without(corpus, scored, followup.exclude)
+        if not len(scored.rows) or not _answerable(corpus, query, scored, w):
+            return Answer(q, [], NOTHING_MORE, asked)
+    return Answer(q, _points(store, corpus, query, scored, k, w), "", asked)
+
+
+def _with_context(corpus: Corpus, scored: Scored, followup: FollowUp, w: AnswerWeights) -> Scored:
+    """Raise the sentences of the documents the recent answers cited, and those next to what the last one cited."""
+    age = dict(followup.docs)
+    near = {corpus.row_of_key[key] for key in followup.near if key in corpus.row_of_key}
+    near |= {int(j) for r in list(near) for j in (corpus.prev[r], corpus.next[r]) if j >= 0}
+    bonus = np.zeros(len(scored.rows), dtype=np.float32)
+    for i, r in enumerate(scored.rows):
+        a = age.get(corpus.doc_ids[corpus.doc[r]])
+        if a is not None:
+            bonus[i] += w.prior_doc * w.prior_decay ** (a - 1)
+        if int(r) in near:
+            bonus[i] += w.prior_near
+    return _reorder(scored, scored.score + bonus)
+
+
+def _without(corpus: Corpus, scored: Scored, exclude: frozenset[tuple[str, int]]) -> Scored:
+    """The candidates without the sentences already shown ("what else")."""
+    keep = np.array([(corpus.doc_ids[corpus.doc[r]], int(corpus.index[r])) not in exclude for r in scored.rows],
+                    dtype=bool)
+    return Scored(*(a[keep] for a in (scored.rows, scored.score, scored.dense, scored.lexical, scored.window,
+                                      scored.neighbour, scored.vectors)))
 
 
 def coverage(corpus: Corpus, query: Query, row: int) -> float:
@@ -216,7 +268,8 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     rows = scored.rows[:m]
     docs = [int(corpus.doc[r]) for r in rows]
     texts = [corpus.texts[int(r)] for r in rows]
-    groups = [sorted(g) for g in group_sentences(scored.vectors[:m], docs, texts=texts, threshold=w.same_fact)]
+    groups = [sorted(g) for g in group_sentences(scored.vectors[:m], docs, texts=texts, threshold=w.same_fact,
+                                                           weights=w.fact_rule)]
     chosen: list[list[int]] = []
     used: dict[int, int] = {}
 
@@ -230,7 +283,7 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
         for i in best:
             used[int(corpus.doc[rows[i]])] = used.get(int(corpus.doc[rows[i]]), 0) + 1
     points: list[list[int]] = [[int(rows[i]) for i in g] for g in chosen]
-    points = _with_neighbour(corpus, query, points, k, w.neighbour_gain)
+    points = _next_door(corpus, query, points, w)
     position = {int(r): i for i, r in enumerate(scored.rows)}
     out = []
     for members in points:
@@ -238,27 +291,83 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
         for r in members:
             s = store.sentence(int(corpus.sids[r]))
             cits.append(cite(s, store.document(s.doc_id)))
-        out.append(CitedSentence(cits[0].text, tuple(cits), float(scored.score[position[members[0]]])))
+        score = max(float(scored.score[position[r]]) for r in members if r in position)
+        out.append(CitedSentence(cits[0].text, tuple(cits), score))
     return out
 
 
-def _with_neighbour(corpus: Corpus, query: Query, points: list[list[int]], k: int, min_gain: float) -> list[list[int]]:
-    """Show the top point's neighbour right after it when the neighbour carries the part of the answer it lacks."""
-    if not points:
-        return points
-    shown = {r for p in points[:2] for r in p}
-    top = points[0][0]
-    have = set(corpus.terms[top])
-    best, best_gain = -1, min_gain
-    for j in (int(corpus.next[top]), int(corpus.prev[top])):
-        if j < 0 or j in shown:
+def _next_door(corpus: Corpus, query: Query, points: list[list[int]], w: AnswerWeights) -> list[list[int]]:
+    """Answers next door: when the sentence after a point's (same or next paragraph; or the one before) carries
+    the part of the question the point lacks, the point cites both; the one covering more of the question leads
+    ("They also spoke on ..." after the sentence naming who met). A later point holding that sentence joins."""
+    out = [list(p) for p in points]
+    for n in range(min(len(out), w.door_points)):
+        if n >= len(out):
+            break
+        for _ in range(w.door_chain):
+            shown = {x for p in out for x in p} - {x for p in out[n + 1:] for x in p}
+            j = _door(corpus, query, out[n], shown, w)
+            if j < 0:
+                break
+            later = next((p for p in out[n + 1:] if j in p), None)
+            if later is not None:
+                out.remove(later)
+            extra = [j] + [x for x in (later or []) if x != j]
+            lead = _covered(corpus, query, j) > _covered(corpus, query, out[n][0])
+            out[n] = extra + out[n] if lead else out[n] + extra
+            logger.debug("point %d cites its neighbour row %d (%s)", n, j, "leads" if lead else "follows")
+    return out
+
+
+def _door(corpus: Corpus, query: Query, point: list[int], shown: set[int], w: AnswerWeights) -> int:
+    """The sentence next to a point's (the one after its last sentence, or before its first) that carries what
+    the point lacks: it adds ``w.neighbour_gain`` of the question, or it continues a point that names the
+    question's subject without the rest (refers back, names none of the question's names), or the point's
+    sentence is unfinished. -1 when none does."""
+    mine = [r for r in point if corpus.doc[r] == corpus.doc[point[0]]]
+    have = set().union(*(corpus.terms[r] for r in mine))
+    first, last = min(mine), max(mine)
+    best, best_gain = -1, w.neighbour_gain
+    for j, anchor in ((int(corpus.next[last]), last), (int(corpus.prev[first]), first)):
+        if j < 0 or j in shown or abs(int(corpus.paragraph[j]) - int(corpus.paragraph[anchor])) > w.door_paragraphs:
             continue
         g = _gain(corpus, query, j, have)
         if g >= best_gain:
             best, best_gain = j, g
-    if best < 0:
-        return points
-    logger.debug("showing neighbour row %d of top row %d (adds %.2f of the question)", best, top, best_gain)
-    rest = [p for p in points[1:] if best not in p]
-    later = next((p for p in points[1:] if best in p), [best])  # already a later point: move it up, whole
-    return ([points[0], later] + rest)[:k]
+        elif best < 0 and j > anchor and (_unfinished(corpus.texts[anchor]) or _continues(corpus, query, have, j, w)):
+            best = j
+    return best
+
+
+_FINISHED = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[:;]\s*$|["”]\s*$""")
+_BACK = PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS | {"this", "these", "those", "such"}
+
+
+def _unfinished(text: str) -> bool:
+    """A sentence cut before its end ("Blinken also added that he asked Lavrov that"): its next one finishes it."""
+    return len(text.split()) >= 3 and not _FINISHED.search(text)
+
+
+def _continues(corpus: Corpus, query: Query, have: set[str], j: int, w: AnswerWeights) -> bool:
+    """Whether sentence ``j`` goes on about a point (terms ``have``) that names the question's subject but not
+    what is asked of it: ``j`` names none of the question's names and refers back (a pronoun among its first
+    words, or "the X" with X in the point)."""
+    names = [f for t, f in zip(query.terms, query.forms) if t in query.names]
+    rest = [(t, f) for t, f in zip(query.terms, query.forms) if t not in query.names]
+    if not names or not all(f & have for f in names) or any(f & corpus.terms[j] for f in names):
+        return False
+    idf = corpus.own.idf
+    total = sum(idf(t) for t, _ in rest)
+    if total and sum(idf(t) for t, f in rest if f & have) / total >= w.door_content:
+        return False  # the point already says what is asked
+    ws = [x.lower() for x in words(corpus.texts[j])]
+    if set(ws[: w.door_lead_words]) & _BACK:
+        return True
+    return any(a == "the" and stem(b) in have for a, b in zip(ws, ws[1:]))
+
+
+def _covered(corpus: Corpus, query: Query, row: int) -> float:
+    """Share of the question's idf mass in one sentence alone."""
+    return _gain(corpus, query, row, set())
+
+

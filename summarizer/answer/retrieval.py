@@ -33,11 +33,16 @@ class RetrievalWeights:
     title: float = 0.3  # share of the document's title (by idf) that the question names (HotpotQA: +0.04 recall)
     feedback_title: float = 0.25  # share of the document's title named in the best first-round sentences
     feedback_rows: int = 2  # first-round sentences whose names feed the second round (bridging questions)
+    # a document's opening sentence introduces what its title names: bonus for it, times the share of the title the
+    # question names (lead_title) or the best first-round sentences name (feedback_lead)
+    lead_title: float = 0.0
+    feedback_lead: float = 0.0
     depth: int = 48  # candidates taken from each ranking before the neighbours are added
     longer_from: int = 5  # a question term this long also matches collection terms extending it ...
     longer_by: int = 2  # ... by at most this many letters (``focus`` -> ``focuss``)
     spellings: int = 4  # question texts encoded at most: as asked, then with names spelled as in the collection
     spellings_per_name: int = 2  # collection spellings tried per name of the question
+    synonyms: bool = True  # a question word also searches its synonyms (summarizer.text.SYNONYMS)
 
 
 RETRIEVAL_WEIGHTS = RetrievalWeights()
@@ -60,6 +65,10 @@ class Corpus:
     titles: list[frozenset[str]]  # terms of each document's title
     terms: list[frozenset[str]]  # terms of each sentence
     sorted_vocab: list[str]
+    doc_ids: tuple[str, ...]  # id of each document number
+    index: np.ndarray  # each row's sentence index in its document
+    paragraph: np.ndarray  # each row's paragraph number in its document
+    row_of_key: dict[tuple[str, int], int]  # (document id, sentence index) -> row
 
     def __len__(self) -> int:
         return len(self.sids)
@@ -97,7 +106,8 @@ def _build(store: Store, generation: int) -> Corpus:
         ids = store.body_ids([d.id])
         sids.extend(ids)
         doc_no.extend([n] * len(ids))
-    texts = [store.sentence(s).text for s in sids]
+    sents = [store.sentence(s) for s in sids]
+    texts = [x.text for x in sents]
     doc = np.asarray(doc_no, dtype=np.int64)
     n = len(sids)
     rows = np.arange(n)
@@ -120,6 +130,10 @@ def _build(store: Store, generation: int) -> Corpus:
         [frozenset(t) for t in title_toks],
         [frozenset(t) for t in toks],
         [],
+        tuple(d.id for d in docs),
+        np.asarray([x.index for x in sents], dtype=np.int64),
+        np.asarray([x.paragraph for x in sents], dtype=np.int64),
+        {(x.doc_id, x.index): i for i, x in enumerate(sents)},
     )
     corpus.sorted_vocab.extend(sorted(corpus.own.vocab))
     logger.info("retrieval corpus built: %d sentences, %d terms, generation %d", n, len(corpus.own.vocab), generation)
@@ -148,6 +162,7 @@ class Query:
     expanded: tuple[str, ...]  # every form of every term
     spellings: tuple[str, ...]  # the question, then the question with each name spelled as in the collection
     variants: dict[str, tuple[str, ...]]  # question word -> collection spellings
+    names: frozenset[str] = frozenset()  # terms of the question's capitalised words after its first: its names
 
     def forms_of(self, text: str) -> set[str]:
         """The terms of ``text`` with all the forms this question knows for them."""
@@ -161,7 +176,7 @@ class Query:
 def _forms(corpus: Corpus, word: str, term: str, spellings: tuple[str, ...], w: RetrievalWeights) -> frozenset[str]:
     """A question word's term, the terms of related words and other spellings, and longer forms in the corpus."""
     f = {term}
-    for r in (*related_words(word), *spellings):
+    for r in (*related_words(word, with_synonyms=w.synonyms), *spellings):
         f.update(tokenize(r))
     if len(term) >= w.longer_from:
         f.update(_longer_forms(corpus, term, w.longer_by))
@@ -174,11 +189,14 @@ def make_query(corpus: Corpus, question: str, weights: RetrievalWeights = RETRIE
     terms: list[str] = []
     forms: list[frozenset[str]] = []
     variants: dict[str, tuple[str, ...]] = {}
+    names: set[str] = set()
     vocab = corpus.own.vocab
     for i, word in enumerate(words(question)):
         stem = tokenize(word)
         if not stem:
             continue
+        if i and word[:1].isupper():
+            names.add(stem[0])
         found = tuple(corpus.names.variants(word)) if (word[:1].isupper() and i) or stem[0] not in vocab else ()
         if found:  # names and unknown words: other spellings
             variants[word] = found
@@ -189,7 +207,8 @@ def make_query(corpus: Corpus, question: str, weights: RetrievalWeights = RETRIE
     for word, found in variants.items():
         for v in found[: w.spellings_per_name]:
             spellings.append(question.replace(word, v[:1].upper() + v[1:] if word[:1].isupper() else v))
-    return Query(question, tuple(terms), tuple(forms), tuple(expanded), tuple(spellings[: w.spellings]), variants)
+    return Query(question, tuple(terms), tuple(forms), tuple(expanded), tuple(spellings[: w.spellings]), variants,
+                 frozenset(names))
 
 
 def _title_match(corpus: Corpus, terms: set[str], docs: np.ndarray) -> np.ndarray:
@@ -272,7 +291,8 @@ def _feedback(corpus: Corpus, query: Query, rows: np.ndarray, score: np.ndarray,
     if not fb:
         return None
     both = _scaled(corpus.own.scores(fb))[rows] + _scaled(corpus.window.scores(fb))[rows]
-    return (w.feedback / 2) * both, w.feedback_title * _title_match(corpus, set(fb), corpus.doc[rows])
+    titled = _title_match(corpus, set(fb), corpus.doc[rows])
+    return (w.feedback / 2) * both, (w.feedback_title + w.feedback_lead * (corpus.prev[rows] < 0)) * titled
 
 
 def retrieve(
@@ -289,7 +309,8 @@ def retrieve(
     dense, neigh, vecs = _dense(store, corpus, rows, qvecs)
     lex, wlex = own[rows], win[rows]
     score = dense + w.lexical * lex + w.window * wlex + w.neighbour * neigh
-    score += w.title * _title_match(corpus, set(query.expanded), corpus.doc[rows])
+    titled = _title_match(corpus, set(query.expanded), corpus.doc[rows])
+    score += (w.title + w.lead_title * (corpus.prev[rows] < 0)) * titled
     for part in _feedback(corpus, query, rows, score, w) or ():
         score += part
     order = np.argsort(-score, kind="stable")

@@ -14,7 +14,7 @@ __all__ = ["Speaker", "asked_speaker", "speaks", "quoted_text", "with_descriptor
 _ASK = re.compile(
     r"^\s*(?:and\s+|so\s+)?what\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|would)\s+(?P<x>.+?)\s+"
     r"(?:(?:also|actually|really|later|first)\s+)?"
-    r"(?P<v>ask|say|tell|want|urge|call|demand|request|propose|suggest|warn|claim|argue|think|announce|note|stress|"
+    r"(?P<v>ask|say|tell|want|urge|call(?!\s+into\s+question)|demand|request|propose|suggest|warn|claim|argue|think|announce|note|stress|"
     r"insist|accuse|blame|promise|mean|add|confirm|write|explain|report|recommend|advise|appeal|state|declare|"
     r"asking|saying|telling|wanting|urging|calling|demanding|proposing|suggesting|warning|claiming|arguing)\b",
     re.IGNORECASE,
