@@ -47,7 +47,7 @@ QUESTION_WORDS = frozenset(
     they this to was will with what which who whom whose when where why how did do does done has have had
     been being were would could should can may might must shall s i you he she we his her its our your my
     me him them us than so also about from after before over under up down out any some all each other
-    one ones very just only own same too more most""".split()
+    one ones very just only own same too more most doing""".split()
 )
 
 # Pronouns that stand for something named before (in a follow-up question, or a sentence continuing the one before):
@@ -86,7 +86,8 @@ CALENDAR_WORDS = frozenset(
 PLACE_WORDS = frozenset(
     """west western east eastern north northern south southern central middle europe asia africa america americas
     pacific atlantic arctic antarctica gulf sea ocean island islands river lake mountains city county province region
-    republic kingdom federation""".split()
+    republic kingdom federation park area square street avenue bridge castle tower village town valley bay beach
+    forest""".split()
 )
 
 # Irregular verb forms the stemmer cannot bring to their verb ("met" / "meet", "spoke" / "speak"): matched as the verb.

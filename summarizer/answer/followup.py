@@ -377,6 +377,8 @@ def _name(run: list[str]) -> Name | None:
     if all(w in TITLE_WORDS or w in _PLACES or w in _CONNECT for w in low):
         return Name(text, text, "place" if set(low) & _PLACES else "role")
     cut = max((i for i, w in enumerate(low) if w in TITLE_WORDS or w in _PLACES or w in _CONNECT), default=-1)
+    if cut == len(words) - 1:  # "G20 Foreign Ministers": a role after a name-like word
+        return Name(text, text, "role")
     return Name(text, " ".join(words[cut + 1:]), _kind(words[cut + 1:]))
 
 

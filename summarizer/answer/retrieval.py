@@ -12,6 +12,8 @@ import numpy as np
 
 from index import Store
 
+from ..text import TITLE_WORDS, stem
+from .aliases import Alias, aliases_in, coreferent_names, role_index, role_names
 from .lexical import Bm25, NameVariants, related_words, tokenize, words
 
 __all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "RetrievalWeights", "RETRIEVAL_WEIGHTS"]
@@ -69,6 +71,7 @@ class Corpus:
     index: np.ndarray  # each row's sentence index in its document
     paragraph: np.ndarray  # each row's paragraph number in its document
     row_of_key: dict[tuple[str, int], int]  # (document id, sentence index) -> row
+    aliases: tuple[Alias, ...]  # roles written next to names ("US Secretary of State Antony Blinken")
 
     def __len__(self) -> int:
         return len(self.sids)
@@ -82,6 +85,7 @@ class Corpus:
         return frozenset(out)
 
 
+_TITLE_STEMS = frozenset(stem(w) for w in TITLE_WORDS)
 _cache: "weakref.WeakKeyDictionary[Store, Corpus]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
@@ -114,6 +118,7 @@ def _build(store: Store, generation: int) -> Corpus:
     prev = np.where((rows > 0) & (np.roll(doc, 1) == doc), rows - 1, -1) if n else rows
     nxt = np.where((rows < n - 1) & (np.roll(doc, -1) == doc), rows + 1, -1) if n else rows
     toks = [tokenize(t) for t in texts]
+    aliases = _with_coreference(toks, doc, texts)
     title_toks = [tokenize(d.title) for d in docs]
     win = []
     for i in range(n):
@@ -134,10 +139,33 @@ def _build(store: Store, generation: int) -> Corpus:
         np.asarray([x.index for x in sents], dtype=np.int64),
         np.asarray([x.paragraph for x in sents], dtype=np.int64),
         {(x.doc_id, x.index): i for i, x in enumerate(sents)},
+        aliases,
     )
     corpus.sorted_vocab.extend(sorted(corpus.own.vocab))
     logger.info("retrieval corpus built: %d sentences, %d terms, generation %d", n, len(corpus.own.vocab), generation)
     return corpus
+
+
+def _with_coreference(toks: list[list[str]], doc: np.ndarray, texts: list[str]) -> tuple[Alias, ...]:
+    """The collection's aliases; a sentence that refers to someone by a role its document (or, when no document
+    gives it to anyone else, the collection) gives them gets their name's terms ("The US Secretary of State said
+    ..." is found as Blinken's)."""
+    by_doc: dict[int, list[Alias]] = {}
+    for i, t in enumerate(texts):
+        if _TITLE_STEMS & set(toks[i]):
+            by_doc.setdefault(int(doc[i]), []).extend(aliases_in(t))
+    everyone = [a for v in by_doc.values() for a in v]
+    if not everyone:
+        return ()
+    terms = [frozenset(t) for t in toks]
+    found = coreferent_names(terms, role_index(everyone))
+    for d, mine in by_doc.items():
+        rows = np.flatnonzero(doc == d)
+        for i, names in coreferent_names([terms[r] for r in rows], role_index(mine)).items():
+            found[int(rows[i])] = names
+    for r, names in found.items():
+        toks[r] = toks[r] + sorted(names)
+    return tuple(dict.fromkeys(everyone))
 
 
 def _longer_forms(corpus: Corpus, term: str, longer_by: int) -> list[str]:
@@ -202,6 +230,7 @@ def make_query(corpus: Corpus, question: str, weights: RetrievalWeights = RETRIE
             variants[word] = found
         terms.append(stem[0])
         forms.append(_forms(corpus, word, stem[0], found, w))
+    forms = _with_role_names(corpus, forms)
     expanded = list(terms) + [x for t, f in zip(terms, forms) for x in sorted(f - {t})]
     spellings = [question]
     for word, found in variants.items():
@@ -209,6 +238,15 @@ def make_query(corpus: Corpus, question: str, weights: RetrievalWeights = RETRIE
             spellings.append(question.replace(word, v[:1].upper() + v[1:] if word[:1].isupper() else v))
     return Query(question, tuple(terms), tuple(forms), tuple(expanded), tuple(spellings[: w.spellings]), variants,
                  frozenset(names))
+
+
+def _with_role_names(corpus: Corpus, forms: list[frozenset[str]]) -> list[frozenset[str]]:
+    """A role the question names ("the Spanish foreign minister") also searches the name it stands for."""
+    found = role_names(forms, corpus.aliases)
+    if not found:
+        return forms
+    names = frozenset().union(*(a.name_terms for a in found))
+    return [f | names if f & _TITLE_STEMS else f for f in forms]
 
 
 def _title_match(corpus: Corpus, terms: set[str], docs: np.ndarray) -> np.ndarray:
