@@ -47,6 +47,7 @@ class AnswerWeights:
     # whole sentence, so X quoted on Y outranks X only named
     quoted_topic: float = 0.2
     outside_quote: float = 0.5
+    same_verb: float = 0.2  # bonus (times the speaker score) for using the question's speech verb (chat cases: 0.1 29/30, 0.2 30/30)
     neighbour_gain: float = 0.2  # share of the question (by idf) a neighbour must add to be cited with its point
     door_points: int = 3  # points (best first) whose neighbours are checked for the rest of the answer
     door_paragraphs: int = 1  # the neighbour is in the same paragraph or this many away
@@ -78,8 +79,9 @@ class AnswerWeights:
 
 
 ANSWER_WEIGHTS = AnswerWeights()
-_WHEN = re.compile(r"^\s*(?:when|in what year|what year|which year|on what date|what date|since when)\b", re.I)
-_HOW_MANY = re.compile(r"^\s*(?:how (?:many|much|long|old|far|big|large)|what (?:number|percentage|share))\b", re.I)
+# what a question asks for, where it asks it ("When ...", "... founded in what year?", "... of how many inhabitants?")
+_WHEN = re.compile(r"^\s*(?:when|since when)\b|\b(?:what|which)\s+(?:years?|date|decade|century|month)\b", re.I)
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much|long|old|far|big|large)\b|\bwhat\s+(?:number|percentage|share)\b", re.I)
 _DATE = re.compile(
     r"\b(?:1[5-9]\d\d|20\d\d)\b|\b(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|"
@@ -211,11 +213,21 @@ def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights
     speaker = with_descriptors(speaker, [corpus.texts[r] for r in rows], query.forms_of, w.speaker)
     prevs = [corpus.texts[corpus.prev[r]] if corpus.prev[r] >= 0 else None for r in rows]
     bonus = np.zeros(len(scored.rows), dtype=np.float32)
-    bonus[: len(rows)] = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf,
-                                w.speaker)
+    found = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf, w.speaker)
+    bonus[: len(rows)] = [_coreferent(corpus, speaker, r, s, w) for r, s in zip(rows, found)]
     topic = _topic_share(corpus, query, speaker, rows, w.outside_quote)
+    verb = np.array([speaker.verb in corpus.terms[r] for r in rows], dtype=np.float32)
     bonus[: len(rows)] += (w.quoted_topic / w.speaker_bonus) * bonus[: len(rows)] * topic
+    bonus[: len(rows)] += (w.same_verb / w.speaker_bonus) * bonus[: len(rows)] * verb
     return _reorder(scored, scored.score + w.speaker_bonus * bonus)
+
+
+def _coreferent(corpus: Corpus, speaker: Speaker, row: int, score: float, w: AnswerWeights) -> float:
+    """A described speaker ("The US Secretary of State said ...") counts in full when the collection gives that
+    role to the speaker asked about (the sentence's terms then hold the speaker's name, see aliases)."""
+    if score == w.speaker.partial and speaker.head and speaker.head & corpus.terms[row]:
+        return 1.0
+    return score
 
 
 def _topic_share(corpus: Corpus, query: Query, speaker: Speaker, rows: list[int], outside_quote: float) -> np.ndarray:
@@ -243,7 +255,7 @@ def _reorder(scored: Scored, score: np.ndarray) -> Scored:
 
 def _with_answer_type(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) -> Scored:
     """Raise sentences that hold a date ("when ...?") or a number ("how many ...?")."""
-    pattern = _DATE if _WHEN.match(query.text) else _NUMBER if _HOW_MANY.match(query.text) else None
+    pattern = _DATE if _WHEN.search(query.text) else _NUMBER if _HOW_MANY.search(query.text) else None
     if pattern is None or not len(scored.rows):
         return scored
     bonus = np.array([bool(pattern.search(corpus.texts[int(r)])) for r in scored.rows], dtype=np.float32)

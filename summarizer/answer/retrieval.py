@@ -35,10 +35,6 @@ class RetrievalWeights:
     title: float = 0.3  # share of the document's title (by idf) that the question names (HotpotQA: +0.04 recall)
     feedback_title: float = 0.25  # share of the document's title named in the best first-round sentences
     feedback_rows: int = 2  # first-round sentences whose names feed the second round (bridging questions)
-    # a document's opening sentence introduces what its title names: bonus for it, times the share of the title the
-    # question names (lead_title) or the best first-round sentences name (feedback_lead)
-    lead_title: float = 0.0
-    feedback_lead: float = 0.0
     depth: int = 48  # candidates taken from each ranking before the neighbours are added
     longer_from: int = 5  # a question term this long also matches collection terms extending it ...
     longer_by: int = 2  # ... by at most this many letters (``focus`` -> ``focuss``)
@@ -329,8 +325,7 @@ def _feedback(corpus: Corpus, query: Query, rows: np.ndarray, score: np.ndarray,
     if not fb:
         return None
     both = _scaled(corpus.own.scores(fb))[rows] + _scaled(corpus.window.scores(fb))[rows]
-    titled = _title_match(corpus, set(fb), corpus.doc[rows])
-    return (w.feedback / 2) * both, (w.feedback_title + w.feedback_lead * (corpus.prev[rows] < 0)) * titled
+    return (w.feedback / 2) * both, w.feedback_title * _title_match(corpus, set(fb), corpus.doc[rows])
 
 
 def retrieve(
@@ -347,8 +342,7 @@ def retrieve(
     dense, neigh, vecs = _dense(store, corpus, rows, qvecs)
     lex, wlex = own[rows], win[rows]
     score = dense + w.lexical * lex + w.window * wlex + w.neighbour * neigh
-    titled = _title_match(corpus, set(query.expanded), corpus.doc[rows])
-    score += (w.title + w.lead_title * (corpus.prev[rows] < 0)) * titled
+    score += w.title * _title_match(corpus, set(query.expanded), corpus.doc[rows])
     for part in _feedback(corpus, query, rows, score, w) or ():
         score += part
     order = np.argsort(-score, kind="stable")
