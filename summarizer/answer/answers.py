@@ -47,7 +47,7 @@ class AnswerWeights:
     # whole sentence, so X quoted on Y outranks X only named
     quoted_topic: float = 0.2
     outside_quote: float = 0.5
-    same_verb: float = 0.2  # bonus (times the speaker score) for using the question's speech verb (chat cases: 0.1 29/30, 0.2 30/30)
+    same_verb: float = 0.2  # bonus (times speaker score) for the question's speech verb (chat cases: 0.1 29/30, 0.2 30/30)
     neighbour_gain: float = 0.2  # share of the question (by idf) a neighbour must add to be cited with its point
     door_points: int = 3  # points (best first) whose neighbours are checked for the rest of the answer
     door_paragraphs: int = 1  # the neighbour is in the same paragraph or this many away
