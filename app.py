@@ -1,13 +1,14 @@
 """The summarizer's web app: cited answers in a chat, a one-click merged summary, and the documents in the sidebar.
 
 Run it with ``streamlit run app.py``. The collection lives in ``$SUMMARIZER_STORE`` (default
-``~/.local/share/summarizer``; the sidebar can switch folders) and starts with the seed articles.
+``~/.local/share/summarizer``; the sidebar can switch folders). The default folder starts with the seed
+articles; any other new folder starts empty. Articles come in as uploads (text, HTML, PDF), pasted text or links
+(a web page, a PDF or an RSS/Atom feed).
 This file only renders: every decision (retrieval, summaries, checks on uploads) lives in ``summarizer``.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import streamlit as st
 from summarizer import (
     Answer,
     Collection,
+    Comparison,
     Document,
     DocumentNotFoundError,
     Embedder,
@@ -34,7 +36,7 @@ from summarizer import (
     default_store_dir,
     open_collection,
 )
-from webapp import render
+from webapp import compare_html, render
 
 UPLOAD_TYPES = [s.lstrip(".") for s in SUFFIXES]
 
@@ -62,7 +64,7 @@ def get_model() -> Embedder:
 
 @st.cache_resource(show_spinner="Opening the collection…")
 def get_collection(path: str) -> Collection:
-    """The persistent collection in ``path`` (a new one starts with the seed articles), once per server."""
+    """The persistent collection in ``path``, once per server (the default folder starts with the seed articles)."""
     return open_collection(path, embedder=get_model())
 
 
@@ -83,16 +85,54 @@ def _progress_bar(label: str):
     return bar, update
 
 
-def add_upload(collection: Collection, name: str, data: bytes) -> Document | None:
-    """Add one uploaded file, with a progress bar; a bad file shows an error and changes nothing."""
-    return _add(collection, f"Indexing {name}", f"{name}: already loaded as",
-                lambda update: collection.add_bytes(data, name, progress=update))
+def add_uploads(collection: Collection, files: list[tuple[str, bytes]]) -> list[Document | None]:
+    """Add uploaded files in one embedding pass, with a progress bar; a bad file shows an error and is left out."""
+    before = {d.id for d in collection.documents}
+    bar, update = _progress_bar(f"Indexing {len(files)} file{'s' if len(files) > 1 else ''}")
+    try:
+        docs = collection.add_uploads(files, progress=update, on_error=lambda exc: notify("error", f"Not added: {exc}"))
+    finally:
+        bar.empty()
+    for (name, _), doc in zip(files, docs):
+        if doc is not None:
+            _notify_added(doc, doc.id in before, f"{name}: already loaded as")
+    return docs
 
 
 def add_pasted(collection: Collection, text: str, title: str) -> Document | None:
     """Add pasted text as a document, with a progress bar; bad text shows an error and changes nothing."""
     return _add(collection, "Indexing pasted text", "That text is already loaded as",
                 lambda update: collection.add_text(text, title.strip() or None, progress=update))
+
+
+def add_link(collection: Collection, url: str) -> None:
+    """Add what a link holds (an article, or every article of a feed), with a progress bar; errors are notices."""
+    url = url.strip()
+    if not url:
+        return
+    bar = st.progress(0.0, text=f"Fetching {url}")
+
+    def update(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Fetching {url}: {done}/{total}")
+
+    before = {d.id for d in collection.documents}
+    try:
+        result = collection.add_link(url, progress=update)
+    except (IngestError, InputTooLargeError) as exc:
+        notify("error", f"Not added: {exc}")
+        return
+    finally:
+        bar.empty()
+    for doc in result.added:
+        if doc.id in before:
+            notify("info", f"{url}: already loaded as “{doc.title}”.")
+        else:
+            notify("success", f"Added “{doc.title}” ({doc.sentence_count} sentences).")
+    for link, reason in result.failed:
+        notify("error", f"Skipped {reason if reason.startswith(link) else f'{link}: {reason}'}")
+    if result.title is not None:
+        notify("info", f"Feed “{result.title}”: {len(result.added)} articles added, {len(result.failed)} skipped.")
+    st.session_state.pop("summary", None)
 
 
 def _add(collection: Collection, label: str, already: str, add) -> Document | None:
@@ -105,12 +145,16 @@ def _add(collection: Collection, label: str, already: str, add) -> Document | No
         return None
     finally:
         bar.empty()
-    if doc.id in before:
+    _notify_added(doc, doc.id in before, already)
+    return doc
+
+
+def _notify_added(doc: Document, known: bool, already: str) -> None:
+    if known:
         notify("info", f"{already} “{doc.title}”.")
     else:
         notify("success", f"Added “{doc.title}” ({doc.sentence_count} sentences).")
         st.session_state.pop("summary", None)
-    return doc
 
 
 def remove_document(collection: Collection, doc_id: str) -> None:
@@ -158,7 +202,7 @@ def render_sidebar() -> Collection | None:
                 "Folder of the collection on disk",
                 value=str(default_store_dir()),
                 key="store_dir",
-                help="Set by $SUMMARIZER_STORE; a new folder starts with the seed articles.",
+                help="Set by $SUMMARIZER_STORE; the default folder starts with the seed articles, a new one empty.",
                 on_change=lambda: st.session_state.pop("summary", None),
             )
         try:
@@ -173,10 +217,14 @@ def render_sidebar() -> Collection | None:
             max_upload_size=max(1, MAX_FILE_BYTES // 2**20),
         )
         if files:
-            for f in files:
-                add_upload(collection, f.name, f.getvalue())
+            add_uploads(collection, [(f.name, f.getvalue()) for f in files])
             st.session_state["upload_round"] = round_ + 1
             st.rerun()
+
+        with st.form("link", clear_on_submit=True):
+            url = st.text_input("Add a link", key="url_input", placeholder="https://… (a web page, PDF or RSS/Atom feed)")
+            if st.form_submit_button("Add link"):
+                add_link(collection, url)
 
         with st.expander("Paste text"):
             with st.form("paste", clear_on_submit=True):
@@ -266,20 +314,10 @@ def render_summary(collection: Collection) -> None:
     )
 
 
-def _marked_html(text: str, start: int, spans) -> str:
-    """``text`` escaped, with the words at document offsets ``spans`` (``text`` begins at ``start``) in <mark>."""
-    out, pos = [], 0
-    for a, b in sorted({(a - start, b - start) for a, b in spans}):
-        if pos <= a <= b <= len(text):
-            out.append(f"{html.escape(text[pos:a])}<mark>{html.escape(text[a:b])}</mark>")
-            pos = b
-    return "".join(out) + html.escape(text[pos:])
-
-
 def render_compare(collection: Collection) -> None:
     """The Compare view: rewrite warnings, the coverage table, facts only one source states, differing words.
 
-    Every title and sentence is escaped (html.escape, or plain_markdown in Markdown slots) before our tags.
+    Every title and sentence is escaped (webapp.compare_html, or plain_markdown in Markdown slots) before our tags.
     """
     docs = collection.documents
     if len(docs) < 2:
@@ -294,64 +332,50 @@ def render_compare(collection: Collection) -> None:
         st.caption("Which facts each source states, what only one source says, and which articles are rewrites.")
         return
     cmp = stored[1]
-    label = {d: f"D{i + 1}" for i, d in enumerate(cmp.doc_ids)}
-    title = cmp.titles
-    shared = [f for f in cmp.facts if f.sources > 1]
+    shared = sum(f.sources > 1 for f in cmp.facts)
     st.caption(f"{len(cmp.doc_ids)} documents · {cmp.independent_sources(cmp.doc_ids)} independent sources · "
-               f"{len(shared)} of {len(cmp.facts)} facts stated by more than one document")
+               f"{shared} of {len(cmp.facts)} facts stated by more than one document")
     for r in cmp.rewrites:
-        st.warning(render.plain_markdown(
-            f"“{title[r.rewrite_doc_id]}” is a reworded copy of “{title[r.original_doc_id]}”: {r.aligned} of its "
-            f"sentences ({r.aligned_share:.0%}) follow the original in order. Both count as one source "
-            f"(original chosen by: {r.reason})."
-        ))
-    legend = " · ".join(f"<b>{label[d]}</b> {html.escape(title[d])}" for d in cmp.doc_ids)
-    rows = []
-    for f in shared:
-        cells = "".join(f"<td style='text-align:center'>{'✓' if d in f.doc_ids else ''}</td>" for d in cmp.doc_ids)
-        rows.append(f"<tr><td>{html.escape(f.sentence.text)}</td>{cells}"
-                    f"<td style='text-align:center'>{f.independent_sources}</td></tr>")
-    head = "".join(f"<th title='{html.escape(title[d], quote=True)}'>{label[d]}</th>" for d in cmp.doc_ids)
+        st.warning(render.plain_markdown(compare_html.rewrite_warning(cmp, r)))
     st.subheader("Who corroborates what")
-    st.html(f"<div class='mds-doc-meta'>{legend}</div>"
-            + (f"<table><tr><th>Fact</th>{head}<th>Independent sources</th></tr>{''.join(rows)}</table>"
-               if rows else "<p>No fact is stated by more than one document.</p>"))
+    st.html(compare_html.coverage_html(cmp))
+    _render_unique(cmp)
+    _render_differences(cmp)
+    st.download_button("Download JSON", json.dumps(cmp.to_dict(), indent=2, ensure_ascii=False),
+                       file_name="comparison.json", mime="application/json", key="compare_json")
+
+
+def _render_unique(cmp: Comparison) -> None:
+    label = compare_html.short_labels(cmp)
     st.subheader("Only in one source")
     for d in cmp.doc_ids:
         items = cmp.unique.get(d, [])
         count = f"{len(items)} fact{'' if len(items) == 1 else 's'}"
-        with st.expander(render.plain_markdown(f"{label[d]} {title[d]}: {count} no other source states")):
-            st.html("<ul class='mds-points'>" + "".join(f"<li>{html.escape(s.text)}</li>" for s in items) + "</ul>")
+        with st.expander(render.plain_markdown(f"{label[d]} {cmp.titles[d]}: {count} no other source states")):
+            st.html(compare_html.unique_html(items))
 
-    def pair_html(x, left: str, right: str) -> str:
-        a, b = x.first.citations[0], x.second.citations[0]
-        flags = ", ".join(x.flagged_first + x.flagged_second)
-        return (f"<div class='mds-article'><b>{html.escape(left)}</b> {_marked_html(a.text, a.start, x.first_spans)}"
-                f"<br><b>{html.escape(right)}</b> {_marked_html(b.text, b.start, x.second_spans)}"
-                + (f"<br><i>names/numbers in one only: {html.escape(flags)}</i>" if flags else "") + "</div>")
 
+def _render_differences(cmp: Comparison, limit: int = 15) -> None:
+    label = compare_html.short_labels(cmp)
     st.subheader("Differences inside shared facts")
     if not cmp.differences:
         st.caption("No differing words inside shared facts.")
-    limit = 15
-    st.html("".join(pair_html(x, label[x.first.citations[0].doc_id], label[x.second.citations[0].doc_id])
+    st.html("".join(compare_html.pair_html(x, label[x.first.citations[0].doc_id], label[x.second.citations[0].doc_id])
                     for x in cmp.differences[:limit]))
     if len(cmp.differences) > limit:
         st.caption(f"{len(cmp.differences) - limit} more in the JSON download")
     for r in cmp.rewrites:
         with st.expander(render.plain_markdown(
                 f"Aligned sentences: {label[r.original_doc_id]} (original) and {label[r.rewrite_doc_id]} (rewrite)")):
-            st.html("".join(pair_html(p.difference, label[r.original_doc_id], label[r.rewrite_doc_id])
+            st.html("".join(compare_html.pair_html(p.difference, label[r.original_doc_id], label[r.rewrite_doc_id])
                             for p in r.pairs if p.difference is not None))
-    st.download_button("Download JSON", json.dumps(cmp.to_dict(), indent=2, ensure_ascii=False),
-                       file_name="comparison.json", mime="application/json", key="compare_json")
 
 
 def main() -> None:
     st.set_page_config(page_title="News summarizer", page_icon="📰", layout="centered")
     st.html(render.STYLE)
+    st.title("News summarizer")  # before the sidebar opens the collection (the first run loads the model)
     collection = render_sidebar()
-    st.title("News summarizer")
     if collection is None:
         st.stop()
     st.caption(

@@ -94,9 +94,14 @@ def seeds_collection(embedder) -> Collection:
     return col
 
 
+def prefixes(col: Collection) -> dict[str, str]:
+    """Document id -> the seeds' file-name prefix (000, 003, 004); other documents: their title."""
+    return {d.id: Path(d.path).name[:3] if d.path else d.title for d in col.documents}
+
+
 def seeds_eval(path: Path, col: Collection, show: bool) -> None:
     items = json.loads(path.read_text())
-    prefix = {d.id: d.title[:3] for d in col.documents}
+    prefix = prefixes(col)
     print(f"\n## {path.name}: {len(items)} questions, {len(col.documents)} documents")
     print(f"{'method':8} {'hit@1':>6} {'hit@3':>6} {'src_recall@3':>13} {'empty':>6}")
     for name, rank in RANKERS.items():
@@ -152,7 +157,7 @@ def score_points(points, gold, docs, prefix) -> tuple[bool, bool, float]:
 
 def chat_eval(path: Path, col: Collection, label: str, show: bool) -> None:
     convs = json.loads(path.read_text())
-    prefix = {d.id: d.title[:3] for d in col.documents}
+    prefix = prefixes(col)
     rows = {"history": [], "alone": []}
     for conv in convs:
         history = []
@@ -178,7 +183,7 @@ def chat_eval(path: Path, col: Collection, label: str, show: bool) -> None:
 def cases_eval(path: Path, col: Collection, label: str, show: bool) -> None:
     """Single questions with a ``class`` each (tests/data/qa_cases.json): hit@1 / hit@3 by class."""
     items = json.loads(path.read_text())
-    prefix = {d.id: d.title[:3] for d in col.documents}
+    prefix = prefixes(col)
     by: dict[str, list] = {}
     for it in items:
         ans = col.ask(it["q"], k=3)

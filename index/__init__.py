@@ -2,19 +2,9 @@
 
 from .documents import MAX_FILE_BYTES, SUFFIXES, Document, Sentence, decode_bytes, expand_paths, read_text_file
 from .embeddings import Embedder, MiniLMEmbedder, default_embedder
-from .errors import (
-    BinaryFileError,
-    DocumentNotFoundError,
-    EmptyDocumentError,
-    EmptyQuestionError,
-    FileTooLargeError,
-    IngestError,
-    InputTooLargeError,
-    MissingPathError,
-    NoReadableFilesError,
-    StoreError,
-    UnsupportedFileError,
-)
+from . import errors
+from .errors import *  # noqa: F403 (the exceptions, listed once in errors.__all__)
+from .formats import Extracted, ExtractWeights, detect_format, extract
 from .splitting import Span, split_text
 from .store import NewDocument, Store
 
@@ -33,15 +23,9 @@ __all__ = [
     "default_embedder",
     "NewDocument",
     "Store",
-    "IngestError",
-    "MissingPathError",
-    "NoReadableFilesError",
-    "EmptyDocumentError",
-    "BinaryFileError",
-    "FileTooLargeError",
-    "UnsupportedFileError",
-    "InputTooLargeError",
-    "DocumentNotFoundError",
-    "EmptyQuestionError",
-    "StoreError",
+    *errors.__all__,
+    "Extracted",
+    "ExtractWeights",
+    "detect_format",
+    "extract",
 ]

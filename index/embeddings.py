@@ -39,6 +39,13 @@ class MiniLMEmbedder:
         self._model = None
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        """Pickled (e.g. to a Ray worker) as its settings; the model loads again where it is used."""
+        return {"batch_size": self.batch_size, "device": self.device}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(**state)
+
     @property
     def model(self):
         if self._model is None:

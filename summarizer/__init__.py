@@ -1,25 +1,15 @@
 """Multi-document summarization with cited answers: the public API."""
 
-from index.errors import (
-    BinaryFileError,
-    DocumentNotFoundError,
-    EmptyDocumentError,
-    EmptyQuestionError,
-    FileTooLargeError,
-    IngestError,
-    InputTooLargeError,
-    MissingPathError,
-    NoReadableFilesError,
-    StoreError,
-    UnsupportedFileError,
-)
+from index import errors as _errors
+from index.errors import *  # noqa: F403 (the exceptions, listed once in index.errors.__all__)
 from index import Document, Embedder, Sentence, default_embedder
 
 from .answer import NO_ANSWER
 from .collection import MAX_FILE_BYTES, SUFFIXES, Collection
+from .sources import FeedResult
 from .compare import Comparison, Difference, Rewrite
-from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import Answer, Citation, CitedSentence, Summary
+from .defaults import STORE_ENV, default_store_dir, open_collection, seeds_dir
+from .results import Answer, Citation, CitationNumbers, CitedSentence, Summary, document_label
 from .summary import METHODS
 
 __all__ = [
@@ -35,18 +25,12 @@ __all__ = [
     "Comparison",
     "Rewrite",
     "Difference",
-    "IngestError",
-    "MissingPathError",
-    "NoReadableFilesError",
-    "EmptyDocumentError",
-    "BinaryFileError",
-    "FileTooLargeError",
-    "UnsupportedFileError",
-    "InputTooLargeError",
-    "DocumentNotFoundError",
-    "EmptyQuestionError",
-    "StoreError",
+    *_errors.__all__,
+    "FeedResult",
     "open_collection",
+    "seeds_dir",
+    "CitationNumbers",
+    "document_label",
     "default_store_dir",
     "STORE_ENV",
     "METHODS",

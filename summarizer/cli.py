@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
+from pathlib import Path
 from typing import Sequence
 
-from index.errors import DocumentNotFoundError, EmptyQuestionError, IngestError, InputTooLargeError, StoreError
+from index.errors import DocumentNotFoundError, EmptyQuestionError, FeedError, IngestError, InputTooLargeError, StoreError
+from index.formats import FEED_SUFFIXES
 
 from .collection import Collection
 from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import Answer, CitationNumbers, CitedSentence, Summary, source_label
+from .results import cited_text, document_label
+from .sources import FeedResult, is_url
 from .summary import METHODS
 
 __all__ = ["main", "build_parser"]
@@ -22,13 +26,15 @@ logger = logging.getLogger(__name__)
 _EPILOG = f"""\
 where documents come from:
   --store DIR      a persistent collection (default: ${STORE_ENV}, else {default_store_dir()});
-                   a new store starts with the seed articles
-  --docs PATH...   ad hoc: these files/directories only, in memory, nothing saved
+                   the default store starts with the seed articles, any other new store starts empty
+  --docs PATH...   ad hoc: these files/directories/links only, in memory, nothing saved
 
 examples:
   summarizer ask "What did Baerbock ask?"
   summarizer summarize --words 100 --docs seeds/
-  summarizer --store ./my-store add articles/*.txt
+  summarizer --store ./my-store add articles/*.txt page.html report.pdf
+  summarizer --store ./my-store add https://example.org/story.html https://example.org/feed.rss
+  summarizer --store ./my-store add --ray 10.0.0.5:6379 /shared/articles/
   summarizer ask "Who met Jaishankar?" --json
 """
 
@@ -37,7 +43,7 @@ def _common(p: argparse.ArgumentParser, suppress: bool) -> None:
     d = (lambda v: argparse.SUPPRESS) if suppress else (lambda v: v)
     p.add_argument("--store", metavar="DIR", default=d(None), help="persistent collection directory")
     p.add_argument("--docs", metavar="PATH", nargs="+", default=d(None),
-                   help="ad hoc documents (files or directories), in memory only")
+                   help="ad hoc documents (files, directories or links), in memory only")
     p.add_argument("--json", action="store_true", default=d(False), help="print the result's to_dict() as JSON")
     p.add_argument("-v", "--verbose", action="store_true", default=d(False), help="log progress to stderr")
 
@@ -57,8 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p, suppress=True)
         return p
 
-    p = cmd("add", "add files or directories (.txt, .md) to the store")
-    p.add_argument("paths", metavar="PATH", nargs="+")
+    p = cmd("add", "add files or directories (.txt, .md, .html, .pdf), links (http/https) and RSS/Atom feeds "
+                   "(a URL or a .rss/.atom/.xml file) to the store")
+    p.add_argument("paths", metavar="PATH_OR_URL", nargs="*")
+    p.add_argument("--ray", metavar="ADDRESS", nargs="?", const=True, default=None,
+                   help="read, split and embed files on a Ray cluster: ADDRESS (host:port, ray://..., auto), else "
+                        "$RAY_ADDRESS, else a local Ray instance (pip install 'mdsum[ray]')")
     cmd("docs", "list the documents")
     p = cmd("remove", "remove a document by id")
     p.add_argument("doc_id", metavar="ID")
@@ -83,7 +93,11 @@ def _open(args: argparse.Namespace) -> Collection:
         if args.command in ("add", "remove", "rebuild"):
             raise _UsageError(f"'{args.command}' changes a store: use --store DIR, not --docs")
         col = Collection()
-        col.add_files(args.docs, progress=_progress(args))
+        files = [d for d in args.docs if not is_url(d)]
+        if files:
+            col.add_files(files, progress=_progress(args))
+        for url in (d for d in args.docs if is_url(d)):
+            col.add_link(url, progress=_progress(args, "fetching"))
         return col
     return open_collection(args.store)
 
@@ -92,7 +106,7 @@ class _UsageError(Exception):
     pass
 
 
-def _progress(args: argparse.Namespace):
+def _progress(args: argparse.Namespace, desc: str = "indexing"):
     if args.json or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
@@ -101,7 +115,7 @@ def _progress(args: argparse.Namespace):
 
     def update(done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc="indexing", unit="", file=sys.stderr, leave=False)
+            bar["bar"] = tqdm(total=total, desc=desc, unit="", file=sys.stderr, leave=False)
         bar["bar"].n = done
         bar["bar"].refresh()
         if done >= total:
@@ -110,80 +124,106 @@ def _progress(args: argparse.Namespace):
     return update
 
 
-def _print_cited(sentences: Sequence[CitedSentence], numbered: bool) -> None:
-    nums = CitationNumbers()
-    for i, s in enumerate(sentences, 1):
-        marks = nums.marks(s)
-        print(f"{i}. {s.text} {marks}" if numbered else f"{s.text} {marks}")
-        if not numbered:
-            print()
-    if numbered:
-        print()
-    print("Sources:")
-    for n, c in enumerate(nums.sources, 1):
-        print(f"  [{n}] {source_label(c)}")
+_RAY_ADDRESS = re.compile(r"auto|local|\w+://.*|[\w.-]+:\d+")
+
+
+def _add(col: Collection, args: argparse.Namespace):
+    """`add`: files and directories in one go (one bad file adds nothing), then each link and feed.
+
+    A feed's links that fail are skipped and reported on stderr; when nothing at all was added, FeedError
+    (exit code 1). With ``--ray``, files and directories are read, split and embedded on a Ray cluster.
+    """
+    paths, ray = _add_paths(args)
+    results = _add_sources(col, paths, args, ray)
+    added = [d for r in results for d in r.added]
+    failed = [(url, reason) for r in results for url, reason in r.failed]
+    for url, reason in failed:
+        print(f"summarizer: skipped {reason if reason.startswith(url) else f'{url}: {reason}'}", file=sys.stderr)
+    if failed and not added:
+        raise FeedError(f"nothing added: all {len(failed)} linked articles failed")
+    return [d.to_dict() for d in added], "\n".join(
+        f"added {d.id}  ({d.sentence_count} sentences)  {document_label(d.title, d.outlet, d.date)}" for d in added)
+
+
+def _add_paths(args: argparse.Namespace) -> tuple[list[str], str | bool | None]:
+    """The paths and links to add, and the Ray address (``True``: find one), checked against each other."""
+    paths, ray = list(args.paths), args.ray
+    if isinstance(ray, str) and not _RAY_ADDRESS.fullmatch(ray):  # `add --ray DIR`: DIR is a path, not an address
+        paths, ray = [ray, *paths], True
+    if not paths:
+        raise _UsageError("add needs at least one PATH or URL")
+    if ray and any(is_url(a) for a in paths):
+        raise _UsageError("--ray reads files and directories; add links without --ray")
+    return paths, ray
+
+
+def _add_sources(col: Collection, paths: list[str], args: argparse.Namespace, ray) -> list[FeedResult]:
+    links = [a for a in paths if is_url(a)]
+    feeds = [a for a in paths if a not in links and Path(a).suffix.lower() in FEED_SUFFIXES]
+    files = [a for a in paths if a not in links and a not in feeds]
+    results: list[FeedResult] = []
+    if files:
+        results.append(FeedResult(", ".join(files), None, col.add_files(files, progress=_progress(args), ray=ray)))
+    for url in links:
+        results.append(col.add_link(url, progress=_progress(args, "fetching")))
+    for feed in feeds:
+        results.append(col.add_feed(feed, progress=_progress(args, "fetching")))
+    return results
+
+
+def _docs(col: Collection, args: argparse.Namespace):
+    docs = col.documents
+    lines = [f"{d.id}\t{d.sentence_count} sentences\t{document_label(d.title, d.outlet, d.date)}" for d in docs]
+    return [d.to_dict() for d in docs], "\n".join(lines) if docs else "no documents"
+
+
+def _remove(col: Collection, args: argparse.Namespace):
+    doc = col.remove(args.doc_id)
+    return doc.to_dict(), f"removed {doc.id}"
+
+
+def _rebuild(col: Collection, args: argparse.Namespace):
+    n = col.rebuild()
+    return {"vectors": n, "store": str(col.path)}, f"rebuilt the vector index of {col.path}: {n} vectors"
+
+
+def _ask(col: Collection, args: argparse.Namespace):
+    ans = col.ask(args.question, k=args.k)
+    return ans.to_dict(), cited_text(ans.sentences, numbered=True, markdown=False) if ans.sentences else ans.message
+
+
+def _summarize(col: Collection, args: argparse.Namespace):
+    summ = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method, query=args.query)
+    parts = [summ.message] if summ.message else []
+    if summ.sentences:
+        parts.append(cited_text(summ.sentences, numbered=False, markdown=False))
+    return summ.to_dict(), "\n\n".join(p.rstrip("\n") for p in parts)
+
+
+def _compare(col: Collection, args: argparse.Namespace):
+    comparison = col.compare(query=args.query)
+    return comparison.to_dict(), comparison.to_text().rstrip("\n")
+
+
+# command -> handler(collection, args) -> (what --json prints, what a person reads)
+_HANDLERS = {"add": _add, "docs": _docs, "remove": _remove, "rebuild": _rebuild, "ask": _ask,
+             "summarize": _summarize, "compare": _compare}
 
 
 def _run(args: argparse.Namespace) -> int:
     col = _open(args)
     try:
-        if args.command == "add":
-            docs = col.add_files(args.paths, progress=_progress(args))
-            if args.json:
-                return _dump([d.to_dict() for d in docs])
-            for d in docs:
-                print(f"added {d.id}  ({d.sentence_count} sentences)  {d.path or d.title}")
-        elif args.command == "docs":
-            docs = col.documents
-            if args.json:
-                return _dump([d.to_dict() for d in docs])
-            if not docs:
-                print("no documents")
-            for d in docs:
-                print(f"{d.id}\t{d.date or '-'}\t{d.sentence_count} sentences\t{d.title}")
-        elif args.command == "remove":
-            doc = col.remove(args.doc_id)
-            if args.json:
-                return _dump(doc.to_dict())
-            print(f"removed {doc.id}")
-        elif args.command == "rebuild":
-            n = col.rebuild()
-            if args.json:
-                return _dump({"vectors": n, "store": str(col.path)})
-            print(f"rebuilt the vector index of {col.path}: {n} vectors")
-        elif args.command == "ask":
-            ans: Answer = col.ask(args.question, k=args.k)
-            if args.json:
-                return _dump(ans.to_dict())
-            if not ans.sentences:
-                print(ans.message)
-            else:
-                _print_cited(ans.sentences, numbered=True)
-        elif args.command == "summarize":
-            summ: Summary = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method,
-                                          query=args.query)
-            if args.json:
-                return _dump(summ.to_dict())
-            if summ.message:
-                print(summ.message, end="\n\n" if summ.sentences else "\n")
-            if summ.sentences:
-                _print_cited(summ.sentences, numbered=False)
-        elif args.command == "compare":
-            comparison = col.compare(query=args.query)
-            if args.json:
-                return _dump(comparison.to_dict())
-            print(comparison.to_text(), end="")
-        return 0
+        data, text = _HANDLERS[args.command](col, args)
     finally:
         col.close()
-
-
-def _dump(obj) -> int:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif text:
+        print(text)
     return 0
 
 
-_COMMANDS = ("add", "docs", "remove", "ask", "summarize", "rebuild", "compare")
+_COMMANDS = tuple(_HANDLERS)
 
 
 def _docs_last(argv: list[str]) -> list[str]:
@@ -205,7 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except _UsageError as exc:
         parser.error(str(exc))
-    except (IngestError, DocumentNotFoundError, EmptyQuestionError, InputTooLargeError, StoreError, ValueError) as exc:
+    except (IngestError, DocumentNotFoundError, EmptyQuestionError, InputTooLargeError, StoreError, ValueError,
+            ImportError) as exc:  # ImportError: an optional extra (Ray) is missing; the message says what to install
         print(f"summarizer: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable, Sequence
 
 from index import Document, Sentence
 
 __all__ = ["Citation", "CitedSentence", "Answer", "Summary", "cite", "escape_markdown", "number_citations", "source_label",
-           "CitationNumbers", "doc_label", "conversation_markdown"]
+           "CitationNumbers", "doc_label", "document_label", "cited_text", "conversation_markdown"]
 
 
 @dataclass(frozen=True)
@@ -22,24 +22,26 @@ class Citation:
     start: int
     end: int
     text: str
+    outlet: str | None = None  # the document's site or publication
+    date: str | None = None  # the document's date, YYYY-MM-DD
+    url: str | None = None  # where the original document lives
 
     def to_dict(self) -> dict:
-        return {
-            "doc_id": self.doc_id,
-            "doc_title": self.doc_title,
-            "sentence_index": self.sentence_index,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-        }
+        return asdict(self)
 
     @property
     def key(self) -> tuple[str, int]:
         return (self.doc_id, self.sentence_index)
 
+    @property
+    def label(self) -> str:
+        """`outlet · date · title`, e.g. `The Guardian · 2023-03-02 · Blinken and Lavrov meet …`."""
+        return document_label(self.doc_title, self.outlet, self.date) or self.doc_id
+
 
 def cite(sentence: Sentence, document: Document) -> Citation:
-    return Citation(document.id, document.title, sentence.index, sentence.start, sentence.end, sentence.text)
+    return Citation(document.id, document.title, sentence.index, sentence.start, sentence.end, sentence.text,
+                    document.outlet, document.date, document.url)
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,25 @@ class CitedSentence:
         }
 
     def to_markdown(self) -> str:
-        return _markdown([self], numbered=False)
+        return cited_text([self], numbered=False)
+
+
+class _CitedResult:
+    """What answers and summaries share: numbered citations, and JSON with the sentences last."""
+
+    sentences: list[CitedSentence]
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every distinct citation once, in order of first appearance: citation ``[n]`` is item ``n - 1``."""
+        return number_citations(self.sentences)
+
+    def _with_sentences(self, **fields) -> dict:
+        return {**fields, "sentences": [s.to_dict() for s in self.sentences]}
 
 
 @dataclass(frozen=True)
-class Answer:
+class Answer(_CitedResult):
     """An answer to a question: the answering sentences, best first; empty with a message when none."""
 
     question: str
@@ -82,17 +98,9 @@ class Answer:
     def __bool__(self) -> bool:
         return bool(self.sentences)
 
-    @property
-    def citations(self) -> list[Citation]:
-        return number_citations(self.sentences)
-
     def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "message": self.message,
-            "sentences": [s.to_dict() for s in self.sentences],
-            "resolved_question": self.resolved_question,
-        }
+        return self._with_sentences(question=self.question, message=self.message,
+                                    resolved_question=self.resolved_question)
 
     @property
     def understood_as(self) -> str:
@@ -101,16 +109,14 @@ class Answer:
         return r if r and r != self.question.strip() else ""
 
     def to_markdown(self) -> str:
-        head = f"**Question:** {escape_markdown(self.question)}\n\n"
+        head = f"**Question:** {escape_markdown(self.question)}"
         if self.understood_as:
-            head += f"*Answering: {escape_markdown(self.understood_as)}*\n\n"
-        if not self.sentences:
-            return head + escape_markdown(self.message) + "\n"
-        return head + _markdown(self.sentences, numbered=True)
+            head += f"\n\n*Answering: {escape_markdown(self.understood_as)}*"
+        return _result_markdown(head, self.sentences, self.message, numbered=True)
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(_CitedResult):
     """A merged extractive summary, its sentences in reading order."""
 
     sentences: list[CitedSentence] = field(default_factory=list)
@@ -127,31 +133,21 @@ class Summary:
     def word_count(self) -> int:
         return sum(len(s.text.split()) for s in self.sentences)
 
-    @property
-    def citations(self) -> list[Citation]:
-        return number_citations(self.sentences)
-
     def to_dict(self) -> dict:
-        return {
-            "method": self.method,
-            "max_words": self.max_words,
-            "word_count": self.word_count,
-            "doc_ids": list(self.doc_ids),
-            "message": self.message,
-            "sentences": [s.to_dict() for s in self.sentences],
-        }
+        return self._with_sentences(method=self.method, max_words=self.max_words, word_count=self.word_count,
+                                    doc_ids=list(self.doc_ids), message=self.message)
 
     def to_markdown(self) -> str:
-        head = f"**Summary** ({self.method}, {self.word_count} words, {len(self.doc_ids)} documents)\n\n"
-        if not self.sentences:
-            return head + escape_markdown(self.message) + "\n"
-        return head + _markdown(self.sentences, numbered=False)
+        head = f"**Summary** ({self.method}, {self.word_count} words, {len(self.doc_ids)} documents)"
+        return _result_markdown(head, self.sentences, self.message, numbered=False)
 
 
 class CitationNumbers:
     """Numbers citations ``[1]``, ``[2]``, ... in the order they are first met; ``sources[n - 1]`` is ``[n]``.
 
-    ``marks(sentence)`` numbers a sentence's citations as it goes, so a report can number while it writes.
+    The one place cited text is written, for Markdown, the terminal, the comparison report and the app's HTML:
+    :meth:`cited` writes a sentence with its markers, numbering as it goes, and :meth:`source_lines` lists the
+    sources; each output passes its own ``escape`` (document text) and ``mark`` (a number's marker).
     """
 
     def __init__(self, sentences: Iterable[CitedSentence] = ()) -> None:
@@ -166,8 +162,20 @@ class CitationNumbers:
             self._number[c.key] = len(self.sources)
         return self._number[c.key]
 
-    def marks(self, sentence: CitedSentence) -> str:
-        return "".join(f"[{self.number(c)}]" for c in sentence.citations)
+    def marks(self, sentence: CitedSentence, mark: Callable[[int], str] = "[{}]".format) -> str:
+        """The markers of a sentence's citations, ``[1][2]`` by default."""
+        return "".join(mark(self.number(c)) for c in sentence.citations)
+
+    def cited(
+        self, sentence: CitedSentence, escape: Callable[[str], str] = str, mark: Callable[[int], str] = "[{}]".format,
+        *, text: str | None = None, sep: str = " ",
+    ) -> str:
+        """The sentence's text (or ``text``, e.g. clipped), escaped, then its markers."""
+        return f"{escape(sentence.text if text is None else text)}{sep}{self.marks(sentence, mark)}"
+
+    def source_lines(self, escape: Callable[[str], str] = str, start: int = 1) -> list[str]:
+        """``[n] outlet · date · title, sentence i, characters a-b`` for every numbered source from ``start`` on."""
+        return [f"[{n}] {escape(source_label(c))}" for n, c in enumerate(self.sources[start - 1 :], start)]
 
 
 def number_citations(sentences: Iterable[CitedSentence]) -> list[Citation]:
@@ -183,14 +191,19 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def document_label(title: str | None, outlet: str | None = None, date: str | None = None) -> str:
+    """`outlet · date · title`, leaving out what is unknown: how every list and citation names a document."""
+    return " · ".join(part for part in (outlet, date, title) if part)
+
+
 def doc_label(title: str, doc_id: str) -> str:
-    """`title (id)`, or the id alone when the title is the id."""
-    return doc_id if title == doc_id else f"{title} ({doc_id})"
+    """A document's title, or its id when it has none: documents are shown by title, never by id or hash."""
+    return title or doc_id
 
 
 def source_label(c: Citation) -> str:
-    """`title (id), sentence N, characters a-b`: one line naming a citation's place."""
-    return f"{doc_label(c.doc_title, c.doc_id)}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
+    """`outlet · date · title, sentence N, characters a-b`: one line naming a citation's place."""
+    return f"{c.label}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
 
 
 def conversation_markdown(answers: Iterable[Answer], title: str = "Conversation") -> str:
@@ -205,21 +218,29 @@ def conversation_markdown(answers: Iterable[Answer], title: str = "Conversation"
         if not a.sentences:
             parts.append(escape_markdown(a.message) + "\n")
         else:
-            parts.append("\n".join(f"{i}. {escape_markdown(s.text)} {nums.marks(s)}"
-                                   for i, s in enumerate(a.sentences, 1)) + "\n")
+            parts.append("\n".join(f"{i}. {nums.cited(s, escape_markdown)}" for i, s in enumerate(a.sentences, 1))
+                         + "\n")
     if nums.sources:
-        parts.append("**Sources**\n")
-        parts.append("\n".join(f"[{n}] {escape_markdown(source_label(c))}" for n, c in enumerate(nums.sources, 1))
-                     + "\n")
+        parts.append("**Sources**\n\n" + "\n".join(nums.source_lines(escape_markdown)) + "\n")
     return "\n".join(parts)
 
 
-def _markdown(sentences: list[CitedSentence], *, numbered: bool) -> str:
+def _result_markdown(head: str, sentences: Sequence[CitedSentence], message: str, *, numbered: bool) -> str:
+    """A result's Markdown: its head line, then its cited sentences, or its message when it has none."""
+    body = cited_text(sentences, numbered=numbered) if sentences else escape_markdown(message) + "\n"
+    return f"{head}\n\n{body}"
+
+
+def cited_text(sentences: Sequence[CitedSentence], *, numbered: bool, markdown: bool = True) -> str:
+    """Sentences with citation markers, then the numbered sources: Markdown (escaped) or plain text for a terminal.
+
+    Numbered (answers): one point a line, ``1. text [1][2]``; else (summaries) paragraphs.
+    """
+    escape = escape_markdown if markdown else str
     nums = CitationNumbers()
-    lines = []
-    for i, s in enumerate(sentences, 1):
-        prefix = f"{i}. " if numbered else ""
-        lines.append(f"{prefix}{escape_markdown(s.text)} {nums.marks(s)}")
-    out = ("\n" if numbered else "\n\n").join(lines) + "\n\n**Sources**\n\n"
-    out += "\n".join(f"[{n}] {escape_markdown(source_label(c))}" for n, c in enumerate(nums.sources, 1))
-    return out + "\n"
+    lines = [f"{f'{i}. ' if numbered else ''}{nums.cited(s, escape)}" for i, s in enumerate(sentences, 1)]
+    head = "**Sources**\n\n" if markdown else "Sources:\n"
+    sources = nums.source_lines(escape)
+    if not markdown:
+        sources = [f"  {line}" for line in sources]
+    return ("\n" if numbered else "\n\n").join(lines) + "\n\n" + head + "\n".join(sources) + "\n"

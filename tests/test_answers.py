@@ -83,11 +83,12 @@ def test_paraphrases_are_one_point_citing_every_source(seeds):
 
 
 def test_neighbour_that_carries_the_answer_is_shown(seeds):
+    # the sentence naming the meeting and the next one (what it focussed on) are one point citing both
     ans = seeds.ask("What did Blinken and Jaishankar's meeting focus on?", k=3)
     check_invariants(seeds, ans, 3)
-    texts = [p.text for p in ans.sentences[:2]]
-    assert any("Jaishankar" in t for t in texts)
-    assert any("focussed on shared efforts" in t for t in texts)
+    top = [c.text for c in ans.sentences[0].citations]
+    assert any("Jaishankar" in t for t in top)
+    assert any("focussed on shared efforts" in t for t in top)
 
 
 def test_speaker_is_favoured_over_a_mention(seeds):
@@ -131,9 +132,10 @@ def test_k_bounds_points_and_is_checked(seeds):
         seeds.ask("What did Blinken say?", k=0)
 
 
-def test_dev_questions_hit_at_1(seeds, embedder):
+@pytest.mark.skipif(not (SHARED / "eval" / "seeds_qa_dev.json").exists(),
+                    reason="../shared/eval/seeds_qa_dev.json is absent (the shared evaluation data sits beside the checkout)")
+def test_dev_questions_hit_at_1(seeds):
     import json
-
 
     items = json.loads((SHARED / "eval" / "seeds_qa_dev.json").read_text())
     hits = 0
@@ -141,3 +143,14 @@ def test_dev_questions_hit_at_1(seeds, embedder):
         ans = seeds.ask(it["q"], k=3)
         hits += any(g.lower() in fold(c.text) for c in ans.sentences[0].citations for g in it["gold"])
     assert hits >= len(items) - 1
+
+
+def test_a_title_cut_from_the_first_sentence_is_no_title_evidence():
+    from summarizer.answer.corpus import title_terms as _title_terms
+
+    first = "Blinken met Lavrov in New Delhi on Thursday for ten minutes."
+    assert _title_terms("Blinken met Lavrov in New Delhi…", first) == []  # shortened first sentence
+    assert _title_terms(first, first) == []  # the whole first sentence
+    # a real title that the first sentence happens to start with stays evidence (HotpotQA pages are so titled)
+    assert _title_terms("Scott Derrickson", "Scott Derrickson (born July 16, 1966) is a director.") == ["scott", "derrickson"]
+    assert _title_terms("G20 talks end without a statement", first) == tokenize("G20 talks end without a statement")

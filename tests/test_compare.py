@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from summarizer import Collection, Comparison, Difference, Rewrite
 from summarizer.cli import main
-from summarizer.compare.compare import _longest_increasing
+from summarizer.compare.align import longest_increasing as _longest_increasing
 from summarizer.defaults import STORE_ENV
 
 from .conftest import SEEDS, doc_by_prefix

@@ -92,7 +92,7 @@ def test_seed_groups_partition_rows_and_keep_members_close(seeds):
     assert not any("Secretary of State said he asked Lavrov" in sents[i].text for i in baerbock)
 
 
-def test_vectors_only_call_is_cosine_connected_components(fake_embedder):
+def test_vectors_only_call_is_cosine_connected_components():
     """The answers layer calls group_sentences(vectors, doc_ids): compare with the obvious slow version."""
     rng = np.random.default_rng(7)
     base = rng.normal(size=(12, 16))

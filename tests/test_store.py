@@ -9,6 +9,8 @@ import pytest
 
 from index.store import DB_FILE, VECTORS_FILE
 from summarizer import Collection, DocumentNotFoundError, StoreError
+from tests.conftest import doc_by_prefix
+from summarizer.collection import ScopeLimits
 
 
 def _answer_key(ans):
@@ -35,13 +37,13 @@ def test_persistence_round_trip(tmp_path, embedder, seed_paths):
 def test_remove_drops_document_sentences_and_vectors(tmp_path, embedder, seed_paths):
     col = Collection(tmp_path, embedder=embedder)
     col.add_files(seed_paths)
-    victim = next(d for d in col.documents if d.title.startswith("004"))
-    n_before = col.store._index.ntotal
+    victim = doc_by_prefix(col, "004")
+    n_before = col.store.body_count
     body = len(col.store.body_ids([victim.id]))
     removed = col.remove(victim.id)
     assert removed.id == victim.id
     assert victim.id not in [d.id for d in col.documents]
-    assert col.store._index.ntotal == n_before - body
+    assert col.store.body_count == n_before - body
     ans = col.ask("Which countries backed Blinken?", k=5)
     assert all(c.doc_id != victim.id for s in ans.sentences for c in s.citations)
     with pytest.raises(DocumentNotFoundError):
@@ -49,7 +51,7 @@ def test_remove_drops_document_sentences_and_vectors(tmp_path, embedder, seed_pa
     col.close()
     reopened = Collection(tmp_path, embedder=embedder)
     assert victim.id not in [d.id for d in reopened.documents]
-    assert reopened.store._index.ntotal == n_before - body
+    assert reopened.store.body_count == n_before - body
 
 
 def test_second_add_of_same_text_runs_no_encoding(tmp_path, embedder, seed_paths):
@@ -81,19 +83,19 @@ def test_embedding_cache_survives_reopen(tmp_path, embedder, seed_paths):
 def test_failed_add_changes_nothing(tmp_path, embedder, seed_paths):
     col = Collection(tmp_path, embedder=embedder)
     col.add_files(seed_paths[:1])
-    before = (col.documents, col.store.generation, col.store._index.ntotal)
+    before = (col.documents, col.store.generation, col.store.body_count)
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n")
     with pytest.raises(ValueError):
         col.add_files([seed_paths[1], empty])  # one bad file: none is added
-    assert (col.documents, col.store.generation, col.store._index.ntotal) == before
+    assert (col.documents, col.store.generation, col.store.body_count) == before
 
 
 class _Exploding:
-    """An embedder that fails mid-add, as a crash inside the model would."""
+    """An embedder that fails mid-add, as a crash inside the model would; otherwise it poses as ``real``."""
 
-    name = "all-MiniLM-L6-v2"
-    dim = 384
+    def __init__(self, real) -> None:
+        self.name, self.dim = real.name, real.dim
 
     def encode(self, texts):
         raise RuntimeError("model crashed")
@@ -103,7 +105,7 @@ def test_crash_during_encoding_leaves_previous_state(tmp_path, embedder, seed_pa
     with Collection(tmp_path, embedder=embedder) as col:
         col.add_files(seed_paths[:1])
         docs = col.documents
-    bad = Collection(tmp_path, embedder=_Exploding())
+    bad = Collection(tmp_path, embedder=_Exploding(embedder))
     with pytest.raises(RuntimeError):
         bad.add_files(seed_paths[1:])
     bad.close()
@@ -132,10 +134,10 @@ def test_stale_vector_file_from_older_generation_is_rebuilt(tmp_path, embedder, 
     shutil.copy(tmp_path / VECTORS_FILE, old)
     with Collection(tmp_path, embedder=embedder) as col:
         col.add_files(seed_paths[2:])
-        n = col.store._index.ntotal
+        n = col.store.body_count
     shutil.copy(old, tmp_path / VECTORS_FILE)  # as if the process died after the SQLite commit
     with Collection(tmp_path, embedder=embedder) as col:
-        assert col.store._index.ntotal == n
+        assert col.store.body_count == n
         assert len(col.documents) == 3
 
 
@@ -155,7 +157,7 @@ def test_store_path_that_is_a_file(tmp_path, embedder):
 def test_vectors_ids_are_sentence_row_ids(embedder, seeds):
     sids = seeds.store.body_ids()
     vecs = seeds.store.vectors(sids)
-    assert vecs.shape == (len(sids), 384)
+    assert vecs.shape == (len(sids), embedder.dim)
     again = embedder.encode([seeds.store.sentence(sids[5]).text])[0]
     assert float(np.dot(vecs[5], again)) > 0.999
     hits = seeds.store.search(again[None, :], 1)[0]
@@ -169,7 +171,7 @@ def test_other_embedder_is_injected(tmp_path, fake_embedder, seed_paths):
     assert col.ask("Baerbock").sentences
 
 
-def test_many_files_stream_in_batches(tmp_path, embedder, seed_paths):
+def test_many_files_stream_in_batches(tmp_path, embedder):
     files = tmp_path / "many"
     files.mkdir()
     for i in range(12):
@@ -178,7 +180,8 @@ def test_many_files_stream_in_batches(tmp_path, embedder, seed_paths):
     col = Collection(tmp_path / "store", embedder=embedder)
     gen = col.store.generation
     docs = col.add_files([files], progress=lambda d, t: seen.append((d, t)), batch_chars=300)
-    assert [d.title for d in docs] == [f"a{i:02d}" for i in range(12)]
+    assert [d.id for d in docs] == [f"a{i:02d}" for i in range(12)]  # in order; ids from the file names
+    assert [d.title for d in docs] == [f"Article {i} reports that talks went on for {i} hours" for i in range(12)]
     assert col.store.generation - gen >= 3  # several transactions
     assert seen[-1] == (12, 12) and all(t == 12 for _, t in seen)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
@@ -188,9 +191,7 @@ def test_many_files_stream_in_batches(tmp_path, embedder, seed_paths):
     assert len(col.documents) == 12
 
 
-def test_large_collection_summary_and_comparison_work_on_a_selection(tmp_path, embedder, seed_paths, monkeypatch):
-    import summarizer.collection as collection
-
+def test_large_collection_summary_and_comparison_work_on_a_selection(tmp_path, embedder, seed_paths):
     col = Collection(tmp_path, embedder=embedder)
     col.add_files(seed_paths)
     for i in range(6):
@@ -201,8 +202,8 @@ def test_large_collection_summary_and_comparison_work_on_a_selection(tmp_path, e
     by_query = col.summarize(max_words=60, query="drought and farmers")
     assert "most related to 'drought and farmers'" in by_query.message
     assert by_query.sentences and all(c.doc_title.startswith("farm") for s in by_query.sentences for c in s.citations)
-    monkeypatch.setattr(collection, "LARGE_SENTENCES", 10)
-    monkeypatch.setattr(collection, "LATEST_DOCS", 4)
+    col.close()
+    col = Collection(tmp_path, embedder=embedder, limits=ScopeLimits(large_sentences=10, latest_docs=4))
     latest = col.summarize(max_words=60)
     assert latest.doc_ids == [d.id for d in col.documents[-4:]] and "4 most recently added" in latest.message
     comp = col.compare()

@@ -52,12 +52,14 @@ def test_remove_reconstruct_and_bytes_round_trip(threshold):
     kept_mask[::3] = False
     again = VectorIndex.from_bytes(index.to_bytes(), 64)
     assert again.kind == index.kind and again.ntotal == kept_mask.sum()
-    assert np.allclose(again.reconstruct(ids[kept_mask][:50]), x[kept_mask][:50])
+    tol = 0 if again.kind == "flat" else 1e-3  # IVF keeps float16 codes: about 3 significant digits
+    assert np.allclose(again.reconstruct(ids[kept_mask][:50]), x[kept_mask][:50], atol=tol, rtol=tol)
     _, got = again.search(x[:30], 5)
     assert not set(got.ravel()) & set(gone.tolist())
     all_ids, all_vecs = again.all_vectors()
     order = np.argsort(all_ids)
-    assert np.array_equal(all_ids[order], ids[kept_mask]) and np.allclose(all_vecs[order], x[kept_mask])
+    assert np.array_equal(np.sort(again.ids()), ids[kept_mask])
+    assert np.array_equal(all_ids[order], ids[kept_mask]) and np.allclose(all_vecs[order], x[kept_mask], atol=tol, rtol=tol)
 
 
 def test_mismatched_dimension_is_refused():

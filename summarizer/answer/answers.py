@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 
 from index import Store
-from index.errors import EmptyQuestionError, InputTooLargeError
+from index.errors import DocumentNotFoundError, EmptyQuestionError, InputTooLargeError
 
 from ..groups import SAME_FACT_RULE, SameFactRule, group_sentences
 from ..results import Answer, CitedSentence, cite
@@ -39,6 +40,7 @@ class AnswerWeights:
     speaker: SpeakerRules = SPEAKER_RULES  # how a speaker is recognised in a sentence
     pool: int = 4  # candidates grouped into points: this many per point asked for ...
     min_pool: int = 12  # ... and at least this many
+    member_pool: int = 36  # candidates that may join a point as another source of it, though they rank lower
     same_source: float = 0.1  # penalty per point already taken from a point's documents: answers draw on several
     speaker_bonus: float = 0.3  # bonus for a sentence where the one a "what did X say" question asks about speaks
     speaker_rows: int = 40  # best candidates checked for the speaker
@@ -129,24 +131,40 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
     scored = retrieve(store, corpus, query, qvecs, weights=w.retrieval)
     scored = _with_answer_type(corpus, query, _with_speaker(corpus, query, scored, w), w)
     if followup is not None and followup.is_followup:
-        scored = _with_context(corpus, scored, followup, w)
+        scored = _with_context(corpus, scored, followup, _rows_of(store, corpus, followup.near), w)
     if not len(scored.rows) or not _answerable(corpus, query, scored, w):
         return Answer(q, [], NO_ANSWER, asked)
     if followup is not None and followup.exclude:
-        scored = _without(corpus, scored, followup.exclude)
+        scored = _without(scored, _rows_of(store, corpus, followup.exclude))
         if not len(scored.rows) or not _answerable(corpus, query, scored, w):
             return Answer(q, [], NOTHING_MORE, asked)
     return Answer(q, _points(store, corpus, query, scored, k, w), "", asked)
 
 
-def _with_context(corpus: Corpus, scored: Scored, followup: FollowUp, w: AnswerWeights) -> Scored:
+def _rows_of(store: Store, corpus: Corpus, keys: frozenset[tuple[str, int]]) -> set[int]:
+    """The corpus rows of sentences given as (document id, sentence index); keys no longer stored are skipped."""
+    rows: set[int] = set()
+    by_doc: dict[str, set[int]] = {}
+    for d, i in keys:
+        by_doc.setdefault(d, set()).add(i)
+    for d, wanted in by_doc.items():
+        try:
+            body = [s for s in store.sentences(d) if s.is_body]
+        except DocumentNotFoundError:
+            continue
+        for s, sid in zip(body, store.body_ids([d])):
+            if s.index in wanted and sid in corpus.row_of:
+                rows.add(corpus.row_of[sid])
+    return rows
+
+
+def _with_context(corpus: Corpus, scored: Scored, followup: FollowUp, near: set[int], w: AnswerWeights) -> Scored:
     """Raise the sentences of the documents the recent answers cited, and those next to what the last one cited."""
     age = dict(followup.docs)
-    near = {corpus.row_of_key[key] for key in followup.near if key in corpus.row_of_key}
-    near |= {int(j) for r in list(near) for j in (corpus.prev[r], corpus.next[r]) if j >= 0}
+    near = near | {int(j) for r in near for j in (corpus.prev[r], corpus.next[r]) if j >= 0}
     bonus = np.zeros(len(scored.rows), dtype=np.float32)
     for i, r in enumerate(scored.rows):
-        a = age.get(corpus.doc_ids[corpus.doc[r]])
+        a = age.get(corpus.doc_id(r))
         if a is not None:
             bonus[i] += w.prior_doc * w.prior_decay ** (a - 1)
         if int(r) in near:
@@ -154,10 +172,9 @@ def _with_context(corpus: Corpus, scored: Scored, followup: FollowUp, w: AnswerW
     return _reorder(scored, scored.score + bonus)
 
 
-def _without(corpus: Corpus, scored: Scored, exclude: frozenset[tuple[str, int]]) -> Scored:
+def _without(scored: Scored, exclude: set[int]) -> Scored:
     """The candidates without the sentences already shown ("what else")."""
-    keep = np.array([(corpus.doc_ids[corpus.doc[r]], int(corpus.index[r])) not in exclude for r in scored.rows],
-                    dtype=bool)
+    keep = np.array([int(r) not in exclude for r in scored.rows], dtype=bool)
     return Scored(*(a[keep] for a in (scored.rows, scored.score, scored.dense, scored.lexical, scored.window,
                                       scored.neighbour, scored.vectors)))
 
@@ -225,7 +242,7 @@ def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights
 def _coreferent(corpus: Corpus, speaker: Speaker, row: int, score: float, w: AnswerWeights) -> float:
     """A described speaker ("The US Secretary of State said ...") counts in full when the collection gives that
     role to the speaker asked about (the sentence's terms then hold the speaker's name, see aliases)."""
-    if score == w.speaker.partial and speaker.head and speaker.head & corpus.terms[row]:
+    if score == w.speaker.partial and speaker.head and speaker.head & corpus.named_by_role(row):
         return 1.0
     return score
 
@@ -265,7 +282,7 @@ def _with_answer_type(corpus: Corpus, query: Query, scored: Scored, w: AnswerWei
 def _gain(corpus: Corpus, query: Query, row: int, have: set[str]) -> float:
     """Share of the question's idf mass that a sentence covers beyond the terms in ``have``."""
     weights = [corpus.own.idf(t) for t in query.terms]
-    terms = corpus.terms[row]
+    terms = corpus.row_terms(row)
     got = sum(w for w, f in zip(weights, query.forms) if f & terms and not f & have)
     return got / sum(weights) if weights else 0.0
 
@@ -277,11 +294,13 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     the first point is shown next to it when it covers part of the question the point does not.
     """
     m = min(len(scored.rows), max(w.pool * k, w.min_pool))
-    rows = scored.rows[:m]
+    ext = min(len(scored.rows), max(m, w.member_pool))
+    rows = scored.rows[:ext]
     docs = [int(corpus.doc[r]) for r in rows]
     texts = [corpus.texts[int(r)] for r in rows]
-    groups = [sorted(g) for g in group_sentences(scored.vectors[:m], docs, texts=texts, threshold=w.same_fact,
-                                                           weights=w.fact_rule)]
+    groups = [sorted(g) for g in group_sentences(scored.vectors[:ext], docs, texts=texts, threshold=w.same_fact,
+                                                 weights=w.fact_rule)]
+    groups = [g for g in groups if g[0] < m]  # a point is led by one of the best m; lower ones only join it
     chosen: list[list[int]] = []
     used: dict[int, int] = {}
 
@@ -295,7 +314,7 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
         for i in best:
             used[int(corpus.doc[rows[i]])] = used.get(int(corpus.doc[rows[i]]), 0) + 1
     points: list[list[int]] = [[int(rows[i]) for i in g] for g in chosen]
-    points = _next_door(corpus, query, points, w)
+    points = _next_door(corpus, query, points, lambda r: store.sentence(int(corpus.sids[r])).paragraph, w)
     position = {int(r): i for i, r in enumerate(scored.rows)}
     out = []
     for members in points:
@@ -308,7 +327,8 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     return out
 
 
-def _next_door(corpus: Corpus, query: Query, points: list[list[int]], w: AnswerWeights) -> list[list[int]]:
+def _next_door(corpus: Corpus, query: Query, points: list[list[int]], paragraph: Callable[[int], int],
+               w: AnswerWeights) -> list[list[int]]:
     """Answers next door: when the sentence after a point's (same or next paragraph; or the one before) carries
     the part of the question the point lacks, the point cites both; the one covering more of the question leads
     ("They also spoke on ..." after the sentence naming who met). A later point holding that sentence joins."""
@@ -318,7 +338,7 @@ def _next_door(corpus: Corpus, query: Query, points: list[list[int]], w: AnswerW
             break
         for _ in range(w.door_chain):
             shown = {x for p in out for x in p} - {x for p in out[n + 1:] for x in p}
-            j = _door(corpus, query, out[n], shown, w)
+            j = _door(corpus, query, out[n], shown, paragraph, w)
             if j < 0:
                 break
             later = next((p for p in out[n + 1:] if j in p), None)
@@ -331,17 +351,18 @@ def _next_door(corpus: Corpus, query: Query, points: list[list[int]], w: AnswerW
     return out
 
 
-def _door(corpus: Corpus, query: Query, point: list[int], shown: set[int], w: AnswerWeights) -> int:
+def _door(corpus: Corpus, query: Query, point: list[int], shown: set[int], paragraph: Callable[[int], int],
+          w: AnswerWeights) -> int:
     """The sentence next to a point's (the one after its last sentence, or before its first) that carries what
     the point lacks: it adds ``w.neighbour_gain`` of the question, or it continues a point that names the
     question's subject without the rest (refers back, names none of the question's names), or the point's
     sentence is unfinished. -1 when none does."""
     mine = [r for r in point if corpus.doc[r] == corpus.doc[point[0]]]
-    have = set().union(*(corpus.terms[r] for r in mine))
+    have = set().union(*(corpus.row_terms(r) for r in mine))
     first, last = min(mine), max(mine)
     best, best_gain = -1, w.neighbour_gain
     for j, anchor in ((int(corpus.next[last]), last), (int(corpus.prev[first]), first)):
-        if j < 0 or j in shown or abs(int(corpus.paragraph[j]) - int(corpus.paragraph[anchor])) > w.door_paragraphs:
+        if j < 0 or j in shown or abs(paragraph(j) - paragraph(anchor)) > w.door_paragraphs:
             continue
         g = _gain(corpus, query, j, have)
         if g >= best_gain:

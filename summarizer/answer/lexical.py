@@ -1,16 +1,23 @@
-"""Lexical side of retrieval: tokenizing, BM25 (bm25s) over sentences, and spelling variants of names."""
+"""Lexical side of retrieval: tokenizing, BM25 over sentences and their windows (updated in place), name spellings."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ..text import QUESTION_WORDS, stem, synonyms, words
+from index.rows import runs
 
-__all__ = ["tokenize", "words", "Bm25", "NameVariants", "DEMONYMS", "related_words"]
+from ..text import QUESTION_WORDS, stem, synonyms, words
+from .postings import Postings
+
+__all__ = [
+    "tokenize", "words", "Bm25", "Bm25Weights", "BM25_WEIGHTS", "WindowBm25", "TitleIndex", "LiveTerms", "NameVariants",
+    "names_in", "idf", "length_norm", "DEMONYMS", "related_words",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -58,65 +65,351 @@ def _skip(word: str) -> bool:
     return word in QUESTION_WORDS or (len(word) == 1 and not word.isdigit())
 
 
+@dataclass(frozen=True)
+class Bm25Weights:
+    """BM25 as bm25s scores it by default (the Lucene variant), and when the fresh segment is merged."""
+
+    k1: float = 1.2  # term-frequency saturation (bm25s default, kept from the bm25s index this replaces)
+    b: float = 0.75  # length normalisation (bm25s default)
+    merge_share: float = 0.125  # merge the fresh segment into the main one when it holds this share of its entries
+
+
+BM25_WEIGHTS = Bm25Weights()
+
+
 class Bm25:
-    """A BM25 index (bm25s) over token lists; scores every row for a query in one sparse pass."""
+    """A BM25 index over token lists (each row a sentence), updated by adding and dropping rows, never rebuilt.
 
-    def __init__(self, docs: Sequence[Sequence[str]]) -> None:
-        import bm25s
+    Scores are bm25s's (Lucene variant): ``idf * tf / (tf + k1 * (1 - b + b * len / avglen))`` summed over the
+    query's terms (repeats count), ``idf = log(1 + (N - df + 0.5) / (df + 0.5))``. bm25s bakes idf and the
+    average length into its matrix when indexing, so one new sentence changes every stored score; here the
+    postings keep raw counts and idf and lengths come from the current totals at query time, so an index
+    grown row by row scores exactly like one built at once. New rows go to a small fresh segment, merged
+    into the main one when it reaches ``merge_share`` of it. Immutable: :meth:`added` and :meth:`kept`
+    return new indexes sharing the unchanged arrays.
+    """
 
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
-        self.size = len(docs)
-        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        if self.size:
-            self._bm25.index([list(d) for d in docs], show_progress=False)
-        self.vocab: dict[str, int] = dict(self._bm25.vocab_dict) if self.size else {}
-        self._df = np.zeros(len(self.vocab) or 1, dtype=np.float32)
-        if self.size:
-            for d in docs:
-                for t in set(d):
-                    self._df[self.vocab[t]] += 1
+    def __init__(self, docs: Sequence[Sequence[str]] = (), *, weights: Bm25Weights = BM25_WEIGHTS) -> None:
+        self.weights = weights
+        self._ids: dict[str, int] = {}  # term -> id; shared by the indexes derived from this one, only grows
+        self._terms: list[str] = []  # id -> term, likewise
+        self._main = self._fresh = Postings.empty()
+        self._df = np.zeros(0, dtype=np.int64)
+        self._len = np.zeros(0, dtype=np.int64)
+        self._total = 0
+        self._norm: np.ndarray | None = None
+        self._idf: dict[str, float] = {}  # this index's idf of the terms asked for
+        if docs:
+            self._grow(docs)
+
+    @classmethod
+    def from_parts(cls, terms: list[str], postings: Postings, lengths: np.ndarray, *,
+                   weights: Bm25Weights = BM25_WEIGHTS) -> "Bm25":
+        """An index from :meth:`parts` (as saved to disk)."""
+        out = cls(weights=weights)
+        out._terms, out._ids = list(terms), {t: i for i, t in enumerate(terms)}
+        out._main = postings
+        out._df = postings.counts(len(terms))
+        out._len = np.asarray(lengths, dtype=np.int64)
+        out._total = int(out._len.sum())
+        return out
+
+    def parts(self) -> tuple[list[str], Postings, np.ndarray]:
+        """Terms by id, the postings in one segment and each row's length: what :meth:`from_parts` needs."""
+        return self._terms, self._main.merged(self._fresh), self._len
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def size(self) -> int:
+        return len(self._len)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Tokens in each row."""
+        return self._len
+
+    @property
+    def vocab(self) -> "LiveTerms":
+        """The terms some row holds (``term in vocab``)."""
+        return LiveTerms(self)
+
+    def term_id(self, term: str) -> int:
+        """The term's id when some row holds it, else -1."""
+        t = self._ids.get(term, -1)
+        return t if 0 <= t < len(self._df) and self._df[t] > 0 else -1
+
+    def df(self, term: str) -> int:
+        t = self.term_id(term)
+        return int(self._df[t]) if t >= 0 else 0
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows holding ``term`` (increasing) and how often."""
+        t = self.term_id(term)
+        if t < 0:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16)
+        (r1, f1), (r2, f2) = self._main.column(t), self._fresh.column(t)
+        return (np.concatenate([r1, r2]), np.concatenate([f1, f2])) if len(r2) else (r1, f1)
+
+    def norm(self) -> np.ndarray:
+        """``k1 * (1 - b + b * len / avglen)`` of each row (computed once per index)."""
+        if self._norm is None:
+            self._norm = length_norm(self._len, self.weights)
+        return self._norm
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every row for these terms (unknown terms count for nothing)."""
-        known = [t for t in terms if t in self.vocab]
-        if not known or not self.size:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        out = np.zeros(self.size, dtype=np.float32)
+        for term in terms:
+            rows, tf = self.postings(term)
+            if len(rows):
+                tf = tf.astype(np.float32)
+                out[rows] += np.float32(self.idf(term)) * tf / (self.norm()[rows] + tf)
+        return out
 
     def idf(self, term: str) -> float:
         """Inverse document frequency (BM25+ style, always positive); unknown terms get the rarest value."""
-        df = self._df[self.vocab[term]] if term in self.vocab else 0.0
-        return float(np.log(1.0 + (self.size - df + 0.5) / (df + 0.5)))
+        found = self._idf.get(term)
+        if found is None:
+            found = self._idf[term] = idf(self.df(term), self.size)
+        return found
+
+    def live_terms(self) -> list[str]:
+        """Every term some row holds."""
+        return [self._terms[i] for i in np.flatnonzero(self._df).tolist()]
+
+    def changed_terms(self, before: "Bm25") -> tuple[list[str], list[str]]:
+        """Terms some row holds now and none did in ``before``, and the other way round."""
+        old = np.zeros(len(self._df), dtype=np.int64)
+        old[: len(before._df)] = before._df[: len(self._df)]
+        appeared = np.flatnonzero((old == 0) & (self._df > 0)).tolist()
+        vanished = np.flatnonzero((old > 0) & (self._df == 0)).tolist()
+        return [self._terms[i] for i in appeared], [self._terms[i] for i in vanished]
+
+    # ------------------------------------------------------------------ changes
+    def added(self, docs: Sequence[Sequence[str]]) -> "Bm25":
+        """This index with rows for ``docs`` after its own."""
+        out = self._copy()
+        out._grow(docs)
+        return out
+
+    def kept(self, keep: np.ndarray) -> "Bm25":
+        """This index with only the rows where ``keep`` is true, renumbered in order."""
+        out = self._copy()
+        out._main, out._fresh = self._main.kept(keep), self._fresh.kept(keep)
+        n = len(self._df)
+        out._df = out._main.counts(n) + out._fresh.counts(n)
+        out._len = self._len[keep]
+        out._total = int(out._len.sum())
+        return out
+
+    def _copy(self) -> "Bm25":
+        out = object.__new__(Bm25)
+        out.__dict__.update(self.__dict__)
+        out._norm = None
+        out._idf = {}
+        return out
+
+    def _grow(self, docs: Sequence[Sequence[str]]) -> None:
+        ids, terms = self._ids, self._terms
+        row_terms = []
+        for d in docs:
+            row = []
+            for t in d:
+                i = ids.get(t)
+                if i is None:
+                    i = ids[t] = len(terms)
+                    terms.append(t)
+                row.append(i)
+            row_terms.append(row)
+        seg = Postings.build(row_terms, self.size)
+        self._fresh = self._fresh.merged(seg)
+        if len(self._fresh) > self.weights.merge_share * len(self._main):
+            self._main, self._fresh = self._main.merged(self._fresh), Postings.empty()
+        n = len(ids)
+        df = np.zeros(n, dtype=np.int64)
+        df[: len(self._df)] = self._df
+        self._df = df + seg.counts(n)
+        new_len = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        self._len = np.concatenate([self._len, new_len])
+        self._total += int(new_len.sum())
+        self._norm = None
+
+
+def idf(df: int, n: int) -> float:
+    """bm25s's Lucene idf, ``log(1 + (N - df + 0.5) / (df + 0.5))``."""
+    return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+
+
+def length_norm(lengths: np.ndarray, weights: Bm25Weights) -> np.ndarray:
+    """``k1 * (1 - b + b * len / avglen)`` for each row (float32)."""
+    if not len(lengths):
+        return np.zeros(0, dtype=np.float32)
+    avg = float(lengths.sum()) / len(lengths) or 1.0
+    return (weights.k1 * ((1 - weights.b) + weights.b * lengths / avg)).astype(np.float32)
+
+
+class LiveTerms(Mapping):
+    """The terms of an index that some row holds, as a read-only mapping term -> document frequency."""
+
+    def __init__(self, index: Bm25) -> None:
+        self._index = index
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self._index.term_id(term) >= 0
+
+    def __getitem__(self, term: str) -> int:
+        if term not in self:
+            raise KeyError(term)
+        return self._index.df(term)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.live_terms())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._index._df))
+
+
+class WindowBm25:
+    """BM25 over windows: each row's tokens with its neighbours' in the same document and its document's title.
+
+    Computed at query time from the sentence index and the titles, so it needs no index of its own and
+    follows every update: a window's count of a term is the sum of its parts' counts, its length the sum of
+    their lengths, and a term's document frequency the number of windows where it occurs. Scores equal a
+    BM25 index built over the window token lists (as bm25s would score them).
+    """
+
+    def __init__(self, own: Bm25, prev: np.ndarray, next_: np.ndarray, doc: np.ndarray, titles: "TitleIndex") -> None:
+        self.own, self.prev, self.next, self.doc, self.titles = own, prev, next_, doc, titles
+        self.size = own.size
+        # rows of each document number: rows are grouped by document, documents in increasing numbers
+        self._docs, self._first, self._count = runs(doc)
+        lens = own.lengths
+        self._len = lens + np.where(prev >= 0, lens[prev], 0) + np.where(next_ >= 0, lens[next_], 0)
+        self._len += np.repeat(titles.lengths(self._docs), self._count)
+        self._norm = length_norm(self._len, own.weights)
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        out = np.zeros(self.size, dtype=np.float32)
+        for term in terms:
+            rows, tf = self.term_counts(term)
+            if len(rows):
+                out[rows] += np.float32(idf(len(rows), self.size)) * tf / (self._norm[rows] + tf)
+        return out
+
+    def term_counts(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Windows holding ``term`` (increasing) and how often (float32).
+
+        The sentence's own rows, the rows before and after them (same document) and the rows of documents whose
+        title holds the term are each increasing, so a stable sort merges them in linear time.
+        """
+        rows, tf = self.own.postings(term)
+        targets, weights = [rows], [tf]
+        for side in (self.prev, self.next):  # a sentence's tokens are in its neighbours' windows too
+            other = side[rows]
+            has = other >= 0
+            targets.append(other[has])
+            weights.append(tf[has])
+        docs, counts = self.titles.postings(term)
+        if len(docs):
+            at = np.searchsorted(self._docs, docs)
+            found = (at < len(self._docs)) & (self._docs[np.minimum(at, len(self._docs) - 1)] == docs)
+            first, n = self._first[at[found]], self._count[at[found]]
+            targets.append(np.arange(int(n.sum())) + np.repeat(first - np.cumsum(n) + n, n))
+            weights.append(np.repeat(counts[found], n))
+        t = np.concatenate(targets)
+        w = np.concatenate(weights).astype(np.float32)
+        if not len(t):
+            return t, w
+        order = np.argsort(t, kind="stable")
+        t, w = t[order], w[order]
+        starts = np.flatnonzero(np.concatenate([[True], t[1:] != t[:-1]]))
+        return t[starts], np.add.reduceat(w, starts)
+
+
+class TitleIndex:
+    """Title terms of each document number, and the documents whose title holds a term (with counts)."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[int, tuple[str, ...]] = {}
+        self.sets: dict[int, frozenset[str]] = {}
+        self._len: dict[int, int] = {}
+        self._docs: dict[str, dict[int, int]] = {}
+
+    def add(self, doc: int, tokens: Sequence[str]) -> None:
+        self.tokens[doc] = tuple(tokens)
+        self.sets[doc] = frozenset(tokens)
+        self._len[doc] = len(tokens)
+        for t in tokens:
+            per = self._docs.setdefault(t, {})
+            per[doc] = per.get(doc, 0) + 1
+
+    def remove(self, doc: int) -> None:
+        self.tokens.pop(doc, None)
+        for t in self.sets.pop(doc, ()):
+            per = self._docs[t]
+            per.pop(doc, None)
+            if not per:
+                del self._docs[t]
+        self._len.pop(doc, None)
+
+    def lengths(self, docs: np.ndarray) -> np.ndarray:
+        """Title length of each document number given."""
+        return np.fromiter((self._len.get(d, 0) for d in docs.tolist()), dtype=np.int64, count=len(docs))
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers (increasing) whose title holds ``term``, and how often."""
+        per = self._docs.get(term)
+        if not per:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        docs = np.fromiter(per, dtype=np.int64, count=len(per))
+        order = np.argsort(docs)
+        return docs[order], np.fromiter(per.values(), dtype=np.float32, count=len(per))[order]
 
 
 def _deletes(token: str) -> set[str]:
     return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
-@dataclass(frozen=True)
+def names_in(text: str, min_len: int = 5) -> set[str]:
+    """The capitalised words of ``text`` that may be names (not its first word), lowercased."""
+    return {w.lower() for i, w in enumerate(words(text))
+            if i and w[:1].isupper() and len(w) >= min_len and w.lower() not in QUESTION_WORDS}
+
+
 class NameVariants:
     """Spelling variants among the capitalised words of a collection (``Baerbock``/``Berbock``).
 
     Two names are variants when deleting at most one letter from each makes them equal (one substitution,
     insertion, deletion or swap of neighbours): the symmetric-delete trick, looked up in a dictionary.
+    Names are added and dropped as documents come and go (:meth:`add`, :meth:`discard`).
     """
 
-    names: frozenset[str]
-    by_delete: dict[str, frozenset[str]]
-    min_len: int = 5
+    def __init__(self, names: Iterable[str] = (), min_len: int = 5) -> None:
+        self.min_len = min_len
+        self.names: set[str] = set()
+        self.by_delete: dict[str, set[str]] = {}
+        self.add(names)
 
     @classmethod
     def build(cls, texts: Sequence[str], *, min_len: int = 5) -> "NameVariants":
-        names: set[str] = set()
-        for text in texts:
-            for i, w in enumerate(words(text)):
-                if i and w[:1].isupper() and len(w) >= min_len and w.lower() not in QUESTION_WORDS:
-                    names.add(w.lower())
-        by_delete: dict[str, set[str]] = {}
+        return cls({n for text in texts for n in names_in(text, min_len)}, min_len)
+
+    def add(self, names: Iterable[str]) -> None:
         for n in names:
-            for d in _deletes(n):
-                by_delete.setdefault(d, set()).add(n)
-        return cls(frozenset(names), {k: frozenset(v) for k, v in by_delete.items()}, min_len)
+            if n not in self.names:
+                self.names.add(n)
+                for d in _deletes(n):
+                    self.by_delete.setdefault(d, set()).add(n)
+
+    def discard(self, names: Iterable[str]) -> None:
+        for n in names:
+            if n in self.names:
+                self.names.discard(n)
+                for d in _deletes(n):
+                    group = self.by_delete[d]
+                    group.discard(n)
+                    if not group:
+                        del self.by_delete[d]
 
     def variants(self, word: str) -> list[str]:
         """Other spellings of ``word`` (lowercased) found among the collection's names, sorted."""
@@ -125,7 +418,7 @@ class NameVariants:
             return []
         found: set[str] = set()
         for d in _deletes(w):
-            found |= self.by_delete.get(d, frozenset())
+            found |= self.by_delete.get(d, set())
         found.discard(w)
         # keep the first letter: Sergei/Sergey, Antony/Anthony, but not Russia/Prussia
         return sorted(v for v in found if v[0] == w[0])

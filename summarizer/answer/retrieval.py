@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import threading
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,8 +11,9 @@ import numpy as np
 from index import Store
 
 from ..text import TITLE_WORDS, stem
-from .aliases import Alias, aliases_in, coreferent_names, role_index, role_names
-from .lexical import Bm25, NameVariants, related_words, tokenize, words
+from .aliases import role_names
+from .corpus import Corpus, corpus_of
+from .lexical import related_words, tokenize, words
 
 __all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "RetrievalWeights", "RETRIEVAL_WEIGHTS"]
 
@@ -41,127 +40,13 @@ class RetrievalWeights:
     spellings: int = 4  # question texts encoded at most: as asked, then with names spelled as in the collection
     spellings_per_name: int = 2  # collection spellings tried per name of the question
     synonyms: bool = True  # a question word also searches its synonyms (summarizer.text.SYNONYMS)
+    role_name: float = 0.35  # as ``lexical``, for the question's names a sentence holds as a role (see aliases)
 
 
 RETRIEVAL_WEIGHTS = RetrievalWeights()
 
 
-@dataclass(frozen=True)
-class Corpus:
-    """What retrieval precomputes for one store generation: body sentences in reading order and their indexes."""
-
-    generation: int
-    sids: np.ndarray  # body sentence ids, grouped by document, in reading order
-    row_of: dict[int, int]
-    doc: np.ndarray  # document number of each row
-    prev: np.ndarray  # row of the previous body sentence of the same document, -1 at the start
-    next: np.ndarray  # row of the next body sentence of the same document, -1 at the end
-    texts: list[str]
-    own: Bm25  # each sentence alone
-    window: Bm25  # each sentence with its neighbours and its document's title
-    names: NameVariants
-    titles: list[frozenset[str]]  # terms of each document's title
-    terms: list[frozenset[str]]  # terms of each sentence
-    sorted_vocab: list[str]
-    doc_ids: tuple[str, ...]  # id of each document number
-    index: np.ndarray  # each row's sentence index in its document
-    paragraph: np.ndarray  # each row's paragraph number in its document
-    row_of_key: dict[tuple[str, int], int]  # (document id, sentence index) -> row
-    aliases: tuple[Alias, ...]  # roles written next to names ("US Secretary of State Antony Blinken")
-
-    def __len__(self) -> int:
-        return len(self.sids)
-
-    def window_terms(self, row: int) -> frozenset[str]:
-        """Terms of a sentence, its neighbours and its document's title."""
-        out = set(self.terms[row]) | self.titles[self.doc[row]]
-        for j in (self.prev[row], self.next[row]):
-            if j >= 0:
-                out |= self.terms[j]
-        return frozenset(out)
-
-
 _TITLE_STEMS = frozenset(stem(w) for w in TITLE_WORDS)
-_cache: "weakref.WeakKeyDictionary[Store, Corpus]" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def corpus_of(store: Store) -> Corpus:
-    """The store's corpus for its current generation: built on first use after every add or remove."""
-    gen = store.generation
-    with _lock:
-        cached = _cache.get(store)
-        if cached is not None and cached.generation == gen:
-            return cached
-        built = _build(store, gen)
-        _cache[store] = built
-        return built
-
-
-def _build(store: Store, generation: int) -> Corpus:
-    docs = store.documents
-    sids: list[int] = []
-    doc_no: list[int] = []
-    for n, d in enumerate(docs):
-        ids = store.body_ids([d.id])
-        sids.extend(ids)
-        doc_no.extend([n] * len(ids))
-    sents = [store.sentence(s) for s in sids]
-    texts = [x.text for x in sents]
-    doc = np.asarray(doc_no, dtype=np.int64)
-    n = len(sids)
-    rows = np.arange(n)
-    prev = np.where((rows > 0) & (np.roll(doc, 1) == doc), rows - 1, -1) if n else rows
-    nxt = np.where((rows < n - 1) & (np.roll(doc, -1) == doc), rows + 1, -1) if n else rows
-    toks = [tokenize(t) for t in texts]
-    aliases = _with_coreference(toks, doc, texts)
-    title_toks = [tokenize(d.title) for d in docs]
-    win = []
-    for i in range(n):
-        w = list(title_toks[doc[i]])
-        if prev[i] >= 0:
-            w += toks[prev[i]]
-        w += toks[i]
-        if nxt[i] >= 0:
-            w += toks[nxt[i]]
-        win.append(w)
-    corpus = Corpus(
-        generation, np.asarray(sids, dtype=np.int64), {s: i for i, s in enumerate(sids)}, doc, prev, nxt, texts,
-        Bm25(toks), Bm25(win), NameVariants.build(texts + [d.title for d in docs]),
-        [frozenset(t) for t in title_toks],
-        [frozenset(t) for t in toks],
-        [],
-        tuple(d.id for d in docs),
-        np.asarray([x.index for x in sents], dtype=np.int64),
-        np.asarray([x.paragraph for x in sents], dtype=np.int64),
-        {(x.doc_id, x.index): i for i, x in enumerate(sents)},
-        aliases,
-    )
-    corpus.sorted_vocab.extend(sorted(corpus.own.vocab))
-    logger.info("retrieval corpus built: %d sentences, %d terms, generation %d", n, len(corpus.own.vocab), generation)
-    return corpus
-
-
-def _with_coreference(toks: list[list[str]], doc: np.ndarray, texts: list[str]) -> tuple[Alias, ...]:
-    """The collection's aliases; a sentence that refers to someone by a role its document (or, when no document
-    gives it to anyone else, the collection) gives them gets their name's terms ("The US Secretary of State said
-    ..." is found as Blinken's)."""
-    by_doc: dict[int, list[Alias]] = {}
-    for i, t in enumerate(texts):
-        if _TITLE_STEMS & set(toks[i]):
-            by_doc.setdefault(int(doc[i]), []).extend(aliases_in(t))
-    everyone = [a for v in by_doc.values() for a in v]
-    if not everyone:
-        return ()
-    terms = [frozenset(t) for t in toks]
-    found = coreferent_names(terms, role_index(everyone))
-    for d, mine in by_doc.items():
-        rows = np.flatnonzero(doc == d)
-        for i, names in coreferent_names([terms[r] for r in rows], role_index(mine)).items():
-            found[int(rows[i])] = names
-    for r, names in found.items():
-        toks[r] = toks[r] + sorted(names)
-    return tuple(dict.fromkeys(everyone))
 
 
 def _longer_forms(corpus: Corpus, term: str, longer_by: int) -> list[str]:
@@ -238,7 +123,7 @@ def make_query(corpus: Corpus, question: str, weights: RetrievalWeights = RETRIE
 
 def _with_role_names(corpus: Corpus, forms: list[frozenset[str]]) -> list[frozenset[str]]:
     """A role the question names ("the Spanish foreign minister") also searches the name it stands for."""
-    found = role_names(forms, corpus.aliases)
+    found = role_names(forms, corpus.all_aliases)
     if not found:
         return forms
     names = frozenset().union(*(a.name_terms for a in found))
@@ -328,6 +213,22 @@ def _feedback(corpus: Corpus, query: Query, rows: np.ndarray, score: np.ndarray,
     return (w.feedback / 2) * both, w.feedback_title * _title_match(corpus, set(fb), corpus.doc[rows])
 
 
+def _named_by_role(corpus: Corpus, query: Query, rows: np.ndarray) -> np.ndarray:
+    """For each row: the share (by idf) of the question's names the sentence holds only as a role its document
+    gives that person ("The US Secretary of State said ..." for "What did Blinken ask?")."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    names = [(t, f) for t, f in zip(query.terms, query.forms) if t in query.names]
+    total = sum(corpus.own.idf(t) for t, _ in names)
+    if not total:
+        return out
+    for i, r in enumerate(rows):
+        by_role = corpus.named_by_role(int(r))
+        if by_role:
+            terms = corpus.terms[int(r)]
+            out[i] = sum(corpus.own.idf(t) for t, f in names if f & by_role and not f & terms) / total
+    return out
+
+
 def retrieve(
     store: Store, corpus: Corpus, query: Query, qvecs: np.ndarray, *, weights: RetrievalWeights = RETRIEVAL_WEIGHTS
 ) -> Scored:
@@ -343,6 +244,7 @@ def retrieve(
     lex, wlex = own[rows], win[rows]
     score = dense + w.lexical * lex + w.window * wlex + w.neighbour * neigh
     score += w.title * _title_match(corpus, set(query.expanded), corpus.doc[rows])
+    score += w.role_name * _named_by_role(corpus, query, rows)
     for part in _feedback(corpus, query, rows, score, w) or ():
         score += part
     order = np.argsort(-score, kind="stable")

@@ -90,12 +90,7 @@ def summarize_store(
     member per source document. ``lexrank``, ``textrank``, ``lsa`` and ``luhn`` rank sentences with sumy
     instead and cite the same way. Only body sentences are used (no headings, bylines, bios, sources).
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
-    if not isinstance(max_words, int) or max_words < 1:
-        raise ValueError(f"max_words must be a positive integer, got {max_words!r}")
-    if max_sentences is not None and (not isinstance(max_sentences, int) or max_sentences < 1):
-        raise ValueError(f"max_sentences must be a positive integer, got {max_sentences!r}")
+    _check(method, max_words, max_sentences)
     ids = list(dict.fromkeys(doc_ids)) if doc_ids is not None else [d.id for d in store.documents]
     docs = {d: store.document(d) for d in ids}
     pool = _pool(store, ids)
@@ -111,14 +106,27 @@ def summarize_store(
         chosen = _select_default(pool, groups, feats, max_words, max_sentences, weights)
     else:
         chosen = _select_ranked(pool, groups, group_of, sumy_ranking(method, pool.texts), max_words, max_sentences)
-    cited = [(rep, _citations(pool, rep, members, feats), score) for rep, members, score in chosen]
-    out = []
-    for rep, cites, score in sorted(cited, key=lambda c: _reading_key(pool, c[1])):
-        out.append(CitedSentence(pool.sentences[rep].text,
-                                 tuple(cite(pool.sentences[i], docs[pool.sentences[i].doc_id]) for i in cites),
-                                 float(score)))
+    out = _in_reading_order(pool, chosen, feats, docs)
     message = "" if out else f"No sentence fits within {max_words} words."
     return Summary(out, method, max_words, ids, message)
+
+
+def _check(method: str, max_words: int, max_sentences: int | None) -> None:
+    if method not in METHODS:
+        raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
+    if not isinstance(max_words, int) or max_words < 1:
+        raise ValueError(f"max_words must be a positive integer, got {max_words!r}")
+    if max_sentences is not None and (not isinstance(max_sentences, int) or max_sentences < 1):
+        raise ValueError(f"max_sentences must be a positive integer, got {max_sentences!r}")
+
+
+def _in_reading_order(pool: _Pool, chosen: list[tuple[int, list[int], float]], feats: LexicalFeatures,
+                      docs: dict) -> list[CitedSentence]:
+    """The chosen facts as cited sentences, in the order they come in their articles."""
+    cited = [(rep, _citations(pool, rep, members, feats), score) for rep, members, score in chosen]
+    return [CitedSentence(pool.sentences[rep].text,
+                          tuple(cite(pool.sentences[i], docs[pool.sentences[i].doc_id]) for i in cites), float(score))
+            for rep, cites, score in sorted(cited, key=lambda c: _reading_key(pool, c[1]))]
 
 
 def _pool(store: Store, ids: list[str]) -> _Pool | None:

@@ -1,0 +1,145 @@
+"""Incremental lexical indexes: an index caught up add by add and remove by remove equals one built at once,
+and both score as bm25s does over the same token lists."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import bm25s
+import numpy as np
+import pytest
+
+from index import NewDocument, Store
+from summarizer.answer.corpus import LEXICAL_FILE, Lexicon, build_corpus, corpus_of, title_terms
+from summarizer.answer.lexical import tokenize
+
+WORDS = ("minister talks sanctions treaty grain exports ceasefire envoy summit harbour drought farmers budget "
+         "election senate court ruling appeal tariff strike union wages inflation bank rates").split()
+NAMES = ["Baerbock", "Berbock", "Lavrov", "Blinken", "Jaishankar", "Okafor", "Lindqvist", "Moreau", "Tanaka"]
+
+
+def _article(rng: random.Random, i: int) -> NewDocument:
+    sents = []
+    for _ in range(rng.randint(1, 6)):
+        ws = rng.sample(WORDS, rng.randint(3, 9))
+        sents.append(f"{rng.choice(NAMES)} said the {' '.join(ws)} went on in {rng.choice(NAMES)} {i}.")
+    return NewDocument(" ".join(sents), title=f"{rng.choice(NAMES)} {rng.choice(WORDS)} report {i}")
+
+
+def _queries(corpus, rng: random.Random, n: int = 60) -> list[list[str]]:
+    vocab = sorted(corpus.own.vocab)
+    title_terms = sorted({t for ts in corpus.titles.values() for t in ts})
+    return [rng.sample(vocab, 2) + rng.sample(title_terms, 1) + ["unknownterm"] for _ in range(n)]
+
+
+def _assert_same(a, b, rng: random.Random) -> None:
+    assert np.array_equal(a.sids, b.sids) and np.array_equal(a.doc, b.doc)
+    assert np.array_equal(a.prev, b.prev) and np.array_equal(a.next, b.next)
+    assert list(a.texts) == list(b.texts) and list(a.terms) == list(b.terms)
+    assert a.sorted_vocab == b.sorted_vocab and set(a.own.vocab) == set(b.own.vocab)
+    assert a.names.names == b.names.names and a.names.by_delete == b.names.by_delete
+    assert a.titles == b.titles
+    for q in _queries(b, rng):
+        for index in ("own", "window"):
+            sa, sb = getattr(a, index).scores(q), getattr(b, index).scores(q)
+            assert np.array_equal(sa, sb), (index, q)  # same numbers, so the same ranking
+            assert np.array_equal(np.argsort(-sa, kind="stable"), np.argsort(-sb, kind="stable"))
+        assert [a.own.idf(t) for t in q] == [b.own.idf(t) for t in q]
+    for sid in b.sids[:: max(1, len(b) // 50)].tolist():
+        assert a.row_of[sid] == b.row_of[sid]
+
+
+def test_incremental_indexes_equal_a_full_rebuild(fake_embedder, seed_paths):
+    rng = random.Random(3)
+    store = Store(embedder=fake_embedder)
+    store.add([NewDocument(p.read_text(encoding="utf-8"), title=p.stem) for p in seed_paths])
+    corpus_of(store)
+    added = []
+    for i in range(40):  # one document at a time: many small fresh segments, merged as they grow
+        added.extend(store.add([_article(rng, i)]))
+        if i % 3 == 0:
+            corpus_of(store)
+        if i % 7 == 6:
+            store.remove(added.pop(rng.randrange(len(added))).id)
+            corpus_of(store)
+    store.add([_article(rng, 100 + i) for i in range(15)])  # and a batch
+    for doc in rng.sample(added, 5):
+        store.remove(doc.id)
+    store.add([NewDocument(added[0].text + " A closing line about Baerbock.", title="again")])
+    incremental = corpus_of(store)
+    assert incremental is corpus_of(store)
+    _assert_same(incremental, build_corpus(store), rng)
+
+
+def test_removing_every_document_leaves_an_empty_index(fake_embedder):
+    store = Store(embedder=fake_embedder)
+    docs = store.add([_article(random.Random(1), i) for i in range(4)])
+    assert len(corpus_of(store)) > 0
+    for d in docs:
+        store.remove(d.id)
+    empty = corpus_of(store)
+    assert len(empty) == 0 and not empty.sorted_vocab and not empty.names.names
+    assert empty.own.scores(["minist"]).shape == (0,) and empty.window.scores(["minist"]).shape == (0,)
+    store.add([_article(random.Random(2), 9)])
+    _assert_same(corpus_of(store), build_corpus(store), random.Random(0))
+
+
+@pytest.mark.parametrize("index", ["own", "window"])
+def test_scores_match_bm25s_over_the_same_tokens(seeds, index):
+    corpus = corpus_of(seeds.store)
+    toks = [tokenize(t) for t in corpus.texts]
+    if index == "window":
+        docs = []
+        for i in range(len(toks)):
+            doc = seeds.store.document(corpus.texts._docs[int(corpus.doc[i])].id)
+            first = next(x.text for x in seeds.sentences(doc.id) if x.is_body)
+            w = list(title_terms(doc.title, first))  # a title cut from the first sentence adds no terms
+            for j in (corpus.prev[i], i, corpus.next[i]):
+                if j >= 0:
+                    w += toks[j]
+            docs.append(w)
+    else:
+        docs = toks
+    ref = bm25s.BM25(k1=1.2, b=0.75)
+    ref.index(docs, show_progress=False)
+    ours = getattr(corpus, index)
+    rng = random.Random(5)
+    vocab = sorted(t for t in ref.vocab_dict if t)  # bm25s adds an empty token of its own
+    for _ in range(100):
+        q = rng.sample(vocab, 3)
+        want = ref.get_scores(q)
+        got = ours.scores(q + ["unknownterm"])
+        assert np.allclose(got, want, rtol=1e-5, atol=1e-6)
+        top = np.argsort(-want, kind="stable")[:10]
+        assert np.allclose(got[top], want[top], rtol=1e-5)
+
+
+def test_saved_index_is_caught_up_by_another_process(tmp_path, fake_embedder):
+    rng = random.Random(11)
+    path = tmp_path / "store"
+    first = Store(path, embedder=fake_embedder)
+    docs = first.add([_article(rng, i) for i in range(12)])
+    saved = len(corpus_of(first))
+    assert (path / LEXICAL_FILE).exists()
+    first.close()
+    other = Store(path, embedder=fake_embedder)  # as a later process: no cached index in memory
+    other.remove(docs[3].id)
+    other.remove(docs[0].id)
+    other.add([_article(rng, 50), _article(rng, 51)])
+    loaded = Lexicon.load(other)
+    assert loaded is not None and len(loaded.sids) == saved
+    _assert_same(loaded.update(other, other.generation), build_corpus(other), rng)
+
+
+def test_damaged_or_foreign_lexical_file_is_rebuilt(tmp_path, fake_embedder):
+    rng = random.Random(12)
+    a = Store(tmp_path / "a", embedder=fake_embedder)
+    a.add([_article(rng, i) for i in range(5)])
+    corpus_of(a)
+    b = Store(tmp_path / "b", embedder=fake_embedder)
+    b.add([_article(rng, 10 + i) for i in range(5)])
+    shutil.copy(tmp_path / "a" / LEXICAL_FILE, tmp_path / "b" / LEXICAL_FILE)  # same numbers, other documents
+    assert Lexicon.load(b) is None
+    (tmp_path / "a" / LEXICAL_FILE).write_bytes(b"PK\x03\x04 not really a zip")
+    assert Lexicon.load(a) is None
