@@ -10,7 +10,7 @@ own answer passed on, as the app does) and asked alone, on the seeds and on the 
 ``--distractors`` NeuS val articles (other stories; vectors cached in bench/out/).
 HotpotQA: supporting-sentence recall@5 and all_found@5 over the first five cited sentences; one Collection per
 question, each paragraph one document titled by its title (vectors cached in bench/out/).
-The shared data folder is ../shared, or $MDSUM_SHARED when set.
+The shared data folder is $MDSUM_SHARED when set, else ../shared (or ../../shared from a git worktree).
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ from summarizer.answer.answers import answer_question  # noqa: E402
 from summarizer.answer.retrieval import corpus_of  # noqa: E402
 from summarizer.answer.lexical import tokenize  # noqa: E402
 
-SHARED = Path(os.environ.get("MDSUM_SHARED", ROOT.parent / "shared"))
+# $MDSUM_SHARED, else ../shared beside the checkout (a git worktree one level deeper finds it one level further up)
+SHARED = Path(os.environ.get("MDSUM_SHARED") or next(
+    (d for d in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if d.is_dir()), ROOT.parent / "shared"))
 OUT = ROOT / "bench" / "out"
 RRF_K = 60
 

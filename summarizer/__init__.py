@@ -9,7 +9,7 @@ from .collection import MAX_FILE_BYTES, SUFFIXES, Collection
 from .sources import FeedResult
 from .compare import Comparison, Difference, Rewrite
 from .defaults import STORE_ENV, default_store_dir, open_collection, seeds_dir
-from .results import Answer, Citation, CitationNumbers, CitedSentence, Summary, document_label
+from .results import Answer, Citation, CitationNumbers, CitedSentence, Summary, document_label, conversation_markdown
 from .summary import METHODS
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Embedder",
     "default_embedder",
     "Answer",
+    "conversation_markdown",
     "Summary",
     "CitedSentence",
     "Citation",

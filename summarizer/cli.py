@@ -36,6 +36,7 @@ examples:
   summarizer --store ./my-store add https://example.org/story.html https://example.org/feed.rss
   summarizer --store ./my-store add --ray 10.0.0.5:6379 /shared/articles/
   summarizer ask "Who met Jaishankar?" --json
+  summarizer ask "What did they speak about?" --history earlier-questions.txt
 """
 
 
@@ -75,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("ask", "answer a question with cited sentences")
     p.add_argument("question", metavar="QUESTION")
     p.add_argument("-k", type=int, default=3, help="at most this many answer points (default 3)")
+    p.add_argument("--history", metavar="FILE", default=None,
+                   help="earlier questions of the conversation, one a line: a follow-up (he, it, and ...?, what else) "
+                        "is resolved against them")
     p = cmd("summarize", "write the merged, cited summary")
     p.add_argument("--words", type=int, default=150, help="word budget (default 150)")
     p.add_argument("--sentences", type=int, default=None, help="at most this many sentences")
@@ -188,8 +192,20 @@ def _rebuild(col: Collection, args: argparse.Namespace):
 
 
 def _ask(col: Collection, args: argparse.Namespace):
-    ans = col.ask(args.question, k=args.k)
-    return ans.to_dict(), cited_text(ans.sentences, numbered=True, markdown=False) if ans.sentences else ans.message
+    ans = col.ask(args.question, k=args.k, history=_history(args.history))
+    text = cited_text(ans.sentences, numbered=True, markdown=False) if ans.sentences else ans.message
+    return ans.to_dict(), f"Answering: {ans.understood_as}\n\n{text}" if ans.understood_as else text
+
+
+def _history(path: str | None) -> list[str]:
+    """The earlier questions in a ``--history`` file, one a line (blank lines skipped)."""
+    if path is None:
+        return []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _UsageError(f"--history {path}: cannot read it ({exc})") from exc
+    return [line.strip() for line in lines if line.strip()]
 
 
 def _summarize(col: Collection, args: argparse.Namespace):

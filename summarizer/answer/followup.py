@@ -79,6 +79,7 @@ _NOT_REFERRING = re.compile(r"^\s*(?:true|possible|likely|clear|known|that|to|sa
 _PLACES = frozenset(DEMONYMS) | frozenset(DEMONYMS.values()) | PLACE_WORDS
 _WHO = re.compile(r"^\s*(?:who|whom|whose)\b", re.I)
 _AT = frozenset("in at near across outside inside throughout".split())  # a name after these is a place
+_SENTENCE_END = re.compile(r"[.!?:;\"“”]")
 _ALL_PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS
 
 
@@ -329,10 +330,13 @@ def _phrase_words(text: str, tokens: list[re.Match], start: int, limit: int) -> 
 
 
 def names_in(text: str) -> list[Name]:
-    """Capitalised names in ``text`` in order: runs of capitalised words (with "of", "de" ... inside), common
-    words at their start dropped ("The", "On"), possessive endings dropped; a name after "in" or "at" is a place."""
+    """Capitalised names in ``text`` in order: runs of capitalised words (with "of", "de" ... inside), function
+    words at their start dropped ("The", "On"), a sentence's first word alone only when it is not a common word
+    ("Instead"), possessive endings dropped; a name after "in" or "at" is a place."""
     out: list[Name] = []
     for before, run in _runs(text):
+        if len(run) == 1 and before in ("", ".") and run[0].lower() in stop_words():
+            continue
         name = _name(run)
         if name is not None:
             out.append(Name(name.text, name.name, "place") if before in _AT and name.kind == "person" else name)
@@ -340,18 +344,20 @@ def names_in(text: str) -> list[Name]:
 
 
 def _runs(text: str) -> list[tuple[str, list[str]]]:
-    """Runs of capitalised words, each with the word before it (lowercased)."""
+    """Runs of capitalised words, each with the word before it (lowercased; "." after a sentence's end, "" at the
+    start of the text)."""
     runs: list[tuple[str, list[str]]] = []
     cur: list[str] = []
     prev_end, prev, before = 0, "", ""
     for m in WORD.finditer(text):
         word = re.split(r"['’]", m.group(), maxsplit=1)[0]
-        joined = cur and not text[prev_end:m.start()].strip() and (word[:1].isupper() or word in _CONNECT)
+        gap = text[prev_end:m.start()]
+        joined = cur and not gap.strip() and (word[:1].isupper() or word in _CONNECT)
         if not joined and cur:
             runs.append((before, cur))
             cur = []
         if word[:1].isupper() or (cur and word in _CONNECT):
-            before = before if cur else prev
+            before = before if cur else ("." if _SENTENCE_END.search(gap) or not prev else prev)
             cur.append(word)
         if word != m.group() and cur:  # a possessive ends the name
             runs.append((before, cur))
@@ -363,7 +369,7 @@ def _runs(text: str) -> list[tuple[str, list[str]]]:
 
 
 def _name(run: list[str]) -> Name | None:
-    while run and (run[0].lower() in (stop_words() | _OPENERS | CALENDAR_WORDS) or run[0] in _CONNECT):
+    while run and (run[0].lower() in (QUESTION_WORDS | _OPENERS | CALENDAR_WORDS) or run[0] in _CONNECT):
         run = run[1:]
     while run and run[-1] in _CONNECT:
         run = run[:-1]
