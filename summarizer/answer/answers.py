@@ -41,7 +41,8 @@ class AnswerWeights:
     pool: int = 4  # candidates grouped into points: this many per point asked for ...
     min_pool: int = 12  # ... and at least this many
     member_pool: int = 36  # candidates that may join a point as another source of it, though they rank lower
-    same_source: float = 0.1  # penalty per point already taken from a point's documents: answers draw on several
+    # penalty per point already taken from a point's documents (averaged over them): answers draw on several
+    same_source: float = 0.1
     speaker_bonus: float = 0.3  # bonus for a sentence where the one a "what did X say" question asks about speaks
     speaker_rows: int = 40  # best candidates checked for the speaker
     # bonus (times the speaker score) where that speaker speaks on what the question asks about: the share (by idf) of
@@ -305,14 +306,15 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     used: dict[int, int] = {}
 
     def value(g: list[int]) -> float:
-        return float(scored.score[g[0]]) - w.same_source * sum(used.get(int(corpus.doc[rows[i]]), 0) for i in g)
+        docs = {int(corpus.doc[rows[i]]) for i in g}
+        return float(scored.score[g[0]]) - w.same_source * sum(used.get(d, 0) for d in docs) / len(docs)
 
     while groups and len(chosen) < k:
         best = max(groups, key=value)  # rows are best first: a group's first member is its best
         groups.remove(best)
         chosen.append(best)
-        for i in best:
-            used[int(corpus.doc[rows[i]])] = used.get(int(corpus.doc[rows[i]]), 0) + 1
+        for d in {int(corpus.doc[rows[i]]) for i in best}:
+            used[d] = used.get(d, 0) + 1
     points: list[list[int]] = [[int(rows[i]) for i in g] for g in chosen]
     points = _next_door(corpus, query, points, lambda r: store.sentence(int(corpus.sids[r])).paragraph, w)
     position = {int(r): i for i, r in enumerate(scored.rows)}
