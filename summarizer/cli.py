@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from index.errors import DocumentNotFoundError, EmptyQuestionError, FeedError, IngestError, InputTooLargeError, StoreError
+from index.errors import (DocumentNotFoundError, EmptyQuestionError, FeedError, IngestError, InputTooLargeError,
+                          MissingPathError, StoreError)
 from index.formats import FEED_SUFFIXES
 
 from .collection import Collection
@@ -201,10 +202,12 @@ def _history(path: str | None) -> list[str]:
     """The earlier questions in a ``--history`` file, one a line (blank lines skipped)."""
     if path is None:
         return []
+    if not Path(path).is_file():
+        raise MissingPathError(f"--history {path}: no such file")
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise _UsageError(f"--history {path}: cannot read it ({exc})") from exc
+        raise ValueError(f"--history {path}: cannot read it as UTF-8 text ({exc})") from exc
     return [line.strip() for line in lines if line.strip()]
 
 
