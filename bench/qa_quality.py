@@ -225,6 +225,16 @@ def covered(gold, cits) -> bool:
     return any(c[0] == d and min(b, c[2]) - max(a, c[1]) > 0.5 * (b - a) for c in cits)
 
 
+def print_miss(col: Collection, question: str, gold, found: list[bool], cits) -> None:
+    """A HotpotQA question not fully answered; with ``cits``, its gold sentences (+ found) and what was cited."""
+    print(f"  Q: {question}  ({sum(found)}/{len(found)})")
+    for g, f in zip(gold, found) if cits is not None else ():
+        doc = col.document(g[0])
+        print(f"     gold {'+' if f else '-'} [{doc.title}] {doc.text[g[1]:g[2]][:120]}")
+    for c in cits or ():
+        print(f"     got    [{col.document(c[0]).title}] {c[3][:120]}")
+
+
 def hotpot_eval(path: Path, limit: int | None, show: bool, failures: bool = False, k: int = 5) -> None:
     items = json.loads(path.read_text())[:limit]
     emb = CachedEmbedder(OUT / f"hotpot_{path.stem}_vectors.npz")
@@ -244,12 +254,7 @@ def hotpot_eval(path: Path, limit: int | None, show: bool, failures: bool = Fals
             rec.append(sum(found) / len(found))
             allf += all(found)
             if (show or failures) and name == "ask" and not all(found):
-                print(f"  Q: {it['question']}  ({sum(found)}/{len(found)})")
-            if failures and name == "ask" and not all(found):
-                for g, f in zip(gold, found):
-                    print(f"     gold {'+' if f else '-'} [{col.document(g[0]).title}] {col.document(g[0]).text[g[1]:g[2]][:120]}")
-                for c in cits:
-                    print(f"     got    [{col.document(c[0]).title}] {c[3][:120]}")
+                print_miss(col, it["question"], gold, found, cits if failures else None)
         print(f"{name:8} {statistics.mean(rec):9.3f} {allf / len(items):12.3f} {empty:6d}")
 
 

@@ -118,9 +118,7 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
     q = check_question(question)
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
-    asked = q
-    if followup is not None and followup.resolved.strip() and len(followup.resolved) <= MAX_QUESTION_CHARS:
-        asked = followup.resolved.strip()
+    asked = _asked(q, followup)
     if not store.documents:
         return Answer(q, [], "The collection holds no documents.", asked)
     corpus = corpus_of(store)
@@ -128,11 +126,7 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
     query = make_query(corpus, asked, w.retrieval)
     if not query.terms:
         return Answer(q, [], NO_ANSWER, asked)
-    qvecs = np.asarray(store.embedder.encode(list(query.spellings)), dtype=np.float32)
-    scored = retrieve(store, corpus, query, qvecs, weights=w.retrieval)
-    scored = _with_answer_type(corpus, query, _with_speaker(corpus, query, scored, w), w)
-    if followup is not None and followup.is_followup:
-        scored = _with_context(corpus, scored, followup, _rows_of(store, corpus, followup.near), w)
+    scored = _scored(store, corpus, query, followup, w)
     if not len(scored.rows) or not _answerable(corpus, query, scored, w):
         return Answer(q, [], NO_ANSWER, asked)
     if followup is not None and followup.exclude:
@@ -140,6 +134,22 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
         if not len(scored.rows) or not _answerable(corpus, query, scored, w):
             return Answer(q, [], NOTHING_MORE, asked)
     return Answer(q, _points(store, corpus, query, scored, k, w), "", asked)
+
+
+def _asked(question: str, followup: FollowUp | None) -> str:
+    """The text searched: the question as understood after earlier turns, when there is one within the limit."""
+    resolved = followup.resolved.strip() if followup is not None else ""
+    return resolved if resolved and len(resolved) <= MAX_QUESTION_CHARS else question
+
+
+def _scored(store: Store, corpus: Corpus, query: Query, followup: FollowUp | None, w: AnswerWeights) -> Scored:
+    """Candidates scored by retrieval, then the speaker, the answer type and (for follow-ups) the conversation."""
+    qvecs = np.asarray(store.embedder.encode(list(query.spellings)), dtype=np.float32)
+    scored = retrieve(store, corpus, query, qvecs, weights=w.retrieval)
+    scored = _with_answer_type(corpus, query, _with_speaker(corpus, query, scored, w), w)
+    if followup is not None and followup.is_followup:
+        scored = _with_context(corpus, scored, followup, _rows_of(store, corpus, followup.near), w)
+    return scored
 
 
 def _rows_of(store: Store, corpus: Corpus, keys: frozenset[tuple[str, int]]) -> set[int]:
@@ -294,29 +304,8 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     Points are taken best first, with a small penalty for sources already used; the sentence after (or before)
     the first point is shown next to it when it covers part of the question the point does not.
     """
-    m = min(len(scored.rows), max(w.pool * k, w.min_pool))
-    ext = min(len(scored.rows), max(m, w.member_pool))
-    rows = scored.rows[:ext]
-    docs = [int(corpus.doc[r]) for r in rows]
-    texts = [corpus.texts[int(r)] for r in rows]
-    groups = [sorted(g) for g in group_sentences(scored.vectors[:ext], docs, texts=texts, threshold=w.same_fact,
-                                                 weights=w.fact_rule)]
-    groups = [g for g in groups if g[0] < m]  # a point is led by one of the best m; lower ones only join it
-    chosen: list[list[int]] = []
-    used: dict[int, int] = {}
-
-    def value(g: list[int]) -> float:
-        docs = {int(corpus.doc[rows[i]]) for i in g}
-        return float(scored.score[g[0]]) - w.same_source * sum(used.get(d, 0) for d in docs) / len(docs)
-
-    while groups and len(chosen) < k:
-        best = max(groups, key=value)  # rows are best first: a group's first member is its best
-        groups.remove(best)
-        chosen.append(best)
-        for d in {int(corpus.doc[rows[i]]) for i in best}:
-            used[d] = used.get(d, 0) + 1
-    points: list[list[int]] = [[int(rows[i]) for i in g] for g in chosen]
-    points = _next_door(corpus, query, points, lambda r: store.sentence(int(corpus.sids[r])).paragraph, w)
+    chosen = _choose(corpus, scored, _groups(corpus, scored, k, w), k, w)
+    points = _next_door(corpus, query, chosen, lambda r: store.sentence(int(corpus.sids[r])).paragraph, w)
     position = {int(r): i for i, r in enumerate(scored.rows)}
     out = []
     for members in points:
@@ -329,28 +318,64 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     return out
 
 
+def _groups(corpus: Corpus, scored: Scored, k: int, w: AnswerWeights) -> list[list[int]]:
+    """Fact groups (positions in ``scored``) led by one of the best candidates; lower ones may join as sources."""
+    m = min(len(scored.rows), max(w.pool * k, w.min_pool))
+    ext = min(len(scored.rows), max(m, w.member_pool))
+    rows = scored.rows[:ext]
+    docs = [int(corpus.doc[r]) for r in rows]
+    texts = [corpus.texts[int(r)] for r in rows]
+    groups = group_sentences(scored.vectors[:ext], docs, texts=texts, threshold=w.same_fact, weights=w.fact_rule)
+    return [sorted(g) for g in groups if min(g) < m]
+
+
+def _choose(corpus: Corpus, scored: Scored, groups: list[list[int]], k: int, w: AnswerWeights) -> list[list[int]]:
+    """Up to ``k`` groups, best first, each penalised for the points already taken from its documents; as rows."""
+    chosen: list[list[int]] = []
+    used: dict[int, int] = {}
+
+    def value(g: list[int]) -> float:
+        docs = {int(corpus.doc[scored.rows[i]]) for i in g}
+        return float(scored.score[g[0]]) - w.same_source * sum(used.get(d, 0) for d in docs) / len(docs)
+
+    groups = list(groups)
+    while groups and len(chosen) < k:
+        best = max(groups, key=value)  # rows are best first: a group's first member is its best
+        groups.remove(best)
+        chosen.append([int(scored.rows[i]) for i in best])
+        for d in {int(corpus.doc[scored.rows[i]]) for i in best}:
+            used[d] = used.get(d, 0) + 1
+    return chosen
+
+
 def _next_door(corpus: Corpus, query: Query, points: list[list[int]], paragraph: Callable[[int], int],
                w: AnswerWeights) -> list[list[int]]:
     """Answers next door: when the sentence after a point's (same or next paragraph; or the one before) carries
     the part of the question the point lacks, the point cites both; the one covering more of the question leads
     ("They also spoke on ..." after the sentence naming who met). A later point holding that sentence joins."""
     out = [list(p) for p in points]
-    for n in range(min(len(out), w.door_points)):
-        if n >= len(out):
-            break
+    n = 0
+    while n < min(len(out), w.door_points):
         for _ in range(w.door_chain):
             shown = {x for p in out for x in p} - {x for p in out[n + 1:] for x in p}
             j = _door(corpus, query, out[n], shown, paragraph, w)
             if j < 0:
                 break
-            later = next((p for p in out[n + 1:] if j in p), None)
-            if later is not None:
-                out.remove(later)
-            extra = [j] + [x for x in (later or []) if x != j]
-            lead = _covered(corpus, query, j) > _covered(corpus, query, out[n][0])
-            out[n] = extra + out[n] if lead else out[n] + extra
-            logger.debug("point %d cites its neighbour row %d (%s)", n, j, "leads" if lead else "follows")
+            _join(corpus, query, out, n, j)
+        n += 1
     return out
+
+
+def _join(corpus: Corpus, query: Query, points: list[list[int]], n: int, j: int) -> None:
+    """Point ``n`` cites row ``j`` too (with the sources of a later point holding it, which goes); the one of the
+    two that covers more of the question leads."""
+    later = next((p for p in points[n + 1:] if j in p), None)
+    if later is not None:
+        points.remove(later)
+    extra = [j] + [x for x in (later or []) if x != j]
+    lead = _covered(corpus, query, j) > _covered(corpus, query, points[n][0])
+    points[n] = extra + points[n] if lead else points[n] + extra
+    logger.debug("point %d cites its neighbour row %d (%s)", n, j, "leads" if lead else "follows")
 
 
 def _door(corpus: Corpus, query: Query, point: list[int], shown: set[int], paragraph: Callable[[int], int],
@@ -387,18 +412,24 @@ def _continues(corpus: Corpus, query: Query, have: set[str], j: int, w: AnswerWe
     """Whether sentence ``j`` goes on about a point (terms ``have``) that names the question's subject but not
     what is asked of it: ``j`` names none of the question's names and refers back (a pronoun among its first
     words, or "the X" with X in the point)."""
+    return _subject_only(corpus, query, have, j, w) and _refers_back(corpus.texts[j], have, w.door_lead_words)
+
+
+def _subject_only(corpus: Corpus, query: Query, have: set[str], j: int, w: AnswerWeights) -> bool:
+    """The point holds every name of the question but under ``w.door_content`` of its other words, and sentence
+    ``j`` holds none of the names."""
     names = [f for t, f in zip(query.terms, query.forms) if t in query.names]
-    rest = [(t, f) for t, f in zip(query.terms, query.forms) if t not in query.names]
     if not names or not all(f & have for f in names) or any(f & corpus.terms[j] for f in names):
         return False
-    idf = corpus.own.idf
-    total = sum(idf(t) for t, _ in rest)
-    if total and sum(idf(t) for t, f in rest if f & have) / total >= w.door_content:
-        return False  # the point already says what is asked
-    ws = [x.lower() for x in words(corpus.texts[j])]
-    if set(ws[: w.door_lead_words]) & _BACK:
-        return True
-    return any(a == "the" and stem(b) in have for a, b in zip(ws, ws[1:]))
+    rest = [(t, f) for t, f in zip(query.terms, query.forms) if t not in query.names]
+    total = sum(corpus.own.idf(t) for t, _ in rest)
+    return not total or sum(corpus.own.idf(t) for t, f in rest if f & have) / total < w.door_content
+
+
+def _refers_back(text: str, have: set[str], lead_words: int) -> bool:
+    """A pronoun among the first ``lead_words`` words, or "the X" with X among the terms ``have``."""
+    ws = [x.lower() for x in words(text)]
+    return bool(set(ws[:lead_words]) & _BACK) or any(a == "the" and stem(b) in have for a, b in zip(ws, ws[1:]))
 
 
 def _covered(corpus: Corpus, query: Query, row: int) -> float:

@@ -132,6 +132,20 @@ def resolve_followup(question: str, history: Sequence[HistoryItem] | None = None
 def _resolve(question: str, turns: list[Turn], rules: FollowUpRules) -> FollowUp:
     if not turns:
         return FollowUp(question, question)
+    text, lead, more, changed = _rewrite(question, turns, rules)
+    pronoun = any(w.lower() in _ALL_PRONOUNS for w in WORD.findall(question))
+    if not (changed or lead or pronoun):
+        return FollowUp(question, question)
+    resolved = text if changed else question
+    logger.debug("follow-up %r understood as %r", question, resolved)
+    shown = frozenset((d, i) for t in turns for d, i, _ in t.cited) if more else frozenset()
+    last = turns[-1]
+    return FollowUp(question, resolved, True, _docs(turns), frozenset((d, i) for d, i, _ in last.cited), shown)
+
+
+def _rewrite(question: str, turns: list[Turn], rules: FollowUpRules) -> tuple[str, bool, bool, bool]:
+    """The question rewritten (lead word off, "what else" and "and X?" filled in from the last turn, pronouns
+    replaced); whether it had a lead word, asked for more, and changed."""
     last = turns[-1]
     text, lead = _strip_lead(question)
     text, more = _strip_else(text)
@@ -141,14 +155,7 @@ def _resolve(question: str, turns: list[Turn], rules: FollowUpRules) -> FollowUp
     elif _ellipsis(text, lead, rules):
         text, elided = _replace_in(last.resolved, _ABOUT.sub("", text).strip(" ?.!"), last), True
     text, referred = _pronouns(text, turns)
-    changed = more or elided or referred
-    resolved = text if changed else question
-    pronoun = any(w.lower() in _ALL_PRONOUNS for w in WORD.findall(question))
-    if not (changed or lead or pronoun):
-        return FollowUp(question, question)
-    logger.debug("follow-up %r understood as %r", question, resolved)
-    shown = frozenset((d, i) for t in turns for d, i, _ in t.cited) if more else frozenset()
-    return FollowUp(question, resolved, True, _docs(turns), frozenset((d, i) for d, i, _ in last.cited), shown)
+    return text, lead, more, more or elided or referred
 
 
 def _docs(turns: list[Turn]) -> tuple[tuple[str, int], ...]:
@@ -239,18 +246,23 @@ class _Referents:
     def of(self, word: str, after: str, used: int) -> str | None:
         """What one pronoun stands for, written to fit its place (``his`` -> ``Blinken's``), or None to leave it."""
         possessive = word in ("his", "its", "their") or (word == "her" and _next_is_word(after))
-        ref = None
-        if word in PERSON_PRONOUNS and self.people:
-            obj = word == "him" or (word == "her" and not possessive)
-            if obj or not self.own:
-                ref = self.people[used] if obj and used < len(self.people) else self.people[0]
-        elif word in GROUP_PRONOUNS and self.group and not self.own:
-            ref = self.group
-        elif word in THING_PRONOUNS and self.topic and not _NOT_REFERRING.match(after):
-            ref = self.topic
-        elif word in ("this", "that") and self.topic and re.match(r"\s*[?.!]*\s*$", after):
-            return self.topic
+        if word in ("this", "that"):
+            return self.topic if self.topic and re.match(r"\s*[?.!]*\s*$", after) else None
+        ref = self._person(word, possessive, used) if word in PERSON_PRONOUNS else None
+        if word in GROUP_PRONOUNS and not self.own:
+            ref = self.group or None
+        if word in THING_PRONOUNS and not _NOT_REFERRING.match(after):
+            ref = self.topic or None
         return None if ref is None else ref + "'s" if possessive else ref
+
+    def _person(self, word: str, possessive: bool, used: int) -> str | None:
+        """"he", "his", "she": the nearest person (unless the question names its own); "him", "her": the next."""
+        if not self.people:
+            return None
+        obj = word == "him" or (word == "her" and not possessive)
+        if not obj:
+            return None if self.own else self.people[0]
+        return self.people[used] if used < len(self.people) else self.people[0]
 
 
 def _next_is_word(after: str) -> bool:
@@ -352,40 +364,46 @@ def _runs(text: str) -> list[tuple[str, list[str]]]:
     for m in WORD.finditer(text):
         word = re.split(r"['’]", m.group(), maxsplit=1)[0]
         gap = text[prev_end:m.start()]
-        joined = cur and not gap.strip() and (word[:1].isupper() or word in _CONNECT)
-        if not joined and cur:
+        if cur and (gap.strip() or not (word[:1].isupper() or word in _CONNECT)):
             runs.append((before, cur))
             cur = []
         if word[:1].isupper() or (cur and word in _CONNECT):
-            before = before if cur else ("." if _SENTENCE_END.search(gap) or not prev else prev)
+            if not cur:
+                before = "." if _SENTENCE_END.search(gap) or not prev else prev
             cur.append(word)
         if word != m.group() and cur:  # a possessive ends the name
             runs.append((before, cur))
             cur = []
         prev_end, prev = m.end(), word.lower()
-    if cur:
-        runs.append((before, cur))
-    return runs
+    return runs + [(before, cur)] if cur else runs
 
 
 def _name(run: list[str]) -> Name | None:
-    while run and (run[0].lower() in (QUESTION_WORDS | _OPENERS | CALENDAR_WORDS) or run[0] in _CONNECT):
-        run = run[1:]
-    while run and run[-1] in _CONNECT:
-        run = run[:-1]
-    words = list(run)
+    """The name a run of capitalised words writes, its titles and places told apart from the name itself."""
+    words = _trimmed(run)
     if not words:
         return None
     low = [w.lower() for w in words]
     text = " ".join(words)
     if set(low) & ORGANISATION_WORDS:
         return Name(text, text, "other")
-    if all(w in TITLE_WORDS or w in _PLACES or w in _CONNECT for w in low):
+    titled = [i for i, w in enumerate(low) if w in TITLE_WORDS or w in _PLACES or w in _CONNECT]
+    if len(titled) == len(words):
         return Name(text, text, "place" if set(low) & _PLACES else "role")
-    cut = max((i for i, w in enumerate(low) if w in TITLE_WORDS or w in _PLACES or w in _CONNECT), default=-1)
+    cut = max(titled, default=-1)
     if cut == len(words) - 1:  # "G20 Foreign Ministers": a role after a name-like word
         return Name(text, text, "role")
     return Name(text, " ".join(words[cut + 1:]), _kind(words[cut + 1:]))
+
+
+def _trimmed(run: list[str]) -> list[str]:
+    """A run without function words at its start ("The", "On", "What") and connectors at either end."""
+    start, end = 0, len(run)
+    while start < end and (run[start].lower() in (QUESTION_WORDS | _OPENERS | CALENDAR_WORDS) or run[start] in _CONNECT):
+        start += 1
+    while end > start and run[end - 1] in _CONNECT:
+        end -= 1
+    return run[start:end]
 
 
 def _kind(words: list[str]) -> str:
