@@ -128,10 +128,10 @@ def seeds_eval(path: Path, col: Collection, show: bool) -> None:
 
 # ----------------------------------------------------------------- conversations
 
-def neus_articles(n: int) -> list[tuple[str, str]]:
-    """The first ``n`` articles of NeuS val as (title, body), cluster by cluster."""
+def neus_articles(n: int, path: Path = SHARED / "eval" / "neus" / "val.source") -> list[tuple[str, str]]:
+    """The first ``n`` articles of NeuS val as (title, body), cluster by cluster (tests/conftest.py reads them so)."""
     out = []
-    for line in (SHARED / "eval" / "neus" / "val.source").read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         for part in line.split(" [SEP] "):
             title, _, body = part.partition("ARTICLE=>")
             if body.strip():

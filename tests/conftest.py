@@ -73,19 +73,13 @@ DISTRACTORS = 30  # NeuS val articles on other stories mixed with the seeds (the
 
 
 def neus_articles(n: int) -> list[tuple[str, str]]:
-    """The first ``n`` articles of NeuS val as (title, body); skips the test when ../shared is absent."""
+    """The first ``n`` articles of NeuS val as (title, body) (the bench's reader); skips when ../shared is absent."""
     path = SHARED / "eval" / "neus" / "val.source"
     if not path.exists():
         pytest.skip(f"{path} is absent: the distractor articles come from ../shared")
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        for part in line.split(" [SEP] "):
-            title, _, body = part.partition("ARTICLE=>")
-            if body.strip():
-                out.append((title.replace("TITLE=>", "").strip() or "untitled", body.strip()))
-            if len(out) >= n:
-                return out
-    return out
+    from bench.qa_quality import neus_articles as read
+
+    return read(n, path)
 
 
 @pytest.fixture(scope="session")
