@@ -11,7 +11,7 @@ Building (one `Store.add`) is timed apart; the first question builds the lexical
 the latencies are for the later questions, model loaded. Each latency is also given as a ratio to one question's
 encoding by the model (the median over the questions, encoded one at a time): the target is under 8. Follow-ups
 (the seeds_chat_dev turns, asked with their conversation as history) are timed the same way.
-The shared data folder is ../shared, or $MDSUM_SHARED when set.
+The shared data folder is $MDSUM_SHARED when set, else ../shared (or ../../shared from a git worktree).
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ import numpy as np  # noqa: E402
 from index import NewDocument, default_embedder, split_text  # noqa: E402
 from summarizer import Collection  # noqa: E402
 
-SHARED = Path(os.environ.get("MDSUM_SHARED", ROOT.parent / "shared")) / "eval"
+# $MDSUM_SHARED, else ../shared beside the checkout (a git worktree one level deeper finds it one level further up)
+SHARED = Path(os.environ.get("MDSUM_SHARED") or next(
+    (d for d in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if d.is_dir()), ROOT.parent / "shared")) / "eval"
 OUT = ROOT / "bench" / "out"
 PER_DOC = 20
 
