@@ -66,7 +66,7 @@ class SentenceRows:
         if not m:
             return
         if self.n + m > len(self._cols["sid"]):
-            cap = max(int((self.n + m) * _GROWTH), 1024)
+            cap = self.n + m if not self.n else max(int((self.n + m) * _GROWTH), 1024)  # exact when filled at once
             for name, dt in _COLUMNS:
                 grown = np.zeros(cap, dtype=dt)
                 grown[: self.n] = self._cols[name][: self.n]

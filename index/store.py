@@ -36,6 +36,8 @@ _READABLE_SCHEMAS = ("1", "2")
 SAVE_SHARE = 0.05  # write the FAISS file once the vectors changed since it was written reach this share of them
 SAVE_ALWAYS_BELOW = 50_000  # ... or after every change below this many vectors (a write of under 0.1 s here)
 _ROWS_CHUNK = 100_000  # sentence rows read from SQLite at a time when opening
+_ROW_DTYPE = np.dtype([("sid", np.int64), ("doc", np.int64), ("index", np.int32), ("start", np.int32),
+                       ("end", np.int32), ("kind", np.int8), ("paragraph", np.int32)])
 _REBUILD_CHUNK = 200_000  # vectors added to the index at a time when catching up
 
 _SCHEMA = """
@@ -494,44 +496,39 @@ class Store:
         return doc_id
 
     def _load(self) -> None:
-        """Read documents and sentence rows from SQLite, then the FAISS index, brought up to date."""
+        """Read sentence rows and documents from SQLite, then the FAISS index, brought up to date."""
         self._docs.clear()
         self._num.clear()
         self._doc_at.clear()
         self._by_hash.clear()
+        self._rows = self._read_rows()
+        nums, _, counts = runs(self._rows.col("doc"))
+        count_of = dict(zip(nums.tolist(), counts.tolist()))
         for num, doc_id, title, path, date, text, d_hash, author, outlet, url in self._db.execute(
             "SELECT seq, id, title, path, date, text, text_hash, author, outlet, url FROM documents ORDER BY seq"
         ):
-            self._docs[doc_id] = Document(doc_id, title, text, path, date, 0, author, outlet, url)
+            self._docs[doc_id] = Document(doc_id, title, text, path, date, count_of.get(num, 0), author, outlet, url)
             self._num[doc_id], self._doc_at[num] = num, doc_id
             self._by_hash[d_hash] = doc_id
-        self._rows = self._read_rows()
-        nums, _, counts = runs(self._rows.col("doc"))
-        for num, count in zip(nums.tolist(), counts.tolist()):
-            self._docs[self._doc_at[num]] = replace(self._docs[self._doc_at[num]], sentence_count=count)
         self._index = self._read_index() or self._new_index()
         self._unsaved = 0
         self._sync_index()
 
     def _read_rows(self) -> SentenceRows:
         """Every sentence row as compact columns, grouped by document number and in reading order."""
-        parts: dict[str, list[np.ndarray]] = {c: [] for c in ("sid", "doc", "index", "start", "end", "kind", "paragraph")}
-        cur = self._db.execute("SELECT id, doc_id, idx, start, end, kind, paragraph FROM sentences ORDER BY id")
-        while chunk := cur.fetchmany(_ROWS_CHUNK):
-            sid, doc_id, idx, start, end, kind, para = zip(*chunk)
-            parts["sid"].append(np.asarray(sid, dtype=np.int64))
-            parts["doc"].append(np.asarray([self._num[d] for d in doc_id], dtype=np.int64))
-            parts["index"].append(np.asarray(idx, dtype=np.int32))
-            parts["start"].append(np.asarray(start, dtype=np.int32))
-            parts["end"].append(np.asarray(end, dtype=np.int32))
-            parts["kind"].append(np.asarray([KIND_CODES[k] for k in kind], dtype=np.int8))
-            parts["paragraph"].append(np.asarray(para, dtype=np.int32))
-        cols = {c: np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for c, v in parts.items()}
-        if len(cols["doc"]) and not np.all(cols["doc"][1:] >= cols["doc"][:-1]):
-            order = np.lexsort((cols["index"], cols["doc"]))  # rows of a document must be contiguous
-            cols = {c: v[order] for c, v in cols.items()}
+        kind_code = " ".join(f"WHEN '{k}' THEN {c}" for k, c in KIND_CODES.items())
+        cur = self._db.execute(
+            f"SELECT s.id, d.seq, s.idx, s.start, s.end, CASE s.kind {kind_code} END, s.paragraph "
+            "FROM sentences s JOIN documents d ON d.id = s.doc_id ORDER BY s.id"
+        )
+        parts = []
+        while chunk := cur.fetchmany(_ROWS_CHUNK):  # numpy unpacks the tuples: no Python list of every row
+            parts.append(np.fromiter(chunk, dtype=_ROW_DTYPE, count=len(chunk)))
+        table = np.concatenate(parts) if parts else np.zeros(0, dtype=_ROW_DTYPE)
+        if len(table) and not np.all(table["doc"][1:] >= table["doc"][:-1]):
+            table = table[np.lexsort((table["index"], table["doc"]))]  # rows of a document must be contiguous
         rows = SentenceRows()
-        rows.append(**cols)
+        rows.append(**{c: table[c] for c in _ROW_DTYPE.names})
         return rows
 
     def _new_index(self) -> VectorIndex:
@@ -545,18 +542,18 @@ class Store:
         if not f.exists():
             return None
         try:
-            data = f.read_bytes()
-            if not data.startswith(_MAGIC):
-                raise ValueError("bad header")
-            gen, name_len, id_len = struct.unpack_from("<QHH", data, len(_MAGIC))
-            off = len(_MAGIC) + 12
-            model = data[off : off + name_len].decode()
-            store_id = data[off + name_len : off + name_len + id_len]
-            if model != self.embedder.name or store_id != self._store_id:
-                logger.info("vector index is for another store or model (%s): rebuilding", model)
-                return None
-            logger.info("vector index of generation %d read (store at %d)", gen, self.generation)
-            return VectorIndex.from_bytes(data[off + name_len + id_len :], self.embedder.dim)
+            with open(f, "rb") as fh:
+                head = fh.read(len(_MAGIC) + 12)
+                if not head.startswith(_MAGIC):
+                    raise ValueError("bad header")
+                gen, name_len, id_len = struct.unpack_from("<QHH", head, len(_MAGIC))
+                model = fh.read(name_len).decode()
+                store_id = fh.read(id_len)
+                if model != self.embedder.name or store_id != self._store_id:
+                    logger.info("vector index is for another store or model (%s): rebuilding", model)
+                    return None
+                logger.info("vector index of generation %d read (store at %d)", gen, self.generation)
+                return VectorIndex.read_from(fh, self.embedder.dim)
         except Exception as exc:  # a damaged file is rebuilt, never trusted
             logger.warning("%s: unreadable vector index (%s): rebuilding from stored embeddings", f, exc)
             return None
@@ -622,12 +619,11 @@ class Store:
         if self.path is None:
             return
         name = self.embedder.name.encode()
-        payload = self._index.to_bytes()
         target = self.path / VECTORS_FILE
         tmp = target.with_name(f".{VECTORS_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
         with open(tmp, "wb") as fh:
             fh.write(_MAGIC + struct.pack("<QHH", self.generation, len(name), len(self._store_id)) + name + self._store_id)
-            fh.write(payload)
+            self._index.write_to(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import BinaryIO
 
 import numpy as np
 
@@ -156,14 +157,31 @@ class VectorIndex:
         faiss = _faiss()
         return faiss.serialize_index(self._index).tobytes()
 
+    def write_to(self, fh: BinaryIO) -> None:
+        """Write the index into an open binary file, streamed (no copy of it in memory)."""
+        faiss = _faiss()
+        writer = faiss.PyCallbackIOWriter(fh.write)
+        faiss.write_index(self._index, writer)
+        del writer  # flushes
+
     @classmethod
     def from_bytes(cls, data: bytes, dim: int, *, trained_on: int = 0, ivf_threshold: int | None = None) -> "VectorIndex":
         faiss = _faiss()
-        raw = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        return cls._wrap(faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8)), dim, trained_on, ivf_threshold)
+
+    @classmethod
+    def read_from(cls, fh: BinaryIO, dim: int, *, ivf_threshold: int | None = None) -> "VectorIndex":
+        """Read an index from an open binary file at its position, streamed."""
+        faiss = _faiss()
+        return cls._wrap(faiss.read_index(faiss.PyCallbackIOReader(fh.read)), dim, 0, ivf_threshold)
+
+    @classmethod
+    def _wrap(cls, raw, dim: int, trained_on: int, ivf_threshold: int | None) -> "VectorIndex":
+        faiss = _faiss()
         if raw.d != dim:
             raise ValueError(f"vector index has dimension {raw.d}, expected {dim}")
         out = cls(dim, ivf_threshold=ivf_threshold)
-        out._index = raw  # deserialize_index returns the concrete class, which owns the C++ index
+        out._index = raw  # FAISS returns the concrete class, which owns the C++ index
         if not isinstance(raw, faiss.IndexIDMap2):  # nprobe, calibrated at training, is saved in the index
             out.trained_on = trained_on or raw.ntotal
         return out

@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmd("rebuild", "rebuild the vector index from the stored embeddings (after damage or a crash)")
     p = cmd("compare", "compare the sources: shared and unique facts, rewrites, differing words")
     p.add_argument("--query", default=None, help="compare only the documents most related to this text")
+    from .service.cli import add_serve_parser  # `summarizer serve`: the HTTP service (issue 12)
+
+    add_serve_parser(sub)
     return parser
 
 
@@ -260,6 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_docs_last(list(sys.argv[1:] if argv is None else argv)))
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "serve":
+        return args.run(args)
     try:
         return _run(args)
     except _UsageError as exc:

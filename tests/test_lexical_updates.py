@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from index import NewDocument, Store
+from summarizer.answer import corpus
 from summarizer.answer.corpus import LEXICAL_FILE, Lexicon, build_corpus, corpus_of, title_terms
 from summarizer.answer.lexical import tokenize
 
@@ -50,7 +51,9 @@ def _assert_same(a, b, rng: random.Random) -> None:
         assert a.row_of[sid] == b.row_of[sid]
 
 
-def test_incremental_indexes_equal_a_full_rebuild(fake_embedder, seed_paths):
+@pytest.mark.parametrize("insert_at_most", [0, 1000])  # vocabulary kept sorted by merging, or term by term
+def test_incremental_indexes_equal_a_full_rebuild(fake_embedder, seed_paths, monkeypatch, insert_at_most):
+    monkeypatch.setattr(corpus, "_INSERT_AT_MOST", insert_at_most)
     rng = random.Random(3)
     store = Store(embedder=fake_embedder)
     store.add([NewDocument(p.read_text(encoding="utf-8"), title=p.stem) for p in seed_paths])

@@ -31,7 +31,8 @@ LEXICAL_FILE = "lexical.npz"  # beside the store's database: the lexical indexes
 _FORMAT = 2  # 2: roles and names (aliases) of each document
 _TITLE_STEMS = frozenset(stem(w) for w in TITLE_WORDS)
 _PROBE = "Talks running Ministers' 2023"  # tokenized into the file: another tokenizer or stemmer means rebuild
-_RESORT_SHARE = 0.1  # re-sort the vocabulary, instead of inserting term by term, when this share of it changed
+_INSERT_AT_MOST = 1000  # terms that appear or vanish inserted or deleted one by one; more: the sorted lists merged
+_ADD_CHUNK = 2000  # documents tokenized and added to the postings at a time
 _TERMS_CACHE = 4096  # tokenized sentences a corpus keeps for `Corpus.terms`
 SAVE_SHARE = 0.05  # write the file once the rows changed since it was written reach this share of them (1M: 50k)
 SAVE_ALWAYS_BELOW = 50_000  # ... or after every change below this many rows (a write of under 0.1 s)
@@ -188,12 +189,13 @@ class Corpus:
 
 
 def _neighbours(doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row of the previous and of the next body sentence of the same document (-1 at its ends), as int32."""
     n = len(doc)
-    rows = np.arange(n)
+    rows = np.arange(n, dtype=np.int32)
     if not n:
         return rows, rows
-    prev = np.where((rows > 0) & (np.roll(doc, 1) == doc), rows - 1, -1)
-    nxt = np.where((rows < n - 1) & (np.roll(doc, -1) == doc), rows + 1, -1)
+    prev = np.where((rows > 0) & (np.roll(doc, 1) == doc), rows - 1, -1).astype(np.int32)
+    nxt = np.where((rows < n - 1) & (np.roll(doc, -1) == doc), rows + 1, -1).astype(np.int32)
     return prev, nxt
 
 
@@ -237,9 +239,9 @@ class Lexicon:
             gone, new = set(), sorted(current)
         if gone:
             self._drop(gone)
-        if new:
-            id_of = {n: d for d, n in numbers.items()}
-            self._add(store, [(n, id_of[n]) for n in new])
+        id_of = {n: d for d, n in numbers.items()}
+        for lo in range(0, len(new), _ADD_CHUNK):  # in chunks: a first build holds one chunk's tokens at a time
+            self._add(store, [(n, id_of[n]) for n in new[lo : lo + _ADD_CHUNK]])
         if gone or new:
             logger.info("lexical index: %d documents added, %d removed; %d sentences, %d terms",
                         len(new), len(gone), len(self.sids), len(self.sorted_vocab))
@@ -335,8 +337,10 @@ class Lexicon:
         appeared, vanished = self.own.changed_terms(before)
         if not appeared and not vanished:
             return
-        if len(appeared) + len(vanished) > _RESORT_SHARE * len(self.sorted_vocab):
-            self.sorted_vocab = sorted(self.own.live_terms())
+        if len(appeared) + len(vanished) > _INSERT_AT_MOST:
+            gone = set(vanished)
+            # two sorted runs: Python's sort merges them in linear time
+            self.sorted_vocab = sorted([t for t in self.sorted_vocab if t not in gone] + sorted(appeared))
             return
         vocab = list(self.sorted_vocab)
         for t in vanished:

@@ -299,8 +299,9 @@ class WindowBm25:
     def term_counts(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Windows holding ``term`` (increasing) and how often (float32).
 
-        The sentence's own rows, the rows before and after them (same document) and the rows of documents whose
-        title holds the term are each increasing, so a stable sort merges them in linear time.
+        A window's count is its sentence's, its neighbours' (rows next to it in the same document) and its
+        title's (every row of a document whose title holds the term). The parts' rows are each increasing, so
+        a stable sort merges them in linear time (faster here than adding into an array over the collection).
         """
         rows, tf = self.own.postings(term)
         targets, weights = [rows], [tf]
@@ -314,7 +315,7 @@ class WindowBm25:
             at = np.searchsorted(self._docs, docs)
             found = (at < len(self._docs)) & (self._docs[np.minimum(at, len(self._docs) - 1)] == docs)
             first, n = self._first[at[found]], self._count[at[found]]
-            targets.append(np.arange(int(n.sum())) + np.repeat(first - np.cumsum(n) + n, n))
+            targets.append(np.arange(int(n.sum()), dtype=np.int32) + np.repeat((first - np.cumsum(n) + n).astype(np.int32), n))
             weights.append(np.repeat(counts[found], n))
         t = np.concatenate(targets)
         w = np.concatenate(weights).astype(np.float32)
