@@ -130,8 +130,9 @@ def create_app(
     if seeds is not None and not registry.names() and not any(registry.root.glob(JOBS_FILE + "*")):
         _seed(registry, Path(seeds))
     jobs = JobStore(registry.root)
-    svc = Service(registry, jobs, JobRunner(registry, jobs, threads=limits.job_threads), keys, allow_private_urls,
-                  limits, _version())
+    runner = JobRunner(registry, jobs, threads=limits.job_threads, chunk_docs=limits.job_chunk_docs,
+                       chunk_chars=limits.job_chunk_chars)
+    svc = Service(registry, jobs, runner, keys, allow_private_urls, limits, _version())
 
     lives = []  # one item a running lifespan: test clients may nest them; the last one to end closes
 
