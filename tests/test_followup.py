@@ -57,6 +57,22 @@ def test_pronouns_stand_for_what_the_earlier_questions_named(history, question, 
     assert resolve_followup(question, history).is_followup
 
 
+def test_a_pronoun_passes_over_people_the_conversation_shows_of_the_other_gender():
+    first = answer_citing("What did Baerbock ask?", "Baerbock on Thursday called on her Russian counterpart to return.")
+    second = answer_citing("What did Lavrov say?", "Lavrov said he would not sign the text.")
+    history = [("What did Baerbock ask?", first), ("What did Lavrov say?", second)]
+    assert resolved("Who is she?", history) == "Who is Baerbock?"
+    assert resolved("What did he sign?", history) == "What did Lavrov sign?"
+    # nothing shows a gender: the nearest person, as before
+    assert resolved("Who is she?", ["What did Baerbock ask?", "What did Lavrov say?"]) == "Who is Lavrov?"
+    # only people of the other gender: the pronoun stays as asked
+    assert resolved("What did she say?", [("What did Lavrov say?", second)]) == "What did she say?"
+
+
+def test_it_stands_for_a_named_thing_when_the_question_has_no_topic_phrase():
+    assert resolved("Who suspended it?", ["What is New START?"]) == "Who suspended New START?"
+
+
 @pytest.mark.parametrize("history, question, expected", [
     (["What did Baerbock ask?"], "And Lavrov?", "What did Lavrov ask?"),
     (["What did the Dutch foreign minister say?"], "What about the Spanish foreign minister?",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence, Tuple, Union
 
 from ..results import Answer
@@ -218,7 +218,7 @@ def _pronouns(text: str, turns: list[Turn]) -> tuple[str, bool]:
     """Pronouns replaced by what they stand for; whether any was."""
     own = {n.name for n in names_in(text) if n.kind == "person"}
     people = [p for p in _people(turns) if not any(p in o or o in p for o in own)]
-    refs = _Referents(bool(own), people, _group(turns[-1]), _topic(turns[-1].resolved, turns[-1]))
+    refs = _Referents(bool(own), people, _group(turns[-1]), _thing(turns[-1]), genders(_texts(turns), people))
     out: list[str] = []
     pos, used = 0, 0
     for m in WORD.finditer(text):
@@ -226,7 +226,7 @@ def _pronouns(text: str, turns: list[Turn]) -> tuple[str, bool]:
         ref = refs.of(word, text[m.end():], used)
         if ref is None:
             continue
-        used = 1 if word in ("he", "she") else used
+        used = refs.people.index(ref) + 1 if word in ("he", "she") and ref in refs.people else used
         out.append(text[pos:m.start()] + ref)
         pos = m.end()
     if not out:
@@ -242,6 +242,7 @@ class _Referents:
     people: list[str]  # people of the recent turns not named in the question, nearest first
     group: str  # "X and Y" for "they"
     topic: str  # the thing for "it"
+    gender: dict[str, str] = field(default_factory=dict)  # person -> "he" or "she", where the conversation shows it
 
     def of(self, word: str, after: str, used: int) -> str | None:
         """What one pronoun stands for, written to fit its place (``his`` -> ``Blinken's``), or None to leave it."""
@@ -256,13 +257,61 @@ class _Referents:
         return None if ref is None else ref + "'s" if possessive else ref
 
     def _person(self, word: str, possessive: bool, used: int) -> str | None:
-        """"he", "his", "she": the nearest person (unless the question names its own); "him", "her": the next."""
-        if not self.people:
-            return None
+        """"he", "his", "she": the nearest person (unless the question names its own); "him", "her": the next.
+
+        A person whom the conversation shows to be of the other gender is passed over ("she" after questions on
+        Baerbock and then Lavrov is Baerbock); with nobody left the pronoun stays as asked."""
         obj = word == "him" or (word == "her" and not possessive)
-        if not obj:
-            return None if self.own else self.people[0]
-        return self.people[used] if used < len(self.people) else self.people[0]
+        if self.own and not obj:
+            return None
+        fits = [p for p in self.people if self.gender.get(p, _GENDER[word]) == _GENDER[word]]
+        first = [p for p in fits if p in self.gender] if not obj else [p for p in fits if self.people.index(p) >= used]
+        return (first or fits or [None])[0]
+
+
+_GENDER = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she"}
+_GENDERED = re.compile(r"\b(?:(?P<he>he|him|his|himself|Mr)|(?P<she>she|her|hers|herself|Mrs|Ms))\b", re.I)
+
+
+def genders(texts: Sequence[str], people: Sequence[str]) -> dict[str, str]:
+    """The gender ("he" or "she") each person shows in ``texts``: in a sentence that names one of ``people`` and no
+    other person, the pronouns after the name and a "Mr"/"Ms" just before it vote; a person with votes for
+    both, or none, is left out (no name lists: only what the documents and questions say)."""
+    votes: dict[str, set[str]] = {}
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            person, after = _sole_person(sentence, people)
+            if person:
+                votes.setdefault(person, set()).update(
+                    "he" if m.group("he") else "she" for m in _GENDERED.finditer(after))
+    return {p: next(iter(v)) for p, v in votes.items() if len(v) == 1}
+
+
+def _sole_person(sentence: str, people: Sequence[str]) -> tuple[str, str]:
+    """The one person of ``people`` a sentence names (none when it names another person too), and the sentence
+    from a title just before the name on."""
+    named = [(p, m) for p in people for m in [re.search(rf"\b{re.escape(p)}\b", sentence)] if m]
+    if len(named) != 1:
+        return "", ""
+    person, at = named[0][0], named[0][1].start()
+    last = person.split()[-1]
+    if any(n.kind == "person" and n.name not in person and last not in n.name for n in names_in(sentence)):
+        return "", ""
+    title = re.search(r"\b(?:Mr|Mrs|Ms)\.?\s+(?:\w+\s+)?$", sentence[:at])
+    return person, (title.group() if title else "") + " " + sentence[at:]
+
+
+def _texts(turns: list[Turn]) -> list[str]:
+    """What the conversation has said: its questions as understood and the sentences its answers cited."""
+    return [t.resolved for t in turns] + [s for t in turns for _, _, s in t.cited]
+
+
+def _thing(turn: Turn) -> str:
+    """What "it" stands for: the last question's topic phrase, else the last name of a thing in it ("New START")."""
+    topic = _topic(turn.resolved, turn)
+    if topic:
+        return topic
+    return next((n.name for n in reversed(names_in(turn.resolved)) if n.kind == "other"), "")
 
 
 def _next_is_word(after: str) -> bool:
