@@ -278,6 +278,16 @@ def test_read_only_key_reads_but_changes_nothing(keyed):
     assert len(keyed.get("/collections/k/documents", headers=_bearer(RO)).json()) == 1
 
 
+def test_docs_page_works_offline(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and "cdn" not in page.text.lower()
+    scripts = re.findall(r'(?:src|href)="(/docs-static/[^"]+)"', page.text)
+    assert any(s.endswith("swagger-ui-bundle.js") for s in scripts)
+    for s in scripts:
+        r = client.get(s)
+        assert r.status_code == 200 and len(r.content) > 100, s
+
+
 def test_openapi_declares_bearer_keys_only_when_set(client, keyed):
     keyed_ops = keyed.get("/openapi.json", headers=_bearer(RO)).json()
     assert keyed_ops["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
