@@ -28,6 +28,7 @@ from summarizer import (
     InputTooLargeError,
     StoreError,
     Summary,
+    conversation_markdown,
     default_embedder,
     MAX_FILE_BYTES,
     METHODS,
@@ -167,13 +168,19 @@ def remove_document(collection: Collection, doc_id: str) -> None:
     st.session_state.pop("summary", None)
 
 
-def ask(collection: Collection, question: str) -> Turn:
+def ask(collection: Collection, question: str, history: list[Turn] | None = None) -> Turn:
+    """Answer ``question`` with the earlier answered turns as the conversation (follow-ups refer back to them)."""
     t0 = time.perf_counter()
+    earlier = [(t.question, t.answer) for t in history or [] if t.answer is not None]
     try:
-        answer = collection.ask(question)
+        answer = collection.ask(question, history=earlier)
     except (EmptyQuestionError, InputTooLargeError) as exc:
         return Turn(question, None, str(exc))
     return Turn(question, answer, seconds=time.perf_counter() - t0)
+
+
+def new_conversation() -> None:
+    st.session_state["history"] = []
 
 
 def _suggest(question: str) -> None:
@@ -253,6 +260,8 @@ def render_turn(turn: Turn, collection: Collection) -> None:
     with st.chat_message("user"):
         st.html(render.question_html(turn.question))
     with st.chat_message("assistant"):
+        if turn.answer is not None and turn.answer.understood_as:
+            st.caption(render.plain_markdown(f"Answering: {turn.answer.understood_as}"))
         if turn.answer is None:
             st.error(render.plain_markdown(turn.error))
         elif turn.answer.sentences:
@@ -269,8 +278,10 @@ def render_chat(collection: Collection) -> None:
     question = prompt or st.session_state.pop("pending_question", None)
     if question:
         with box, st.spinner("Searching the documents…"):
-            history.append(ask(collection, question))
+            history.append(ask(collection, question, history))
     with box:
+        if history:
+            render_conversation_tools(history)
         if not history:
             suggestions = render.suggested_questions(collection.documents)
             if suggestions:
@@ -281,6 +292,17 @@ def render_chat(collection: Collection) -> None:
                 st.info("The collection is empty: upload or paste articles in the sidebar.")
         for turn in history:
             render_turn(turn, collection)
+
+
+def render_conversation_tools(history: list[Turn]) -> None:
+    """"New conversation" (follow-ups stop referring back) and the conversation as Markdown with its citations."""
+    left, right = st.columns(2)
+    left.button("New conversation", key="new_conversation", on_click=new_conversation,
+                help="Start over: later questions no longer refer back to these")
+    answers = [t.answer for t in history if t.answer is not None]
+    right.download_button("Download conversation (Markdown)", conversation_markdown(answers),
+                          file_name="conversation.md", mime="text/markdown", key="download_conversation",
+                          disabled=not answers)
 
 
 def render_summary(collection: Collection) -> None:

@@ -8,7 +8,10 @@ texts differ, plus the three seed articles so the seed questions have answers. T
 with the real model (cached in bench/out/); the store gets a table-lookup embedder that returns a sentence's base
 vector, so building calls the model only for the seeds' sentences, and the questions are encoded by the real model.
 Building (one `Store.add`) is timed apart; the first question builds the lexical indexes (reported separately);
-the latencies are for the later questions, model loaded.
+the latencies are for the later questions, model loaded. Each latency is also given as a ratio to one question's
+encoding by the model (the median over the questions, encoded one at a time): the target is under 8. Follow-ups
+(the seeds_chat_dev turns, asked with their conversation as history) are timed the same way.
+The shared data folder is $MDSUM_SHARED when set, else ../shared (or ../../shared from a git worktree).
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ import numpy as np  # noqa: E402
 from index import NewDocument, default_embedder, split_text  # noqa: E402
 from summarizer import Collection  # noqa: E402
 
-SHARED = Path(os.environ.get("MDSUM_SHARED", ROOT.parent / "shared")) / "eval"
+# $MDSUM_SHARED, else ../shared beside the checkout (a git worktree one level deeper finds it one level further up)
+SHARED = Path(os.environ.get("MDSUM_SHARED") or next(
+    (d for d in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if d.is_dir()), ROOT.parent / "shared")) / "eval"
 OUT = ROOT / "bench" / "out"
 PER_DOC = 20
 
@@ -139,12 +144,40 @@ def latencies(col: Collection, questions: list[str]) -> tuple[float, list[float]
     return first, times
 
 
-def report(label: str, first: float, times: list[float]) -> None:
+def encoding_time(emb, questions: list[str]) -> float:
+    """Median seconds to encode one question alone (the unit of the latency ratio)."""
+    times = []
+    for q in questions:
+        t = time.perf_counter()
+        emb.encode([q])
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def followup_latencies(col: Collection, repeat: int) -> list[float]:
+    """Seconds per follow-up turn of seeds_chat_dev, each asked with its conversation (questions and answers)."""
+    convs = json.loads((SHARED / "seeds_chat_dev.json").read_text(encoding="utf-8"))
+    times = []
+    for _ in range(repeat):
+        for conv in convs:
+            history = []
+            for turn in conv["turns"]:
+                t = time.perf_counter()
+                ans = col.ask(turn["q"], k=3, history=list(history))
+                if history:
+                    times.append(time.perf_counter() - t)
+                history.append((turn["q"], ans))
+    return times
+
+
+def report(label: str, first: float | None, times: list[float], unit: float) -> None:
     times = sorted(times)
     med = statistics.median(times) * 1000
     p95 = times[int(round(0.95 * (len(times) - 1)))] * 1000
-    print(f"{label}: first ask {first * 1000:.0f} ms (builds indexes); median {med:.1f} ms, p95 {p95:.1f} ms, "
-          f"max {times[-1] * 1000:.1f} ms over {len(times)} asks", flush=True)
+    head = f"first ask {first * 1000:.0f} ms (builds indexes); " if first is not None else ""
+    print(f"{label}: {head}median {med:.1f} ms, p95 {p95:.1f} ms, max {times[-1] * 1000:.1f} ms over {len(times)} "
+          f"asks; median / one question's encoding ({unit * 1000:.1f} ms) = {med / (unit * 1000):.1f} (target < 8)",
+          flush=True)
 
 
 def main() -> None:
@@ -160,11 +193,14 @@ def main() -> None:
 
     emb = default_embedder()
     emb.encode(["warm up"])
+    unit = encoding_time(emb, questions * args.repeat)
+    print(f"one question's encoding: median {unit * 1000:.1f} ms over {len(questions) * args.repeat} questions")
     seeds = Collection(embedder=emb)
     seeds.add_files(sorted((ROOT / "seeds").glob("*.txt")))
     n_seed = len(seeds.store.body_ids())
     first, times = latencies(seeds, asks)
-    report(f"seeds ({n_seed} sentences)", first, times)
+    report(f"seeds ({n_seed} sentences)", first, times, unit)
+    report("seeds follow-ups with history", None, followup_latencies(seeds, args.repeat), unit)
 
     t = time.perf_counter()
     texts = base_sentences(args.base)
@@ -195,8 +231,9 @@ def main() -> None:
           f"{table.model_calls} sentences sent to the model", flush=True)
     calls = table.model_calls
     first, times = latencies(big, asks)
-    report(f"synthetic ({n_big:,} sentences)", first, times)
+    report(f"synthetic ({n_big:,} sentences)", first, times, unit)
     print(f"  ({table.model_calls - calls} question spellings encoded by the model)")
+    report("synthetic follow-ups with history", None, followup_latencies(big, args.repeat), unit)
 
 
 if __name__ == "__main__":

@@ -117,7 +117,7 @@ def fill(url: str, docs: list[str]) -> None:
     secs = time.perf_counter() - t0
     sents = sum(d["sentence_count"] for d in httpx.get(f"{url}/collections/{NAME}/documents", timeout=60).json())
     print(f"fill: job {job['state']}: {job['added']} documents, {sents:,} sentences in {secs:.0f} s "
-          f"({sents / secs:.0f} sentences/s over HTTP, one transaction a document); failures: {len(job['failures'])}")
+          f"({sents / secs:.0f} sentences/s over HTTP, in chunks of files); failures: {len(job['failures'])}")
 
 
 class Stats:

@@ -128,6 +128,9 @@ def check_text(text: str, name: str) -> None:
         raise FileTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
     if not text.strip():
         raise EmptyDocumentError(f"{name}: empty document (no text, or only white space)")
+    if not any(c.isalnum() for c in text):
+        raise EmptyDocumentError(f"{name}: empty document (no letter or digit: only spaces, marks or invisible "
+                                 "characters such as zero-width spaces)")
 
 
 def read_text_file(path: str | Path) -> str:

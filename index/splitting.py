@@ -318,14 +318,18 @@ def _kind_of_sentence(sentence: str) -> str:
 
 
 def _mark_bio(text: str, spans: list[Span]) -> None:
-    """Mark an author bio among the last three paragraphs (`X is a renowned author ...`) as kind "bio"."""
+    """Mark an author bio among the last three paragraphs (`X is a renowned author ...`) as kind "bio".
+
+    A bio follows an article: the first paragraph never is one (an encyclopedia entry on a writer opens so).
+    """
     if not spans:
         return
     last = spans[-1].paragraph
+    start = spans[0].paragraph
     bio_paras = {
         sp.paragraph
         for sp in spans
-        if sp.paragraph >= last - 2 and sp.kind == "body" and _BIO.search(text[sp.start : sp.end])
+        if max(last - 2, start + 1) <= sp.paragraph and sp.kind == "body" and _BIO.search(text[sp.start : sp.end])
     }
     if not bio_paras:
         return

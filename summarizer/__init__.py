@@ -9,7 +9,8 @@ from .collection import MAX_FILE_BYTES, SUFFIXES, Collection
 from .sources import FeedResult
 from .compare import Comparison, Difference, Rewrite
 from .defaults import STORE_ENV, default_store_dir, open_collection, seeds_dir
-from .results import Answer, Citation, CitationNumbers, CitedSentence, SourceDifference, Summary, document_label
+from .results import (Answer, Citation, CitationNumbers, CitedSentence, SourceDifference, Summary,
+                      conversation_markdown, document_label)
 from .summary import METHODS
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Embedder",
     "default_embedder",
     "Answer",
+    "conversation_markdown",
     "Summary",
     "CitedSentence",
     "Citation",

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from index.errors import DocumentNotFoundError, EmptyQuestionError, FeedError, IngestError, InputTooLargeError, StoreError
+from index.errors import (DocumentNotFoundError, EmptyQuestionError, FeedError, IngestError, InputTooLargeError,
+                          MissingPathError, StoreError)
 from index.formats import FEED_SUFFIXES
 
 from .collection import Collection
@@ -36,6 +37,7 @@ examples:
   summarizer --store ./my-store add https://example.org/story.html https://example.org/feed.rss
   summarizer --store ./my-store add --ray 10.0.0.5:6379 /shared/articles/
   summarizer ask "Who met Jaishankar?" --json
+  summarizer ask "What did they speak about?" --history earlier-questions.txt
 """
 
 
@@ -75,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("ask", "answer a question with cited sentences")
     p.add_argument("question", metavar="QUESTION")
     p.add_argument("-k", type=int, default=3, help="at most this many answer points (default 3)")
+    p.add_argument("--history", metavar="FILE", default=None,
+                   help="earlier questions of the conversation, one a line: a follow-up (he, it, and ...?, what else) "
+                        "is resolved against them")
     p = cmd("summarize", "write the merged, cited summary")
     p.add_argument("--words", type=int, default=150, help="word budget (default 150)")
     p.add_argument("--sentences", type=int, default=None, help="at most this many sentences")
@@ -191,8 +196,22 @@ def _rebuild(col: Collection, args: argparse.Namespace):
 
 
 def _ask(col: Collection, args: argparse.Namespace):
-    ans = col.ask(args.question, k=args.k)
-    return ans.to_dict(), cited_text(ans.sentences, numbered=True, markdown=False) if ans.sentences else ans.message
+    ans = col.ask(args.question, k=args.k, history=_history(args.history))
+    text = cited_text(ans.sentences, numbered=True, markdown=False) if ans.sentences else ans.message
+    return ans.to_dict(), f"Answering: {ans.understood_as}\n\n{text}" if ans.understood_as else text
+
+
+def _history(path: str | None) -> list[str]:
+    """The earlier questions in a ``--history`` file, one a line (blank lines skipped)."""
+    if path is None:
+        return []
+    if not Path(path).is_file():
+        raise MissingPathError(f"--history {path}: no such file")
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"--history {path}: cannot read it as UTF-8 text ({exc})") from exc
+    return [line.strip() for line in lines if line.strip()]
 
 
 def _summarize(col: Collection, args: argparse.Namespace):

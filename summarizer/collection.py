@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths
 from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, char_batches, check_text
@@ -13,7 +13,7 @@ from index.errors import FeedError, IngestError, InputTooLargeError
 from index.feeds import parse_feed
 from index.formats import extract, extract_text, read_file
 
-from .answer import answer_question, check_question
+from .answer import HistoryItem, answer_question, check_question, resolve_followup
 from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
 from .sources import MAX_FEED_ENTRIES, FeedResult, add_entries, fetch_source, new_document, read_feed
@@ -246,10 +246,17 @@ class Collection:
         return self.store.remove(doc_id)
 
     # questions and summaries
-    def ask(self, question: str, k: int = 3) -> Answer:
-        """The sentences that answer ``question``, best first, each citing its sources."""
+    def ask(self, question: str, k: int = 3, history: Sequence[HistoryItem] | None = None) -> Answer:
+        """The sentences that answer ``question``, best first, each citing its sources.
+
+        ``history`` holds the earlier turns of a conversation, oldest first: question strings or
+        ``(question, Answer)`` pairs. Pronouns, "and X?" and "what else" are resolved against the recent ones;
+        ``Answer.resolved_question`` says how the question was understood.
+        """
+        q = check_question(question)
+        followup = resolve_followup(q, history)
         with self.store.lock:  # one consistent state, even while another thread adds or removes
-            return answer_question(self.store, question, k=k)
+            return answer_question(self.store, q, k=k, followup=followup)
 
     def summarize(
         self, max_words: int = 150, *, max_sentences: int | None = None, method: str = "default",

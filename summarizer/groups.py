@@ -40,6 +40,10 @@ class SameFactRule:
     verbatim_len: int = 6  # ... of this many words ...
     verbatim_lower: int = 3  # ... holding at least this many lower-case content words
     idf_floor: float = 0.1  # the smallest idf a content word gets (a word in every sentence still counts a little)
+    # every two members of a group (not just the pair that joins them) score at least this; None: off (summaries).
+    # Answers use their own merge score: a general sentence no longer chains templates of other subjects ("the
+    # Vermont basketball team", "... soccer team", "the 2010-11 team") into one point
+    link_score: float | None = None
     block: int = 2048  # rows of the similarity matrix computed at once (memory, not results)
 
 
@@ -219,7 +223,7 @@ def group_sentences(
     else:
         feats = features if features is not None else lexical_features(texts, weights)
         rows, cols, scores = _scored_pairs(vectors, codes, feats, threshold, weights)
-    return _merge(vectors, rows, cols, scores, weights.link_floor)
+    return _merge(vectors, rows, cols, scores, weights.link_floor, weights.link_score)
 
 
 def _cosine_pairs(vectors: np.ndarray, codes: np.ndarray, threshold: float | None, w: SameFactRule):
@@ -240,9 +244,12 @@ def _scored_pairs(vectors: np.ndarray, codes: np.ndarray, feats: LexicalFeatures
     return rows[keep], cols[keep], scores[keep]
 
 
-def _merge(vectors: np.ndarray, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, link_floor: float):
-    """Join pairs strongest first while every two members of a joined group keep ``link_floor`` cosine."""
+def _merge(vectors: np.ndarray, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, link_floor: float,
+           link_score: float | None = None):
+    """Join pairs strongest first while every two members of a joined group keep ``link_floor`` cosine (and,
+    when ``link_score`` is given, a same-fact score of at least that)."""
     uf = UnionFind(range(len(vectors)))
+    pair = {(int(a), int(b)): float(x) for a, b, x in zip(rows, cols, scores)} if link_score is not None else {}
     for k in np.argsort(-scores, kind="stable"):
         a, b = int(rows[k]), int(cols[k])
         if uf.find(a) == uf.find(b):
@@ -250,6 +257,13 @@ def _merge(vectors: np.ndarray, rows: np.ndarray, cols: np.ndarray, scores: np.n
         ma, mb = uf.members(a), uf.members(b)
         if len(ma) * len(mb) > 1 and float(np.min(vectors[ma] @ vectors[mb].T)) < link_floor:
             continue
+        if link_score is not None and len(ma) * len(mb) > 1 and not _all_linked(pair, ma, mb, link_score):
+            continue
         uf.union(a, b)
     groups = [sorted(m) for m in uf.sets()]
     return sorted(groups, key=lambda g: g[0])
+
+
+def _all_linked(pair: dict[tuple[int, int], float], ma: list[int], mb: list[int], floor: float) -> bool:
+    """Whether every pair across two groups was scored at ``floor`` or more."""
+    return all(pair.get((min(x, y), max(x, y)), -np.inf) >= floor for x in ma for y in mb)

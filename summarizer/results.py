@@ -9,7 +9,8 @@ from typing import Callable, Iterable, Sequence
 from index import Document, Sentence
 
 __all__ = ["Citation", "CitedSentence", "SourceDifference", "Answer", "Summary", "cite", "escape_markdown",
-           "number_citations", "source_label", "CitationNumbers", "doc_label", "document_label", "cited_text"]
+           "number_citations", "source_label", "CitationNumbers", "doc_label", "document_label", "cited_text",
+           "conversation_markdown"]
 
 
 @dataclass(frozen=True)
@@ -128,16 +129,26 @@ class Answer(_CitedResult):
     question: str
     sentences: list[CitedSentence] = field(default_factory=list)
     message: str = ""
+    resolved_question: str = ""  # the question as understood after the earlier turns ("" or the question: as asked)
 
     def __bool__(self) -> bool:
         return bool(self.sentences)
 
     def to_dict(self) -> dict:
-        return self._with_sentences(question=self.question, message=self.message)
+        return self._with_sentences(question=self.question, message=self.message,
+                                    resolved_question=self.resolved_question)
+
+    @property
+    def understood_as(self) -> str:
+        """The resolved question when it differs from the question as asked, else ""."""
+        r = self.resolved_question.strip()
+        return r if r and r != self.question.strip() else ""
 
     def to_markdown(self) -> str:
-        return _result_markdown(f"**Question:** {escape_markdown(self.question)}", self.sentences, self.message,
-                                numbered=True)
+        head = f"**Question:** {escape_markdown(self.question)}"
+        if self.understood_as:
+            head += f"\n\n*Answering: {escape_markdown(self.understood_as)}*"
+        return _result_markdown(head, self.sentences, self.message, numbered=True)
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,25 @@ def doc_label(title: str, doc_id: str) -> str:
 def source_label(c: Citation) -> str:
     """`outlet · date · title, sentence N, characters a-b`: one line naming a citation's place."""
     return f"{c.label}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
+
+
+def conversation_markdown(answers: Iterable[Answer], title: str = "Conversation") -> str:
+    """A conversation as Markdown: each question (and how it was understood) with its numbered answer points,
+    citations numbered ``[n]`` across the whole conversation, and one list of sources at the end."""
+    nums = CitationNumbers()
+    parts = [f"# {escape_markdown(title)}\n"]
+    for n, a in enumerate(answers, 1):
+        parts.append(f"**Question {n}:** {escape_markdown(a.question)}\n")
+        if a.understood_as:
+            parts.append(f"*Answering: {escape_markdown(a.understood_as)}*\n")
+        if not a.sentences:
+            parts.append(escape_markdown(a.message) + "\n")
+        else:
+            parts.append("\n".join(f"{i}. {nums.cited(s, escape_markdown)}" for i, s in enumerate(a.sentences, 1))
+                         + "\n")
+    if nums.sources:
+        parts.append("**Sources**\n\n" + "\n".join(nums.source_lines(escape_markdown)) + "\n")
+    return "\n".join(parts)
 
 
 def _result_markdown(head: str, sentences: Sequence[CitedSentence], message: str, *, numbered: bool) -> str:

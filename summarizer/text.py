@@ -15,6 +15,16 @@ __all__ = [
     "stop_words",
     "QUESTION_WORDS",
     "NUMBER_WORDS",
+    "PERSON_PRONOUNS",
+    "GROUP_PRONOUNS",
+    "THING_PRONOUNS",
+    "TITLE_WORDS",
+    "ORGANISATION_WORDS",
+    "CALENDAR_WORDS",
+    "PLACE_WORDS",
+    "IRREGULAR_FORMS",
+    "SYNONYMS",
+    "synonyms",
     "UnionFind",
 ]
 
@@ -37,8 +47,98 @@ QUESTION_WORDS = frozenset(
     they this to was will with what which who whom whose when where why how did do does done has have had
     been being were would could should can may might must shall s i you he she we his her its our your my
     me him them us than so also about from after before over under up down out any some all each other
-    one ones very just only own same too more most""".split()
+    one ones very just only own same too more most doing""".split()
 )
+
+# Pronouns that stand for something named before (in a follow-up question, or a sentence continuing the one before):
+# a person, a group of people, a thing.
+PERSON_PRONOUNS = frozenset("he him his she her hers".split())
+GROUP_PRONOUNS = frozenset("they them their theirs".split())
+THING_PRONOUNS = frozenset("it its".split())
+
+# Words of an office or a role written before a name ("Foreign Minister Baerbock", "US Secretary of State Blinken"):
+# they describe a person and are not part of the name.
+TITLE_WORDS = frozenset(
+    """mr mrs ms miss dr sir dame lord lady president vice prime minister ministers secretary foreign state affairs
+    external interior defence defense finance senator sen rep representative congressman congresswoman governor gov
+    chancellor king queen prince princess emperor pope general gen colonel captain admiral spokesman spokeswoman
+    spokesperson ambassador deputy chief director chairman chairwoman chair ceo mayor judge justice official leader
+    premier envoy commissioner attorney speaker majority minority whip house senate head"""
+    .split()
+)
+
+# Words that make a capitalised phrase an organisation, a publication or an event rather than a person.
+ORGANISATION_WORDS = frozenset(
+    """department ministry council party committee commission court union agency office bureau association
+    institute university college school company corporation inc ltd group bank fund foundation federation
+    nations organisation organization alliance army navy police news times post press journal guardian reuters
+    agerpres network channel radio television tv summit conference meeting session treaty act bill war charter
+    airport station church hospital center centre club league team""".split()
+)
+
+# Month and weekday names: capitalised, never someone's name.
+CALENDAR_WORDS = frozenset(
+    """january february march april may june july august september october november december jan feb mar apr jun
+    jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today yesterday""".split()
+)
+
+# Capitalised words that name a part of the world (the West, Eastern Europe) rather than someone.
+PLACE_WORDS = frozenset(
+    """west western east eastern north northern south southern central middle europe asia africa america americas
+    pacific atlantic arctic antarctica gulf sea ocean island islands river lake mountains city county province region
+    republic kingdom federation park area square street avenue bridge castle tower village town valley bay beach
+    forest""".split()
+)
+
+# Irregular verb forms the stemmer cannot bring to their verb ("met" / "meet", "spoke" / "speak"): matched as the verb.
+# Forms that are also common other words (left, found, saw, rose, felt, lay, bound) are not listed.
+IRREGULAR_FORMS = {
+    form: verb
+    for verb, forms in {
+        "tell": "told", "speak": "spoke spoken", "meet": "met", "write": "wrote written", "lead": "led",
+        "win": "won", "hold": "held", "begin": "began begun", "bring": "brought", "buy": "bought",
+        "think": "thought", "teach": "taught", "seek": "sought", "fight": "fought", "catch": "caught",
+        "send": "sent", "spend": "spent", "build": "built", "lose": "lost", "make": "made", "pay": "paid",
+        "sell": "sold", "stand": "stood", "take": "took taken", "give": "gave given", "go": "went gone",
+        "come": "came", "become": "became", "see": "seen", "know": "knew known", "grow": "grew grown",
+        "draw": "drew drawn", "throw": "threw thrown", "fly": "flew flown", "drive": "drove driven",
+        "rise": "risen", "fall": "fell fallen", "run": "ran", "sing": "sang sung", "choose": "chose chosen",
+        "steal": "stole stolen", "break": "broke broken", "wear": "wore worn", "swear": "swore sworn",
+        "hide": "hid hidden", "eat": "ate eaten", "forget": "forgot forgotten", "get": "got gotten",
+        "shoot": "shot", "strike": "struck", "keep": "kept", "sleep": "slept", "deal": "dealt", "mean": "meant",
+        "hear": "heard", "feed": "fed", "flee": "fled", "sit": "sat", "lay": "laid", "sink": "sank sunk",
+        "swim": "swam swum", "drink": "drank drunk", "ring": "rang rung", "freeze": "froze frozen",
+        "wake": "woke woken", "bear": "bore borne born", "beat": "beaten", "bite": "bitten", "hang": "hung",
+        "shake": "shook shaken", "tear": "tore torn", "undertake": "undertook undertaken",
+        "withdraw": "withdrew withdrawn", "overtake": "overtook overtaken", "arise": "arose arisen",
+    }.items()
+    for form in forms.split()
+}
+
+# Words news writers use for one another ("buy" / "purchase", "back" / "support"): a question word also searches its
+# group. Language data, kept to groups that mean the same in almost any sentence.
+SYNONYMS = (
+    "buy purchase", "talk speak discuss", "support back endorse", "free release", "begin start launch",
+    "fire dismiss", "ban prohibit", "help aid assist", "quit resign", "reject refuse", "answer reply respond",
+    "reveal disclose", "probe investigate investigation", "nation country", "leader chief", "poll survey",
+    "lawmaker legislator", "film movie", "physician doctor", "award prize",
+)
+
+
+@lru_cache(maxsize=1)
+def _synonym_index() -> dict[str, tuple[str, ...]]:
+    """Stem of each synonym -> the other words of its group."""
+    out: dict[str, tuple[str, ...]] = {}
+    for group in SYNONYMS:
+        ws = tuple(group.split())
+        for w in ws:
+            out[stem(w)] = tuple(x for x in ws if x != w)
+    return out
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """The other words of ``word``'s synonym group (``purchases`` -> ``buy``), or ()."""
+    return _synonym_index().get(stem(word), ())
 
 
 def words(text: str) -> list[str]:
@@ -63,11 +163,16 @@ def stemmer() -> Callable[[str], str]:
         logger.warning("nltk is not installed: words are matched without stemming (pip install nltk)")
         return lru_cache(maxsize=200_000)(str.lower)
     snowball = SnowballStemmer("english", ignore_stopwords=False)
-    return lru_cache(maxsize=200_000)(lambda word: snowball.stem(word.lower()))
+
+    def stem_one(word: str) -> str:
+        low = word.lower()
+        return snowball.stem(IRREGULAR_FORMS.get(low, low))
+
+    return lru_cache(maxsize=200_000)(stem_one)
 
 
 def stem(word: str) -> str:
-    """``word`` lowercased and stemmed (``Talks`` -> ``talk``)."""
+    """``word`` lowercased and stemmed (``Talks`` -> ``talk``; irregular forms to their verb: ``met`` -> ``meet``)."""
     return stemmer()(word)
 
 

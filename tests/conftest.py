@@ -67,3 +67,33 @@ def seeds(embedder, seed_paths) -> Collection:
 def doc_by_prefix(col: Collection, prefix: str):
     """The document whose file name starts with ``prefix`` (the seeds: "000", "003", "004")."""
     return next(d for d in col.documents if d.path and Path(d.path).name.startswith(prefix))
+
+
+DISTRACTORS = 30  # NeuS val articles on other stories mixed with the seeds (the bench mixes in 300)
+
+
+def neus_articles(n: int) -> list[tuple[str, str]]:
+    """The first ``n`` articles of NeuS val as (title, body) (the bench's reader); skips when ../shared is absent."""
+    path = SHARED / "eval" / "neus" / "val.source"
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the distractor articles come from ../shared")
+    from bench.qa_quality import neus_articles as read
+
+    return read(n, path)
+
+
+@pytest.fixture(scope="session")
+def distracted(embedder, seed_paths) -> Collection:
+    """The seeds among 30 NeuS val articles on other stories, real model. Read-only: do not add or remove."""
+    articles = neus_articles(DISTRACTORS)
+    col = Collection(embedder=embedder)
+    col.add_files(seed_paths)
+    for title, body in articles:
+        col.add_text(body, title=title)
+    return col
+
+
+def seed_prefix(col: Collection, doc_id: str) -> str:
+    """A seed's file-name prefix ("000", "003", "004"), or "" for other documents."""
+    d = col.document(doc_id)
+    return Path(d.path).name[:3] if d.path else ""

@@ -303,6 +303,29 @@ def test_history_is_kept_and_errors_are_shown(at):
     assert len(at.error) == 1 and "limit" in at.error[0].value
 
 
+def test_follow_up_is_answered_with_the_conversation_and_new_conversation_clears_it(at, seeds):
+    first, follow = "Who confirmed that the meeting took place?", "What did she tell CNN?"
+    at.chat_input[0].set_value(first).run()
+    at.chat_input[0].set_value(follow).run()
+    assert not at.exception
+    earlier = seeds.ask(first)
+    expected = seeds.ask(follow, history=[(first, earlier)])
+    assert expected.understood_as  # the library resolved "she"; the app shows how
+    assert len(at.chat_message) == 4
+    assert _points(_results(at)[1]) == [" ".join(s.text.split()) for s in expected.sentences]
+    captions = [c.value for c in at.chat_message[3].caption]
+    assert plain_markdown(f"Answering: {expected.understood_as}") in captions
+    labels = [d.label for d in at.get("download_button")]
+    assert "Download conversation (Markdown)" in labels
+
+    at.button(key="new_conversation").click().run()
+    assert not at.chat_message  # cleared: the suggestions are back
+    at.chat_input[0].set_value(follow).run()
+    alone = seeds.ask(follow)
+    assert not alone.understood_as
+    assert not any("Answering:" in c.value for c in at.chat_message[1].caption)
+
+
 def test_empty_answer_says_the_documents_do_not_answer(at, embedder):
     for doc_id in _card_ids(at):
         at.button(key=f"remove-{doc_id}").click().run()

@@ -68,6 +68,20 @@ def test_human_output_numbers_citations(capsys):
     assert "Sources:" in out and "  [1] " in out and "characters" in out
 
 
+def test_ask_with_a_history_file_says_how_it_understood_the_question(capsys, tmp_path, seeds):
+    history = tmp_path / "earlier.txt"
+    history.write_text("What did Blinken say in his speech that Russia must do?\n\n", encoding="utf-8")
+    code, out, _ = run(capsys, "ask", "Who supported him?", "--history", str(history), "--docs", str(SEEDS))
+    expected = seeds.ask("Who supported him?", history=["What did Blinken say in his speech that Russia must do?"])
+    assert code == 0 and expected.understood_as
+    assert out.startswith(f"Answering: {expected.understood_as}\n")
+    assert expected.sentences[0].text in out
+    code, out, _ = run(capsys, "ask", "Who supported him?", "--docs", str(SEEDS))  # no history: as asked
+    assert code == 0 and "Answering:" not in out
+    code, out, err = run(capsys, "ask", "Who?", "--history", str(tmp_path / "missing.txt"), "--docs", str(SEEDS))
+    assert code == 1 and "--history" in err and "missing.txt" in err
+
+
 def test_only_the_default_store_starts_with_the_seeds(capsys, tmp_path):
     code, out, _ = run(capsys, "docs", "--json")  # $SUMMARIZER_STORE: the default store, a demo
     assert code == 0 and sorted(Path(d["path"]).name for d in json.loads(out)) == sorted(p.name for p in SEEDS.glob("*.txt"))

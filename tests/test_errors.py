@@ -76,6 +76,10 @@ def test_empty_text_and_oversized_text(col):
     before = _state(col)
     with pytest.raises(EmptyDocumentError):
         col.add_text("  \n ", title="blank")
+    with pytest.raises(EmptyDocumentError, match="zero-width"):
+        col.add_text("\u200b\u200b \u200d\n\ufeff", title="invisible")
+    with pytest.raises(EmptyDocumentError, match="no letter or digit"):
+        col.add_uploads([("marks.txt", "... — !!\n".encode())])
     with pytest.raises(InputTooLargeError, match="over the limit"):
         col.add_text("x" * (20 * 1024 * 1024 + 1), title="huge")
     assert _state(col) == before

@@ -4,28 +4,32 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 
 from index import Store
-from index.errors import EmptyQuestionError, InputTooLargeError
+from index.errors import DocumentNotFoundError, EmptyQuestionError, InputTooLargeError
 
-from ..groups import group_sentences
+from ..groups import SAME_FACT_RULE, SameFactRule, group_sentences
 from ..results import Answer, CitedSentence, cite
 from ..rewrites import rewritten_documents
 from ..wording import Words, best_member
 from .retrieval import RETRIEVAL_WEIGHTS, Corpus, Query, RetrievalWeights, Scored, corpus_of, make_query, retrieve
-from ..text import NUMBER_WORDS
+from ..text import GROUP_PRONOUNS, NUMBER_WORDS, PERSON_PRONOUNS, THING_PRONOUNS, stem, words
+from .followup import FollowUp
 from .lexical import tokenize
 from .speakers import SPEAKER_RULES, SPEECH_WORDS, Speaker, SpeakerRules, asked_speaker, quoted_text, speaks, with_descriptors
 
-__all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER", "AnswerWeights", "ANSWER_WEIGHTS"]
+__all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER", "NOTHING_MORE", "AnswerWeights",
+           "ANSWER_WEIGHTS"]
 
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 NO_ANSWER = "The documents do not answer this question."
+NOTHING_MORE = "The documents say nothing more on this than the answers above."
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,9 @@ class AnswerWeights:
     speaker: SpeakerRules = SPEAKER_RULES  # how a speaker is recognised in a sentence
     pool: int = 4  # candidates grouped into points: this many per point asked for ...
     min_pool: int = 12  # ... and at least this many
-    same_source: float = 0.1  # penalty per point already taken from a point's documents: answers draw on several
+    member_pool: int = 36  # candidates that may join a point as another source of it, though they rank lower
+    # penalty per point already taken from a point's documents (averaged over them): answers draw on several
+    same_source: float = 0.1
     speaker_bonus: float = 0.3  # bonus for a sentence where the one a "what did X say" question asks about speaks
     speaker_rows: int = 40  # best candidates checked for the speaker
     # bonus (times the speaker score) where that speaker speaks on what the question asks about: the share (by idf) of
@@ -46,7 +52,13 @@ class AnswerWeights:
     # whole sentence, so X quoted on Y outranks X only named
     quoted_topic: float = 0.2
     outside_quote: float = 0.5
-    neighbour_gain: float = 0.2  # share of the question (by idf) a neighbour must add to be shown after its point
+    same_verb: float = 0.2  # bonus (times speaker score) for the question's speech verb (chat cases: 0.1 29/30, 0.2 30/30)
+    neighbour_gain: float = 0.2  # share of the question (by idf) a neighbour must add to be cited with its point
+    door_points: int = 3  # points (best first) whose neighbours are checked for the rest of the answer
+    door_paragraphs: int = 1  # the neighbour is in the same paragraph or this many away
+    door_chain: int = 2  # sentences at most added to a point this way
+    door_content: float = 0.5  # a point covering this share (by idf) of the question's other words lacks nothing
+    door_lead_words: int = 3  # a pronoun among a sentence's first words refers back to the sentence before
     # "Not in the documents": the best sentences (with their neighbours and titles) must cover enough of the question's
     # idf mass and be close enough in meaning: (coverage, cosine) at least one of these pairs, or a cosine of sure_dense
     answerable: tuple[tuple[float, float], ...] = ((0.5, 0.3), (0.25, 0.4))
@@ -59,12 +71,22 @@ class AnswerWeights:
     # merge fills an answer slot with a related, different fact. HotpotQA recall@5 0.735 at 1.05, 0.765 at 1.3; the
     # seeds' shared Baerbock quote (003/004) still merges up to 1.35
     same_fact: float = 1.3
+    # how answer points group (groups.SameFactRule): every two members of a point must be one fact (HotpotQA recall@5
+    # 0.765 -> 0.779: a general sentence no longer chains templates on other subjects into one point)
+    fact_rule: SameFactRule = replace(SAME_FACT_RULE, link_score=1.3)
     answer_type: float = 0.15  # bonus for holding what is asked for: a date for "when", a number for "how many"
+    # Follow-ups (a pronoun, "and X?", "what else"): bonus for sentences of the documents the recent answers cited,
+    # times prior_decay for each turn further back, and for the sentences the last answer cited and their neighbours.
+    # seeds_chat_dev mixed into 300 NeuS articles: every turn hit@3 with these (see bench/qa_quality.py)
+    prior_doc: float = 0.1
+    prior_decay: float = 0.5
+    prior_near: float = 0.05
 
 
 ANSWER_WEIGHTS = AnswerWeights()
-_WHEN = re.compile(r"^\s*(?:when|in what year|what year|which year|on what date|what date|since when)\b", re.I)
-_HOW_MANY = re.compile(r"^\s*(?:how (?:many|much|long|old|far|big|large)|what (?:number|percentage|share))\b", re.I)
+# what a question asks for, where it asks it ("When ...", "... founded in what year?", "... of how many inhabitants?")
+_WHEN = re.compile(r"^\s*(?:when|since when)\b|\b(?:what|which)\s+(?:years?|date|decade|century|month)\b", re.I)
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much|long|old|far|big|large)\b|\bwhat\s+(?:number|percentage|share)\b", re.I)
 _DATE = re.compile(
     r"\b(?:1[5-9]\d\d|20\d\d)\b|\b(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|"
@@ -85,29 +107,89 @@ def check_question(question: str) -> str:
     return q
 
 
-def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerWeights = ANSWER_WEIGHTS) -> Answer:
+def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerWeights = ANSWER_WEIGHTS,
+                    followup: FollowUp | None = None) -> Answer:
     """Up to ``k`` answer points, best first; each is one source sentence citing every source that says it.
 
     Sentences are found by dense and BM25 search together, scored with their neighbours and document titles in
     view, favour the speaker a "what did X say" question names, and are grouped by fact so that each point is
     shown once with all its sources. A question the documents do not cover gets no points and a message.
+    ``followup`` (from :func:`resolve_followup`) is the question as understood after earlier turns: its resolved
+    text is searched, the documents those turns cited are favoured, and "what else" leaves out what they showed.
     """
     q = check_question(question)
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
+    asked = _asked(q, followup)
     if not store.documents:
-        return Answer(q, [], "The collection holds no documents.")
+        return Answer(q, [], "The collection holds no documents.", asked)
     corpus = corpus_of(store)
     w = weights
-    query = make_query(corpus, q, w.retrieval)
+    query = make_query(corpus, asked, w.retrieval)
     if not query.terms:
-        return Answer(q, [], NO_ANSWER)
+        return Answer(q, [], NO_ANSWER, asked)
+    scored = _scored(store, corpus, query, followup, w)
+    if not len(scored.rows) or not _answerable(corpus, query, scored, w):
+        return Answer(q, [], NO_ANSWER, asked)
+    if followup is not None and followup.exclude:
+        scored = _without(scored, _rows_of(store, corpus, followup.exclude))
+        if not len(scored.rows) or not _answerable(corpus, query, scored, w):
+            return Answer(q, [], NOTHING_MORE, asked)
+    return Answer(q, _points(store, corpus, query, scored, k, w), "", asked)
+
+
+def _asked(question: str, followup: FollowUp | None) -> str:
+    """The text searched: the question as understood after earlier turns, when there is one within the limit."""
+    resolved = followup.resolved.strip() if followup is not None else ""
+    return resolved if resolved and len(resolved) <= MAX_QUESTION_CHARS else question
+
+
+def _scored(store: Store, corpus: Corpus, query: Query, followup: FollowUp | None, w: AnswerWeights) -> Scored:
+    """Candidates scored by retrieval, then the speaker, the answer type and (for follow-ups) the conversation."""
     qvecs = np.asarray(store.embedder.encode(list(query.spellings)), dtype=np.float32)
     scored = retrieve(store, corpus, query, qvecs, weights=w.retrieval)
     scored = _with_answer_type(corpus, query, _with_speaker(corpus, query, scored, w), w)
-    if not len(scored.rows) or not _answerable(corpus, query, scored, w):
-        return Answer(q, [], NO_ANSWER)
-    return Answer(q, _points(store, corpus, query, scored, k, w), "")
+    if followup is not None and followup.is_followup:
+        scored = _with_context(corpus, scored, followup, _rows_of(store, corpus, followup.near), w)
+    return scored
+
+
+def _rows_of(store: Store, corpus: Corpus, keys: frozenset[tuple[str, int]]) -> set[int]:
+    """The corpus rows of sentences given as (document id, sentence index); keys no longer stored are skipped."""
+    rows: set[int] = set()
+    by_doc: dict[str, set[int]] = {}
+    for d, i in keys:
+        by_doc.setdefault(d, set()).add(i)
+    for d, wanted in by_doc.items():
+        try:
+            body = [s for s in store.sentences(d) if s.is_body]
+        except DocumentNotFoundError:
+            continue
+        for s, sid in zip(body, store.body_ids([d])):
+            if s.index in wanted and sid in corpus.row_of:
+                rows.add(corpus.row_of[sid])
+    return rows
+
+
+def _with_context(corpus: Corpus, scored: Scored, followup: FollowUp, near: set[int], w: AnswerWeights) -> Scored:
+    """Raise the sentences of the documents the recent answers cited, and those next to what the last one cited."""
+    age = dict(followup.docs)
+    near = near | {int(j) for r in near for j in (corpus.prev[r], corpus.next[r]) if j >= 0}
+    bonus = np.zeros(len(scored.rows), dtype=np.float32)
+    for i, r in enumerate(scored.rows):
+        a = age.get(corpus.doc_id(r))
+        if a is not None:
+            bonus[i] += w.prior_doc * w.prior_decay ** (a - 1)
+        if int(r) in near:
+            bonus[i] += w.prior_near
+    return _reorder(scored, scored.score + bonus)
+
+
+def _without(scored: Scored, exclude: set[int]) -> Scored:
+    """The candidates without the sentences already shown ("what else")."""
+    keep = np.array([int(r) not in exclude for r in scored.rows], dtype=bool)
+    return Scored(*(a[keep] for a in (scored.rows, scored.score, scored.dense, scored.lexical, scored.window,
+                                      scored.neighbour, scored.vectors)))
 
 
 def coverage(corpus: Corpus, query: Query, row: int) -> float:
@@ -161,11 +243,21 @@ def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights
     speaker = with_descriptors(speaker, [corpus.texts[r] for r in rows], query.forms_of, w.speaker)
     prevs = [corpus.texts[corpus.prev[r]] if corpus.prev[r] >= 0 else None for r in rows]
     bonus = np.zeros(len(scored.rows), dtype=np.float32)
-    bonus[: len(rows)] = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf,
-                                w.speaker)
+    found = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf, w.speaker)
+    bonus[: len(rows)] = [_coreferent(corpus, speaker, r, s, w) for r, s in zip(rows, found)]
     topic = _topic_share(corpus, query, speaker, rows, w.outside_quote)
+    verb = np.array([speaker.verb in corpus.terms[r] for r in rows], dtype=np.float32)
     bonus[: len(rows)] += (w.quoted_topic / w.speaker_bonus) * bonus[: len(rows)] * topic
+    bonus[: len(rows)] += (w.same_verb / w.speaker_bonus) * bonus[: len(rows)] * verb
     return _reorder(scored, scored.score + w.speaker_bonus * bonus)
+
+
+def _coreferent(corpus: Corpus, speaker: Speaker, row: int, score: float, w: AnswerWeights) -> float:
+    """A described speaker ("The US Secretary of State said ...") counts in full when the collection gives that
+    role to the speaker asked about (the sentence's terms then hold the speaker's name, see aliases)."""
+    if score == w.speaker.partial and speaker.head and speaker.head & corpus.named_by_role(row):
+        return 1.0
+    return score
 
 
 def _topic_share(corpus: Corpus, query: Query, speaker: Speaker, rows: list[int], outside_quote: float) -> np.ndarray:
@@ -193,7 +285,7 @@ def _reorder(scored: Scored, score: np.ndarray) -> Scored:
 
 def _with_answer_type(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) -> Scored:
     """Raise sentences that hold a date ("when ...?") or a number ("how many ...?")."""
-    pattern = _DATE if _WHEN.match(query.text) else _NUMBER if _HOW_MANY.match(query.text) else None
+    pattern = _DATE if _WHEN.search(query.text) else _NUMBER if _HOW_MANY.search(query.text) else None
     if pattern is None or not len(scored.rows):
         return scored
     bonus = np.array([bool(pattern.search(corpus.texts[int(r)])) for r in scored.rows], dtype=np.float32)
@@ -203,7 +295,7 @@ def _with_answer_type(corpus: Corpus, query: Query, scored: Scored, w: AnswerWei
 def _gain(corpus: Corpus, query: Query, row: int, have: set[str]) -> float:
     """Share of the question's idf mass that a sentence covers beyond the terms in ``have``."""
     weights = [corpus.own.idf(t) for t in query.terms]
-    terms = corpus.terms[row]
+    terms = corpus.row_terms(row)
     got = sum(w for w, f in zip(weights, query.forms) if f & terms and not f & have)
     return got / sum(weights) if weights else 0.0
 
@@ -214,25 +306,9 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     Points are taken best first, with a small penalty for sources already used; the sentence after (or before)
     the first point is shown next to it when it covers part of the question the point does not.
     """
-    m = min(len(scored.rows), max(w.pool * k, w.min_pool))
-    rows = scored.rows[:m]
-    docs = [int(corpus.doc[r]) for r in rows]
-    texts = [corpus.texts[int(r)] for r in rows]
-    groups = [sorted(g) for g in group_sentences(scored.vectors[:m], docs, texts=texts, threshold=w.same_fact)]
-    chosen: list[list[int]] = []
-    used: dict[int, int] = {}
-
-    def value(g: list[int]) -> float:
-        return float(scored.score[g[0]]) - w.same_source * sum(used.get(int(corpus.doc[rows[i]]), 0) for i in g)
-
-    while groups and len(chosen) < k:
-        best = max(groups, key=value)  # rows are best first: a group's first member is its best
-        groups.remove(best)
-        chosen.append(best)
-        for i in best:
-            used[int(corpus.doc[rows[i]])] = used.get(int(corpus.doc[rows[i]]), 0) + 1
-    points: list[list[int]] = [_best_wording_first(store, corpus, [int(rows[i]) for i in g]) for g in chosen]
-    points = _with_neighbour(corpus, query, points, k, w.neighbour_gain)
+    chosen = _choose(corpus, scored, _groups(corpus, scored, k, w), k, w)
+    chosen = [_best_wording_first(store, corpus, p) for p in chosen]  # the best wording shown first
+    points = _next_door(corpus, query, chosen, lambda r: store.sentence(int(corpus.sids[r])).paragraph, w)
     position = {int(r): i for i, r in enumerate(scored.rows)}
     out = []
     for members in points:
@@ -240,7 +316,8 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
         for r in members:
             s = store.sentence(int(corpus.sids[r]))
             cits.append(cite(s, store.document(s.doc_id)))
-        out.append(CitedSentence(cits[0].text, tuple(cits), float(scored.score[position[members[0]]])))
+        score = max(float(scored.score[position[r]]) for r in members if r in position)
+        out.append(CitedSentence(cits[0].text, tuple(cits), score))
     return out
 
 
@@ -262,23 +339,122 @@ def _best_wording_first(store: Store, corpus: Corpus, members: list[int]) -> lis
     return [members[shown]] + [r for k, r in enumerate(members) if k != shown]
 
 
-def _with_neighbour(corpus: Corpus, query: Query, points: list[list[int]], k: int, min_gain: float) -> list[list[int]]:
-    """Show the top point's neighbour right after it when the neighbour carries the part of the answer it lacks."""
-    if not points:
-        return points
-    shown = {r for p in points[:2] for r in p}
-    top = points[0][0]
-    have = set(corpus.terms[top])
-    best, best_gain = -1, min_gain
-    for j in (int(corpus.next[top]), int(corpus.prev[top])):
-        if j < 0 or j in shown:
+def _groups(corpus: Corpus, scored: Scored, k: int, w: AnswerWeights) -> list[list[int]]:
+    """Fact groups (positions in ``scored``) led by one of the best candidates; lower ones may join as sources."""
+    m = min(len(scored.rows), max(w.pool * k, w.min_pool))
+    ext = min(len(scored.rows), max(m, w.member_pool))
+    rows = scored.rows[:ext]
+    docs = [int(corpus.doc[r]) for r in rows]
+    texts = [corpus.texts[int(r)] for r in rows]
+    groups = group_sentences(scored.vectors[:ext], docs, texts=texts, threshold=w.same_fact, weights=w.fact_rule)
+    return [sorted(g) for g in groups if min(g) < m]
+
+
+def _choose(corpus: Corpus, scored: Scored, groups: list[list[int]], k: int, w: AnswerWeights) -> list[list[int]]:
+    """Up to ``k`` groups, best first, each penalised for the points already taken from its documents; as rows."""
+    chosen: list[list[int]] = []
+    used: dict[int, int] = {}
+
+    def value(g: list[int]) -> float:
+        docs = {int(corpus.doc[scored.rows[i]]) for i in g}
+        return float(scored.score[g[0]]) - w.same_source * sum(used.get(d, 0) for d in docs) / len(docs)
+
+    groups = list(groups)
+    while groups and len(chosen) < k:
+        best = max(groups, key=value)  # rows are best first: a group's first member is its best
+        groups.remove(best)
+        chosen.append([int(scored.rows[i]) for i in best])
+        for d in {int(corpus.doc[scored.rows[i]]) for i in best}:
+            used[d] = used.get(d, 0) + 1
+    return chosen
+
+
+def _next_door(corpus: Corpus, query: Query, points: list[list[int]], paragraph: Callable[[int], int],
+               w: AnswerWeights) -> list[list[int]]:
+    """Answers next door: when the sentence after a point's (same or next paragraph; or the one before) carries
+    the part of the question the point lacks, the point cites both; the one covering more of the question leads
+    ("They also spoke on ..." after the sentence naming who met). A later point holding that sentence joins."""
+    out = [list(p) for p in points]
+    n = 0
+    while n < min(len(out), w.door_points):
+        for _ in range(w.door_chain):
+            shown = {x for p in out for x in p} - {x for p in out[n + 1:] for x in p}
+            j = _door(corpus, query, out[n], shown, paragraph, w)
+            if j < 0:
+                break
+            _join(corpus, query, out, n, j)
+        n += 1
+    return out
+
+
+def _join(corpus: Corpus, query: Query, points: list[list[int]], n: int, j: int) -> None:
+    """Point ``n`` cites row ``j`` too (with the sources of a later point holding it, which goes); the one of the
+    two that covers more of the question leads."""
+    later = next((p for p in points[n + 1:] if j in p), None)
+    if later is not None:
+        points.remove(later)
+    extra = [j] + [x for x in (later or []) if x != j]
+    lead = _covered(corpus, query, j) > _covered(corpus, query, points[n][0])
+    points[n] = extra + points[n] if lead else points[n] + extra
+    logger.debug("point %d cites its neighbour row %d (%s)", n, j, "leads" if lead else "follows")
+
+
+def _door(corpus: Corpus, query: Query, point: list[int], shown: set[int], paragraph: Callable[[int], int],
+          w: AnswerWeights) -> int:
+    """The sentence next to a point's (the one after its last sentence, or before its first) that carries what
+    the point lacks: it adds ``w.neighbour_gain`` of the question, or it continues a point that names the
+    question's subject without the rest (refers back, names none of the question's names), or the point's
+    sentence is unfinished. -1 when none does."""
+    mine = [r for r in point if corpus.doc[r] == corpus.doc[point[0]]]
+    have = set().union(*(corpus.row_terms(r) for r in mine))
+    first, last = min(mine), max(mine)
+    best, best_gain = -1, w.neighbour_gain
+    for j, anchor in ((int(corpus.next[last]), last), (int(corpus.prev[first]), first)):
+        if j < 0 or j in shown or abs(paragraph(j) - paragraph(anchor)) > w.door_paragraphs:
             continue
         g = _gain(corpus, query, j, have)
         if g >= best_gain:
             best, best_gain = j, g
-    if best < 0:
-        return points
-    logger.debug("showing neighbour row %d of top row %d (adds %.2f of the question)", best, top, best_gain)
-    rest = [p for p in points[1:] if best not in p]
-    later = next((p for p in points[1:] if best in p), [best])  # already a later point: move it up, whole
-    return ([points[0], later] + rest)[:k]
+        elif best < 0 and j > anchor and (_unfinished(corpus.texts[anchor]) or _continues(corpus, query, have, j, w)):
+            best = j
+    return best
+
+
+_FINISHED = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[:;]\s*$|["”]\s*$""")
+_BACK = PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS | {"this", "these", "those", "such"}
+
+
+def _unfinished(text: str) -> bool:
+    """A sentence cut before its end ("Blinken also added that he asked Lavrov that"): its next one finishes it."""
+    return len(text.split()) >= 3 and not _FINISHED.search(text)
+
+
+def _continues(corpus: Corpus, query: Query, have: set[str], j: int, w: AnswerWeights) -> bool:
+    """Whether sentence ``j`` goes on about a point (terms ``have``) that names the question's subject but not
+    what is asked of it: ``j`` names none of the question's names and refers back (a pronoun among its first
+    words, or "the X" with X in the point)."""
+    return _subject_only(corpus, query, have, j, w) and _refers_back(corpus.texts[j], have, w.door_lead_words)
+
+
+def _subject_only(corpus: Corpus, query: Query, have: set[str], j: int, w: AnswerWeights) -> bool:
+    """The point holds every name of the question but under ``w.door_content`` of its other words, and sentence
+    ``j`` holds none of the names."""
+    names = [f for t, f in zip(query.terms, query.forms) if t in query.names]
+    if not names or not all(f & have for f in names) or any(f & corpus.terms[j] for f in names):
+        return False
+    rest = [(t, f) for t, f in zip(query.terms, query.forms) if t not in query.names]
+    total = sum(corpus.own.idf(t) for t, _ in rest)
+    return not total or sum(corpus.own.idf(t) for t, f in rest if f & have) / total < w.door_content
+
+
+def _refers_back(text: str, have: set[str], lead_words: int) -> bool:
+    """A pronoun among the first ``lead_words`` words, or "the X" with X among the terms ``have``."""
+    ws = [x.lower() for x in words(text)]
+    return bool(set(ws[:lead_words]) & _BACK) or any(a == "the" and stem(b) in have for a, b in zip(ws, ws[1:]))
+
+
+def _covered(corpus: Corpus, query: Query, row: int) -> float:
+    """Share of the question's idf mass in one sentence alone."""
+    return _gain(corpus, query, row, set())
+
+

@@ -9,7 +9,8 @@ import os
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -17,6 +18,8 @@ import numpy as np
 
 from index import Document, Store
 
+from ..text import TITLE_WORDS, stem
+from .aliases import Alias, aliases_in, role_index
 from .lexical import Bm25, NameVariants, TitleIndex, WindowBm25, names_in, tokenize
 from .postings import Postings
 
@@ -25,7 +28,8 @@ __all__ = ["Corpus", "Lexicon", "corpus_of", "build_corpus", "LEXICAL_FILE"]
 logger = logging.getLogger(__name__)
 
 LEXICAL_FILE = "lexical.npz"  # beside the store's database: the lexical indexes, so a new process need not rebuild
-_FORMAT = 1
+_FORMAT = 2  # 2: roles and names (aliases) of each document
+_TITLE_STEMS = frozenset(stem(w) for w in TITLE_WORDS)
 _PROBE = "Talks running Ministers' 2023"  # tokenized into the file: another tokenizer or stemmer means rebuild
 _INSERT_AT_MOST = 1000  # terms that appear or vanish inserted or deleted one by one; more: the sorted lists merged
 _ADD_CHUNK = 2000  # documents tokenized and added to the postings at a time
@@ -130,16 +134,57 @@ class Corpus:
     titles: Mapping[int, frozenset[str]]  # terms of each document's title, by document number
     terms: Terms  # terms of each sentence
     sorted_vocab: list[str]
+    docs: Mapping[int, Document] = field(default_factory=dict)  # document number -> document
+    aliases: Mapping[int, tuple[Alias, ...]] = field(default_factory=dict)  # roles written next to names, by document
 
     def __len__(self) -> int:
         return len(self.sids)
 
+    def doc_id(self, row: int) -> str:
+        """The id of a row's document."""
+        return self.docs[int(self.doc[row])].id
+
     def window_terms(self, row: int) -> frozenset[str]:
-        """Terms of a sentence, its neighbours and its document's title."""
-        out = set(self.terms[row]) | self.titles[self.doc[row]]
+        """Terms of a sentence (and of the people it names by a role), its neighbours and its document's title."""
+        out = set(self.row_terms(row)) | self.titles[self.doc[row]]
         for j in (self.prev[row], self.next[row]):
             if j >= 0:
                 out |= self.terms[j]
+        return frozenset(out)
+
+    def row_terms(self, row: int) -> frozenset[str]:
+        """A sentence's terms, with the name terms of whom it refers to by a role (see :meth:`named_by_role`)."""
+        return self.terms[row] | self.named_by_role(row)
+
+    @cached_property
+    def all_aliases(self) -> tuple[Alias, ...]:
+        """Every role written next to a name in the collection."""
+        return tuple(dict.fromkeys(a for v in self.aliases.values() for a in v))
+
+    @cached_property
+    def _roles(self) -> dict[frozenset[str], frozenset[str]]:
+        return role_index(self.all_aliases)
+
+    @cached_property
+    def _doc_roles(self) -> dict[int, dict[frozenset[str], frozenset[str]]]:
+        return {}
+
+    def named_by_role(self, row: int) -> frozenset[str]:
+        """Name terms of the person a sentence refers to by a whole role without naming them ("The US Secretary of
+        State said ..."): the role its document gives one person, else the one the whole collection gives one."""
+        terms = self.terms[row]
+        if not terms & _TITLE_STEMS:
+            return frozenset()
+        out: set[str] = set()
+        d = int(self.doc[row])
+        if d not in self._doc_roles:
+            self._doc_roles[d] = role_index(self.aliases.get(d, ()))
+        for index in (self._doc_roles[d], self._roles):
+            for key, name in index.items():
+                if key <= terms and not name & terms:
+                    out |= name
+            if out:
+                break
         return frozenset(out)
 
 
@@ -177,6 +222,7 @@ class Lexicon:
         self.row_names_ptr = np.zeros(1, dtype=np.int64)  # names of each row (CSR)
         self.row_names = np.zeros(0, dtype=np.int64)
         self.title_names: dict[int, np.ndarray] = {}
+        self.aliases: dict[int, tuple[Alias, ...]] = {}  # roles written next to names, by document number
         self.sorted_vocab: list[str] = []
         self.corpus: Corpus | None = None
         self.unsaved = 0  # rows added or dropped since the file was written
@@ -219,6 +265,7 @@ class Lexicon:
             self.titles.add(num, title_terms(d.title, body[0].text if body else ""))
             self.title_names[num] = np.asarray(self._name_ids(names_in(d.title)), dtype=np.int64)
             cols["sid"].extend(store.body_ids([doc_id]))  # in reading order, as ``body``
+            found: list[Alias] = []
             for s in body:
                 cols["doc"].append(num)
                 cols["start"].append(s.start)
@@ -227,6 +274,10 @@ class Lexicon:
                 ids = self._name_ids(names_in(s.text))
                 names.extend(ids)
                 name_counts.append(len(ids))
+                if _TITLE_STEMS.intersection(tokens[-1]):
+                    found.extend(aliases_in(s.text))
+            if found:
+                self.aliases[num] = tuple(dict.fromkeys(found))
         before = self.own
         self.own = before.added(tokens)
         self.unsaved += len(tokens) + len(docs)
@@ -256,6 +307,7 @@ class Lexicon:
         self.sids, self.doc, self.start, self.end = (a[keep] for a in (self.sids, self.doc, self.start, self.end))
         for n in gone:
             self.titles.remove(n)
+            self.aliases.pop(n, None)
             del self.docs[n]
 
     def _name_ids(self, names: set[str]) -> list[int]:
@@ -313,6 +365,8 @@ class Lexicon:
             "names": _joined(self.name_list), "row_names_ptr": self.row_names_ptr, "row_names": self.row_names,
             "title_names_ptr": np.concatenate([[0], np.cumsum([len(t) for t in title_names])]).astype(np.int64),
             "title_names": np.concatenate([np.zeros(0, dtype=np.int64), *title_names]),
+            "aliases": _joined(json.dumps([[a.name, sorted(a.name_terms), sorted(a.role_terms)]
+                                           for a in self.aliases.get(n, ())]) for n in nums),
         }
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         with open(tmp, "wb") as fh:
@@ -356,6 +410,10 @@ class Lexicon:
         lex.row_names_ptr, lex.row_names = a["row_names_ptr"], a["row_names"]
         tp = a["title_names_ptr"]
         lex.title_names = {n: a["title_names"][tp[i] : tp[i + 1]] for i, n in enumerate(nums)}
+        for n, line in zip(nums, _split(a["aliases"])):
+            found = tuple(Alias(x[0], frozenset(x[1]), frozenset(x[2])) for x in json.loads(line))
+            if found:
+                lex.aliases[n] = found
         lex._count_names(np.concatenate([lex.row_names, a["title_names"]]), +1)
         lex.sorted_vocab = sorted(lex.own.live_terms())
         logger.info("lexical index read: %d sentences, %d documents", len(lex.sids), len(nums))
@@ -363,11 +421,12 @@ class Lexicon:
 
     def _snapshot(self, generation: int) -> Corpus:
         prev, nxt = _neighbours(self.doc)
-        texts = Texts(dict(self.docs), self.doc, self.start, self.end)
+        docs = dict(self.docs)
+        texts = Texts(docs, self.doc, self.start, self.end)
         return Corpus(
             generation, self.sids, RowOf(self.sids), self.doc, prev, nxt, texts, self.own,
             WindowBm25(self.own, prev, nxt, self.doc, self.titles), self.names, dict(self.titles.sets),
-            Terms(texts), self.sorted_vocab,
+            Terms(texts), self.sorted_vocab, docs, dict(self.aliases),
         )
 
 

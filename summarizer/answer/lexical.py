@@ -11,7 +11,7 @@ import numpy as np
 
 from index.rows import runs
 
-from ..text import QUESTION_WORDS, stem, words
+from ..text import QUESTION_WORDS, stem, synonyms, words
 from .postings import Postings
 
 __all__ = [
@@ -44,12 +44,15 @@ DEMONYMS = {
 _COUNTRY = {v: k for k, v in DEMONYMS.items()}
 
 
-def related_words(word: str) -> list[str]:
-    """Words that name the same place or people as ``word`` (``French`` <-> ``France``), lowercased."""
+def related_words(word: str, *, with_synonyms: bool = True) -> list[str]:
+    """Words that name the same place or people as ``word`` (``French`` <-> ``France``), and its synonyms
+    (``buy`` -> ``purchase``, see :data:`summarizer.text.SYNONYMS`), lowercased."""
     w = word.lower()
     out = [DEMONYMS[w]] if w in DEMONYMS else []
     if w in _COUNTRY:
         out.append(_COUNTRY[w])
+    if with_synonyms:
+        out.extend(synonyms(w))
     return out
 
 

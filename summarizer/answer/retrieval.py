@@ -10,6 +10,8 @@ import numpy as np
 
 from index import Store
 
+from ..text import TITLE_WORDS, stem
+from .aliases import role_names
 from .corpus import Corpus, corpus_of
 from .lexical import related_words, tokenize, words
 
@@ -37,9 +39,14 @@ class RetrievalWeights:
     longer_by: int = 2  # ... by at most this many letters (``focus`` -> ``focuss``)
     spellings: int = 4  # question texts encoded at most: as asked, then with names spelled as in the collection
     spellings_per_name: int = 2  # collection spellings tried per name of the question
+    synonyms: bool = True  # a question word also searches its synonyms (summarizer.text.SYNONYMS)
+    role_name: float = 0.35  # as ``lexical``, for the question's names a sentence holds as a role (see aliases)
 
 
 RETRIEVAL_WEIGHTS = RetrievalWeights()
+
+
+_TITLE_STEMS = frozenset(stem(w) for w in TITLE_WORDS)
 
 
 def _longer_forms(corpus: Corpus, term: str, longer_by: int) -> list[str]:
@@ -64,6 +71,7 @@ class Query:
     expanded: tuple[str, ...]  # every form of every term
     spellings: tuple[str, ...]  # the question, then the question with each name spelled as in the collection
     variants: dict[str, tuple[str, ...]]  # question word -> collection spellings
+    names: frozenset[str] = frozenset()  # terms of the question's capitalised words after its first: its names
 
     def forms_of(self, text: str) -> set[str]:
         """The terms of ``text`` with all the forms this question knows for them."""
@@ -77,7 +85,7 @@ class Query:
 def _forms(corpus: Corpus, word: str, term: str, spellings: tuple[str, ...], w: RetrievalWeights) -> frozenset[str]:
     """A question word's term, the terms of related words and other spellings, and longer forms in the corpus."""
     f = {term}
-    for r in (*related_words(word), *spellings):
+    for r in (*related_words(word, with_synonyms=w.synonyms), *spellings):
         f.update(tokenize(r))
     if len(term) >= w.longer_from:
         f.update(_longer_forms(corpus, term, w.longer_by))
@@ -90,22 +98,36 @@ def make_query(corpus: Corpus, question: str, weights: RetrievalWeights = RETRIE
     terms: list[str] = []
     forms: list[frozenset[str]] = []
     variants: dict[str, tuple[str, ...]] = {}
+    names: set[str] = set()
     vocab = corpus.own.vocab
     for i, word in enumerate(words(question)):
         stem = tokenize(word)
         if not stem:
             continue
+        if i and word[:1].isupper():
+            names.add(stem[0])
         found = tuple(corpus.names.variants(word)) if (word[:1].isupper() and i) or stem[0] not in vocab else ()
         if found:  # names and unknown words: other spellings
             variants[word] = found
         terms.append(stem[0])
         forms.append(_forms(corpus, word, stem[0], found, w))
+    forms = _with_role_names(corpus, forms)
     expanded = list(terms) + [x for t, f in zip(terms, forms) for x in sorted(f - {t})]
     spellings = [question]
     for word, found in variants.items():
         for v in found[: w.spellings_per_name]:
             spellings.append(question.replace(word, v[:1].upper() + v[1:] if word[:1].isupper() else v))
-    return Query(question, tuple(terms), tuple(forms), tuple(expanded), tuple(spellings[: w.spellings]), variants)
+    return Query(question, tuple(terms), tuple(forms), tuple(expanded), tuple(spellings[: w.spellings]), variants,
+                 frozenset(names))
+
+
+def _with_role_names(corpus: Corpus, forms: list[frozenset[str]]) -> list[frozenset[str]]:
+    """A role the question names ("the Spanish foreign minister") also searches the name it stands for."""
+    found = role_names(forms, corpus.all_aliases)
+    if not found:
+        return forms
+    names = frozenset().union(*(a.name_terms for a in found))
+    return [f | names if f & _TITLE_STEMS else f for f in forms]
 
 
 def _title_match(corpus: Corpus, terms: set[str], docs: np.ndarray) -> np.ndarray:
@@ -191,6 +213,22 @@ def _feedback(corpus: Corpus, query: Query, rows: np.ndarray, score: np.ndarray,
     return (w.feedback / 2) * both, w.feedback_title * _title_match(corpus, set(fb), corpus.doc[rows])
 
 
+def _named_by_role(corpus: Corpus, query: Query, rows: np.ndarray) -> np.ndarray:
+    """For each row: the share (by idf) of the question's names the sentence holds only as a role its document
+    gives that person ("The US Secretary of State said ..." for "What did Blinken ask?")."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    names = [(t, f) for t, f in zip(query.terms, query.forms) if t in query.names]
+    total = sum(corpus.own.idf(t) for t, _ in names)
+    if not total:
+        return out
+    for i, r in enumerate(rows):
+        by_role = corpus.named_by_role(int(r))
+        if by_role:
+            terms = corpus.terms[int(r)]
+            out[i] = sum(corpus.own.idf(t) for t, f in names if f & by_role and not f & terms) / total
+    return out
+
+
 def retrieve(
     store: Store, corpus: Corpus, query: Query, qvecs: np.ndarray, *, weights: RetrievalWeights = RETRIEVAL_WEIGHTS
 ) -> Scored:
@@ -206,6 +244,7 @@ def retrieve(
     lex, wlex = own[rows], win[rows]
     score = dense + w.lexical * lex + w.window * wlex + w.neighbour * neigh
     score += w.title * _title_match(corpus, set(query.expanded), corpus.doc[rows])
+    score += w.role_name * _named_by_role(corpus, query, rows)
     for part in _feedback(corpus, query, rows, score, w) or ():
         score += part
     order = np.argsort(-score, kind="stable")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from ..text import stem
 from .lexical import tokenize, words
 
 __all__ = ["Speaker", "asked_speaker", "speaks", "quoted_text", "with_descriptors", "SPEECH_WORDS", "SpeakerRules",
@@ -14,7 +15,7 @@ __all__ = ["Speaker", "asked_speaker", "speaks", "quoted_text", "with_descriptor
 _ASK = re.compile(
     r"^\s*(?:and\s+|so\s+)?what\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|would)\s+(?P<x>.+?)\s+"
     r"(?:(?:also|actually|really|later|first)\s+)?"
-    r"(?P<v>ask|say|tell|want|urge|call|demand|request|propose|suggest|warn|claim|argue|think|announce|note|stress|"
+    r"(?P<v>ask|say|tell|want|urge|call(?!\s+into\s+question)|demand|request|propose|suggest|warn|claim|argue|think|announce|note|stress|"
     r"insist|accuse|blame|promise|mean|add|confirm|write|explain|report|recommend|advise|appeal|state|declare|"
     r"asking|saying|telling|wanting|urging|calling|demanding|proposing|suggesting|warning|claiming|arguing)\b",
     re.IGNORECASE,
@@ -62,6 +63,7 @@ class Speaker:
     descriptors: frozenset[str]
     head: frozenset[str] = frozenset()  # forms of the phrase's last capitalised word (a surname, a nationality)
     topic: str = ""  # what the question asks the speaker said about: the words after the speech verb
+    verb: str = ""  # the speech verb the question asks with, stemmed ("ask" for "What did Baerbock ask?")
 
 
 def asked_speaker(question: str, expand: Callable[[str], Sequence[str]] = tokenize) -> Speaker | None:
@@ -74,7 +76,7 @@ def asked_speaker(question: str, expand: Callable[[str], Sequence[str]] = tokeni
     caps = [w for w in words(phrase) if w[:1].isupper()]
     head = frozenset(expand(caps[-1])) if caps else frozenset()
     topic = question[m.end() :].strip(" ?.!")
-    return Speaker(phrase, terms, frozenset(), head, topic) if terms else None
+    return Speaker(phrase, terms, frozenset(), head, topic, stem(m.group("v"))) if terms else None
 
 
 def with_descriptors(
@@ -95,7 +97,8 @@ def with_descriptors(
                     elif not (ws[j] == "of" and j > 0 and ws[j - 1][:1].isupper()):  # Secretary of State
                         break
                     j -= 1
-    return Speaker(speaker.phrase, speaker.terms, frozenset(desc - speaker.terms), speaker.head, speaker.topic)
+    return Speaker(speaker.phrase, speaker.terms, frozenset(desc - speaker.terms), speaker.head, speaker.topic,
+                   speaker.verb)
 
 
 def quoted_text(text: str) -> str:

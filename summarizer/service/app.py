@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from summarizer import Embedder, default_embedder
 from summarizer.defaults import seeds_dir
@@ -130,8 +132,9 @@ def create_app(
     if seeds is not None and not registry.names() and not any(registry.root.glob(JOBS_FILE + "*")):
         _seed(registry, Path(seeds))
     jobs = JobStore(registry.root)
-    svc = Service(registry, jobs, JobRunner(registry, jobs, threads=limits.job_threads), keys, allow_private_urls,
-                  limits, _version())
+    runner = JobRunner(registry, jobs, threads=limits.job_threads, chunk_docs=limits.job_chunk_docs,
+                       chunk_chars=limits.job_chunk_chars)
+    svc = Service(registry, jobs, runner, keys, allow_private_urls, limits, _version())
 
     lives = []  # one item a running lifespan: test clients may nest them; the last one to end closes
 
@@ -164,9 +167,19 @@ def create_app(
     app.openapi = openapi
     read = [Depends(access(write=False))]
     app.add_api_route("/openapi.json", lambda: JSONResponse(openapi()), include_in_schema=False, dependencies=read)
-    app.add_api_route("/docs", lambda: get_swagger_ui_html(openapi_url="/openapi.json", title=TITLE),
-                      include_in_schema=False, dependencies=read)
+    app.mount(DOCS_STATIC, StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs-static")
+    app.add_api_route("/docs", _docs_page, include_in_schema=False, dependencies=read)
     return app
+
+
+DOCS_STATIC = "/docs-static"  # Swagger UI's files, served from the fastapi-offline wheel: no CDN, works offline
+
+
+def _docs_page() -> HTMLResponse:
+    return get_swagger_ui_html(openapi_url="/openapi.json", title=TITLE,
+                               swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
+                               swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
+                               swagger_favicon_url=f"{DOCS_STATIC}/favicon.png")
 
 
 def app_from_env() -> FastAPI:

@@ -27,9 +27,10 @@ def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[str]]:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer's Markdown (numbered points, citation marks, sources) without the question heading."""
-    head = f"**Question:** {escape_markdown(answer.question)}\n\n"
-    return answer.to_markdown().removeprefix(head)
+    """The answer's Markdown (an "Answering:" line for a follow-up, numbered points, citation marks, sources)
+    without the question heading."""
+    head = f"**Question:** {escape_markdown(answer.question)}"
+    return answer.to_markdown().removeprefix(head).lstrip("\n")
 
 
 def _words(text: str) -> int:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .ingest import Item, add_one
+from .ingest import Item, add_chunk, chunks
 from .problems import INTERNAL, CollectionNotFoundError, JobNotFoundError, ProblemType, problem_type
 from .registry import LOCKS_DIR, Registry
 
@@ -190,20 +190,29 @@ class JobStore:
 FEED_LINK = ProblemType("feed-link-failed", "A link of a feed could not be added", 422)
 
 
-def _failure(name: str, exc: BaseException) -> dict:
-    p = problem_type(exc)
+def _failure(name: str, why: BaseException | str) -> dict:
+    """A failure as the job lists it: the item, and the problem type, status and detail of its exception."""
+    if isinstance(why, str):  # a feed's link, with the reason the feed reader gave
+        return {"item": name, "type": FEED_LINK.uri, "status": FEED_LINK.status, "detail": why}
+    p = problem_type(why)
     if p is INTERNAL:
-        logger.error("job item %s failed", name, exc_info=exc)
+        logger.error("job item %s failed", name, exc_info=why)
     return {"item": name, "type": p.uri, "status": p.status,
-            "detail": str(exc) if p is not INTERNAL else "unexpected error; the server log has the details"}
+            "detail": str(why) if p is not INTERNAL else "unexpected error; the server log has the details"}
 
 
 class JobRunner:
-    """Runs jobs on a few threads; each document is added in its own transaction, progress saved after each."""
+    """Runs jobs on a few threads, a chunk of files (one embedding pass and transaction) or a text or link at a time.
 
-    def __init__(self, registry: Registry, store: JobStore, *, threads: int = 2) -> None:
+    Progress is saved after each chunk, so a job killed with its server leaves whole chunks and says which are in.
+    """
+
+    def __init__(self, registry: Registry, store: JobStore, *, threads: int = 2, chunk_docs: int = 8,
+                 chunk_chars: int = 200_000) -> None:
         self.registry = registry
         self.store = store
+        self.chunk_docs = chunk_docs
+        self.chunk_chars = chunk_chars
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="summarizer-job")
         self._stop = threading.Event()
 
@@ -231,19 +240,20 @@ class JobRunner:
     def _add(self, job_id: str, collection: str, items: list[Item]) -> tuple[str, str]:
         ids: list[str] = []
         failures: list[dict] = []
-        for n, item in enumerate(items):
+        done = 0
+        for chunk in chunks(items, self.chunk_docs, self.chunk_chars):
             if self._stop.is_set():
                 return FAILED, f"The server stopped during this job: {len(ids)} of {len(items)} documents were added."
             try:
-                docs, failed_links = add_one(self.registry, collection, item)
+                docs, failed = add_chunk(self.registry, collection, chunk)
                 ids.extend(d.id for d in docs)
-                failures.extend({"item": url, "type": FEED_LINK.uri, "status": FEED_LINK.status, "detail": reason}
-                                for url, reason in failed_links)
+                failures.extend(_failure(name, why) for name, why in failed)
             except CollectionNotFoundError as exc:
                 return FAILED, f"{exc}: it was deleted during the job"
-            except Exception as exc:
-                failures.append(_failure(item.name, exc))
-            self.store.update(job_id, done=n + 1, doc_ids=ids, failures=failures)
+            except Exception as exc:  # a text or a link that cannot be added fails alone
+                failures.extend(_failure(i.name, exc) for i in chunk)
+            done += len(chunk)
+            self.store.update(job_id, done=done, doc_ids=ids, failures=failures)
         state = FAILED if failures and not ids else DONE
         failed = f"; {len(failures)} failed." if failures else "."
         return state, f"Added {len(ids)} of {len(items)} documents{failed}"

@@ -73,6 +73,7 @@ class AnswerModel(_Out):
     question: str
     message: str
     sentences: list[CitedSentenceModel]
+    resolved_question: str = Field("", description="the question as understood after the earlier turns")
 
 
 class SummaryModel(_Out):
@@ -204,7 +205,7 @@ class HistoryTurn(_In):
         a = self.answer
         sentences = [CitedSentence(s.text, tuple(Citation(**c.model_dump()) for c in s.citations), s.score)
                      for s in a.sentences if s.citations]
-        return (self.question, Answer(a.question, sentences, a.message))
+        return (self.question, Answer(a.question, sentences, a.message, a.resolved_question))
 
 
 class AskRequest(_In):
@@ -212,7 +213,8 @@ class AskRequest(_In):
     k: int = Field(3, ge=1, le=MAX_K, description="at most this many answer points")
     history: list[Union[str, HistoryTurn]] = Field(
         default_factory=list, max_length=MAX_HISTORY,
-        description="earlier questions of the conversation, oldest first (used when this version supports it)")
+        description="earlier turns of the conversation, oldest first: pronouns, \"and X?\" and \"what else\" are "
+                    "resolved against them (only the recent ones count)")
 
     def history_items(self) -> list:
         return [h if isinstance(h, str) else h.to_history() for h in self.history]
