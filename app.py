@@ -1,7 +1,9 @@
 """The summarizer's web app: cited answers in a chat, a one-click merged summary, and the documents in the sidebar.
 
 Run it with ``streamlit run app.py``. The collection lives in ``$SUMMARIZER_STORE`` (default
-``~/.local/share/summarizer``; the sidebar can switch folders) and starts with the seed articles.
+``~/.local/share/summarizer``; the sidebar can switch folders). The default folder starts with the seed
+articles; any other new folder starts empty. Articles come in as uploads (text, HTML, PDF), pasted text or links
+(a web page, a PDF or an RSS/Atom feed).
 This file only renders: every decision (retrieval, summaries, checks on uploads) lives in ``summarizer``.
 """
 
@@ -62,7 +64,7 @@ def get_model() -> Embedder:
 
 @st.cache_resource(show_spinner="Opening the collection…")
 def get_collection(path: str) -> Collection:
-    """The persistent collection in ``path`` (a new one starts with the seed articles), once per server."""
+    """The persistent collection in ``path``, once per server (the default folder starts with the seed articles)."""
     return open_collection(path, embedder=get_model())
 
 
@@ -101,6 +103,36 @@ def add_pasted(collection: Collection, text: str, title: str) -> Document | None
     """Add pasted text as a document, with a progress bar; bad text shows an error and changes nothing."""
     return _add(collection, "Indexing pasted text", "That text is already loaded as",
                 lambda update: collection.add_text(text, title.strip() or None, progress=update))
+
+
+def add_link(collection: Collection, url: str) -> None:
+    """Add what a link holds (an article, or every article of a feed), with a progress bar; errors are notices."""
+    url = url.strip()
+    if not url:
+        return
+    bar = st.progress(0.0, text=f"Fetching {url}")
+
+    def update(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Fetching {url}: {done}/{total}")
+
+    before = {d.id for d in collection.documents}
+    try:
+        result = collection.add_link(url, progress=update)
+    except (IngestError, InputTooLargeError) as exc:
+        notify("error", f"Not added: {exc}")
+        return
+    finally:
+        bar.empty()
+    for doc in result.added:
+        if doc.id in before:
+            notify("info", f"{url}: already loaded as “{doc.title}”.")
+        else:
+            notify("success", f"Added “{doc.title}” ({doc.sentence_count} sentences).")
+    for link, reason in result.failed:
+        notify("error", f"Skipped {reason if reason.startswith(link) else f'{link}: {reason}'}")
+    if result.title is not None:
+        notify("info", f"Feed “{result.title}”: {len(result.added)} articles added, {len(result.failed)} skipped.")
+    st.session_state.pop("summary", None)
 
 
 def _add(collection: Collection, label: str, already: str, add) -> Document | None:
@@ -170,7 +202,7 @@ def render_sidebar() -> Collection | None:
                 "Folder of the collection on disk",
                 value=str(default_store_dir()),
                 key="store_dir",
-                help="Set by $SUMMARIZER_STORE; a new folder starts with the seed articles.",
+                help="Set by $SUMMARIZER_STORE; the default folder starts with the seed articles, a new one empty.",
                 on_change=lambda: st.session_state.pop("summary", None),
             )
         try:
@@ -188,6 +220,11 @@ def render_sidebar() -> Collection | None:
             add_uploads(collection, [(f.name, f.getvalue()) for f in files])
             st.session_state["upload_round"] = round_ + 1
             st.rerun()
+
+        with st.form("link", clear_on_submit=True):
+            url = st.text_input("Add a link", key="url_input", placeholder="https://… (a web page, PDF or RSS/Atom feed)")
+            if st.form_submit_button("Add link"):
+                add_link(collection, url)
 
         with st.expander("Paste text"):
             with st.form("paste", clear_on_submit=True):
@@ -337,8 +374,8 @@ def _render_differences(cmp: Comparison, limit: int = 15) -> None:
 def main() -> None:
     st.set_page_config(page_title="News summarizer", page_icon="📰", layout="centered")
     st.html(render.STYLE)
+    st.title("News summarizer")  # before the sidebar opens the collection (the first run loads the model)
     collection = render_sidebar()
-    st.title("News summarizer")
     if collection is None:
         st.stop()
     st.caption(

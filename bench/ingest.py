@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT))
 
 from index import MiniLMEmbedder, split_text  # noqa: E402
 from summarizer import Collection  # noqa: E402
-from summarizer.collection import BATCH_CHARS  # noqa: E402
 
 RAY_BATCH_CHARS = 50_000  # smaller transactions on the Ray rows, so progress marks when the workers are running
 NEUS = Path(os.environ.get("MDSUM_SHARED", ROOT.parent / "shared")) / "eval" / "neus" / "val.source"

@@ -85,7 +85,7 @@ def seeds_eval(path: Path, show: bool) -> None:
     items = json.loads(path.read_text())
     col = Collection(embedder=default_embedder())
     col.add_files(sorted((ROOT / "seeds").glob("*.txt")))
-    prefix = {d.id: d.title[:3] for d in col.documents}
+    prefix = {d.id: Path(d.path).name[:3] for d in col.documents}  # the seeds by file name (000, 003, 004)
     print(f"\n## {path.name}: {len(items)} questions, {len(col.documents)} documents")
     print(f"{'method':8} {'hit@1':>6} {'hit@3':>6} {'src_recall@3':>13} {'empty':>6}")
     for name, rank in RANKERS.items():

@@ -4,6 +4,7 @@ from .documents import MAX_FILE_BYTES, SUFFIXES, Document, Sentence, decode_byte
 from .embeddings import Embedder, MiniLMEmbedder, default_embedder
 from . import errors
 from .errors import *  # noqa: F403 (the exceptions, listed once in errors.__all__)
+from .formats import Extracted, ExtractWeights, detect_format, extract
 from .splitting import Span, split_text
 from .store import NewDocument, Store
 
@@ -23,4 +24,8 @@ __all__ = [
     "NewDocument",
     "Store",
     *errors.__all__,
+    "Extracted",
+    "ExtractWeights",
+    "detect_format",
+    "extract",
 ]

@@ -11,9 +11,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .documents import Document, char_batches, read_text_file
+from .documents import Document, char_batches
 from .embeddings import Embedder, MiniLMEmbedder
-from .store import NewDocument, PreparedDocument, Store, prepare
+from .formats import new_document, read_file
+from .store import PreparedDocument, Store, prepare
 
 __all__ = ["add_files_on_ray", "RAY_INSTALL_HINT", "FILES_PER_TASK"]
 
@@ -42,7 +43,7 @@ class _ReadSplitEmbed:
         self.embedder = embedder
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        docs = [prepare(NewDocument(read_text_file(read), title=Path(path).stem, path=path))
+        docs = [prepare(new_document(read_file(read), path=path, title=Path(path).stem))
                 for read, path in zip(batch["read"].tolist(), batch["path"].tolist())]
         texts = sorted({t for p in docs for t in p.body_texts()}, key=len)  # sorted by length: little padding
         vecs = self.embedder.encode(texts) if texts else np.zeros((0, self.embedder.dim), dtype=np.float32)

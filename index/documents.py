@@ -22,11 +22,15 @@ __all__ = [
     "Document",
     "Sentence",
     "SUFFIXES",
+    "TEXT_SUFFIXES",
+    "HTML_SUFFIXES",
+    "PDF_SUFFIXES",
     "MAX_FILE_BYTES",
     "MAX_TEXT_CHARS",
     "MAX_TITLE_CHARS",
     "decode_bytes",
     "read_text_file",
+    "read_file_bytes",
     "text_from_bytes",
     "check_suffix",
     "expand_paths",
@@ -36,7 +40,10 @@ __all__ = [
     "char_batches",
 ]
 
-SUFFIXES = (".txt", ".md", ".markdown", ".text")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+PDF_SUFFIXES = (".pdf",)
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES  # what add_files reads, and picks from a directory
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TEXT_CHARS = 20 * 1024 * 1024
 MAX_TITLE_CHARS = 200
@@ -72,6 +79,9 @@ class Document:
     path: str | None = None
     date: str | None = None
     sentence_count: int = 0
+    author: str | None = None
+    outlet: str | None = None  # the site or publication (a web page's site name, a `Source:` line)
+    url: str | None = None  # where the original lives (a fetched URL, a page's canonical URL)
 
     def to_dict(self) -> dict:
         return {
@@ -81,6 +91,9 @@ class Document:
             "date": self.date,
             "sentence_count": self.sentence_count,
             "chars": len(self.text),
+            "author": self.author,
+            "outlet": self.outlet,
+            "url": self.url,
         }
 
 
@@ -119,6 +132,11 @@ def check_text(text: str, name: str) -> None:
 
 def read_text_file(path: str | Path) -> str:
     """Read one text file with all the checks: exists, size limit, not binary, not empty."""
+    return text_from_bytes(read_file_bytes(path), str(path))
+
+
+def read_file_bytes(path: str | Path) -> bytes:
+    """A file's bytes, after checking it exists, is a regular file and is under the size limit."""
     p = Path(path)
     if not p.exists():
         raise MissingPathError(f"{p}: no such file or directory")
@@ -126,10 +144,9 @@ def read_text_file(path: str | Path) -> str:
         raise UnsupportedFileError(f"{p}: not a regular file")
     _check_size(p.stat().st_size, str(p))  # before reading: a huge file is never loaded
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise UnsupportedFileError(f"{p}: cannot read file ({exc.strerror or exc})") from exc
-    return text_from_bytes(data, str(p))
 
 
 def text_from_bytes(data: bytes, name: str) -> str:

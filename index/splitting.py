@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
-__all__ = ["Span", "split_text", "KINDS"]
+__all__ = ["Span", "split_text", "ends_sentence", "KINDS"]
 
 # body: article text. heading: a short title line. date: a leading `date 2023-03-02`. source: `Source: ...`.
 # byline: `By Jane Doe`. bio: an author bio at the end. fragment: a truncated or attribution-only piece.
@@ -32,6 +34,8 @@ _LEADING_DATE = re.compile(
 _SOURCE = re.compile(r"(?:sources?|via|credit|credits|photo|image|read more)\s*:", re.IGNORECASE)
 _BYLINE = re.compile(r"(?:by|written by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
 _MD_HEADING = re.compile(r"#{1,6}\s")
+# A bulleted list item or a table row (as web pages and Markdown render them): content, never a heading.
+_LIST_OR_ROW = re.compile(r"(?:[-*+•]\s+\S|\|.*\|$)")
 _BIO = re.compile(
     r"\b(?:is|was|has been)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}"
     r"(?:author|writer|journalist|reporter|correspondent|columnist|editor|contributor|blogger|novelist)\b",
@@ -39,7 +43,8 @@ _BIO = re.compile(
 )
 # A candidate sentence boundary: terminal punctuation, optional closing quotes/brackets, then space.
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
-_TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
+_TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’」』)\]]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’」』)\]]*\s*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _DANGLING = {
     "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from",
@@ -209,13 +214,23 @@ def _open_quote(prefix: str) -> bool:
     return prefix.count('"') % 2 == 1
 
 
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends like a sentence: a full stop, ! or ? (also CJK), then closing quotes or brackets."""
+    return bool(_SENTENCE_END.search(text))
+
+
 def _words(s: str) -> list[str]:
     return _WORD.findall(s)
 
 
-def _kind_of_paragraph(para: str, is_last: bool) -> str | None:
-    """The kind of a whole one-line paragraph when it is not body text, else None."""
-    if _MD_HEADING.match(para):
+def _kind_of_paragraph(para: str, is_last: bool, marked: bool | None = None) -> str | None:
+    """The kind of a whole one-line paragraph when it is not body text, else None.
+
+    ``marked`` is None for plain text (a short line without final punctuation reads as a heading), else
+    whether the source's markup (a web page's <h1>-<h6>) says the paragraph is a heading; a marked heading
+    that ends like a sentence (`Q: Where did you grow up?`) is read as one.
+    """
+    if (marked and not ends_sentence(para)) or _MD_HEADING.match(para):
         return "heading"
     if _SOURCE.match(para) and len(para) <= 200:
         return "source"
@@ -224,25 +239,35 @@ def _kind_of_paragraph(para: str, is_last: bool) -> str | None:
     words = _words(para)
     if not words:
         return "fragment"
+    if _LIST_OR_ROW.match(para):
+        return None
     if not _TERMINAL.search(para) and len(words) <= 14:
         if words[-1].lower() in _DANGLING or para.rstrip()[-1:] in ",-–—":
             return "fragment"
-        if not is_last:
+        if not is_last and marked is None:
             return "heading"
     return None
 
 
-def split_text(text: str) -> tuple[list[Span], str | None]:
-    """Split ``text`` into sentence spans (in order, covering every non-space character) and find its date."""
+def split_text(
+    text: str, headings: Sequence[tuple[int, int]] | None = None
+) -> tuple[list[Span], str | None]:
+    """Split ``text`` into sentence spans (in order, covering every non-space character) and find its date.
+
+    ``headings``: when the text comes from markup (a web page), the (start, end) ranges of its heading lines;
+    then exactly the paragraphs inside them are headings, and no other line is taken for one.
+    """
     spans: list[Span] = []
     date: str | None = None
     paras = _paragraphs(text)
+    ranges = sorted(headings) if headings is not None else None
     for p_i, (ps, pe) in enumerate(paras):
         if p_i == 0:
             date, ps = _leading_date(text, ps, pe, spans)
             if ps >= pe:
                 continue
-        spans.extend(_paragraph_spans(text, ps, pe, p_i, is_last=p_i == len(paras) - 1))
+        marked = None if ranges is None else _inside(ranges, ps, pe)
+        spans.extend(_paragraph_spans(text, ps, pe, p_i, is_last=p_i == len(paras) - 1, marked=marked))
     _mark_bio(text, spans)
     if spans and not any(sp.kind == "body" for sp in spans):
         spans = [Span(sp.start, sp.end, "body", sp.paragraph) if sp.kind in ("heading", "fragment") else sp
@@ -263,10 +288,17 @@ def _leading_date(text: str, ps: int, pe: int, spans: list[Span]) -> tuple[str |
     return m.group(1), ps
 
 
-def _paragraph_spans(text: str, ps: int, pe: int, p_i: int, *, is_last: bool) -> list[Span]:
-    """The sentence spans of the paragraph ``text[ps:pe]`` (a heading, source or byline paragraph is one span)."""
+def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when [start, end) lies inside one of the sorted ``ranges``."""
+    i = bisect.bisect_right(ranges, (start, float("inf"))) - 1
+    return i >= 0 and ranges[i][0] <= start and end <= ranges[i][1]
+
+
+def _paragraph_spans(text: str, ps: int, pe: int, p_i: int, *, is_last: bool, marked: bool | None = None) -> list[Span]:
+    """The sentence spans of the paragraph ``text[ps:pe]`` (a heading, source or byline paragraph is one span);
+    ``marked``: what the source's markup says of it (see _kind_of_paragraph)."""
     para = text[ps:pe]
-    kind = _kind_of_paragraph(para, is_last=is_last)
+    kind = _kind_of_paragraph(para, is_last=is_last, marked=marked)
     starts = [0] if kind else _segment(para)
     out = []
     for i, s in enumerate(starts):

@@ -83,6 +83,14 @@ class NewDocument:
     title: str
     path: str | None = None
     date: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    # (start, end) of the heading lines a web page's markup marks; None for plain text (see split_text)
+    headings: tuple[tuple[int, int], ...] | None = None
+
+
+_META_COLUMNS = ("author", "outlet", "url")  # added after schema 1 first shipped: migrated in place
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,14 +111,17 @@ def _sanitized(item: NewDocument) -> NewDocument:
     text = _SURROGATE.sub("\ufffd", item.text)
     path = clean_title(_SURROGATE.sub("\ufffd", item.path))[:1000] if item.path else None
     title = clean_title(_SURROGATE.sub("\ufffd", item.title or "untitled"))
-    return replace(item, text=text, title=title, path=path)
+    author, outlet, url = (
+        clean_title(_SURROGATE.sub("\ufffd", v))[:1000] if v else None for v in (item.author, item.outlet, item.url)
+    )
+    return replace(item, text=text, title=title, path=path, author=author, outlet=outlet, url=url)
 
 
 def prepare(item: NewDocument) -> PreparedDocument:
     """Sanitize, check and split one document (no vectors yet); raises on empty or oversized text."""
     item = _sanitized(item)
     check_text(item.text, item.path or item.title)
-    spans, found_date = split_text(item.text)
+    spans, found_date = split_text(item.text, item.headings)
     return PreparedDocument(item, tuple(spans), found_date)
 
 
@@ -162,6 +173,7 @@ class Store:
                 self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
+            self._migrate()
             self._check_meta()
             self._load()
         except sqlite3.DatabaseError as exc:
@@ -360,12 +372,14 @@ class Store:
 
     def _insert(self, cur, p: PreparedDocument, d_hash: str, pending: dict[str, Document]):
         item = p.item
-        doc_id = self._new_id(item.title, {d.id for d in pending.values()})
+        # a file keeps its name as id
+        doc_id = self._new_id(Path(item.path).stem if item.path else item.title, {d.id for d in pending.values()})
         title = clean_title(item.title)
         date = item.date or p.found_date
         cur.execute(
-            "INSERT INTO documents(id, title, path, date, text, text_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, title, item.path, date, item.text, d_hash, time.time()),
+            "INSERT INTO documents(id, title, path, date, text, text_hash, added, author, outlet, url)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, title, item.path, date, item.text, d_hash, time.time(), item.author, item.outlet, item.url),
         )
         num = cur.lastrowid
         spans = p.spans
@@ -384,7 +398,7 @@ class Store:
             "kind": np.asarray([KIND_CODES[sp.kind] for sp in spans], dtype=np.int8),
             "paragraph": np.asarray([sp.paragraph for sp in spans], dtype=np.int32),
         }
-        return Document(doc_id, title, item.text, item.path, date, len(spans)), cols
+        return Document(doc_id, title, item.text, item.path, date, len(spans), item.author, item.outlet, item.url), cols
 
     def _apply_added(self, new) -> None:
         """After the commit: documents, rows and vectors of the new documents into memory."""
@@ -413,6 +427,13 @@ class Store:
     def _meta(self, key: str, default: str) -> str:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
+
+    def _migrate(self) -> None:
+        """Add the document columns a store written before them lacks (author, outlet, url)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        for col in _META_COLUMNS:
+            if col not in have:
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {col} TEXT")
 
     def _check_meta(self) -> None:
         version = self._meta("schema", _SCHEMA_VERSION)
@@ -483,10 +504,10 @@ class Store:
         self._rows = self._read_rows()
         nums, _, counts = runs(self._rows.col("doc"))
         count_of = dict(zip(nums.tolist(), counts.tolist()))
-        for num, doc_id, title, path, date, text, d_hash in self._db.execute(
-            "SELECT seq, id, title, path, date, text, text_hash FROM documents ORDER BY seq"
+        for num, doc_id, title, path, date, text, d_hash, author, outlet, url in self._db.execute(
+            "SELECT seq, id, title, path, date, text, text_hash, author, outlet, url FROM documents ORDER BY seq"
         ):
-            self._docs[doc_id] = Document(doc_id, title, text, path, date, count_of.get(num, 0))
+            self._docs[doc_id] = Document(doc_id, title, text, path, date, count_of.get(num, 0), author, outlet, url)
             self._num[doc_id], self._doc_at[num] = num, doc_id
             self._by_hash[d_hash] = doc_id
         self._index = self._read_index() or self._new_index()

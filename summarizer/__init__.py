@@ -6,9 +6,10 @@ from index import Document, Embedder, Sentence, default_embedder
 
 from .answer import NO_ANSWER
 from .collection import MAX_FILE_BYTES, SUFFIXES, Collection
+from .sources import FeedResult
 from .compare import Comparison, Difference, Rewrite
 from .defaults import STORE_ENV, default_store_dir, open_collection, seeds_dir
-from .results import Answer, Citation, CitationNumbers, CitedSentence, Summary
+from .results import Answer, Citation, CitationNumbers, CitedSentence, Summary, document_label
 from .summary import METHODS
 
 __all__ = [
@@ -25,9 +26,11 @@ __all__ = [
     "Rewrite",
     "Difference",
     *_errors.__all__,
+    "FeedResult",
     "open_collection",
     "seeds_dir",
     "CitationNumbers",
+    "document_label",
     "default_store_dir",
     "STORE_ENV",
     "METHODS",

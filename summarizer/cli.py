@@ -7,13 +7,16 @@ import json
 import logging
 import re
 import sys
+from pathlib import Path
 from typing import Sequence
 
-from index.errors import DocumentNotFoundError, EmptyQuestionError, IngestError, InputTooLargeError, StoreError
+from index.errors import DocumentNotFoundError, EmptyQuestionError, FeedError, IngestError, InputTooLargeError, StoreError
+from index.formats import FEED_SUFFIXES
 
 from .collection import Collection
 from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import cited_text
+from .results import cited_text, document_label
+from .sources import FeedResult, is_url
 from .summary import METHODS
 
 __all__ = ["main", "build_parser"]
@@ -23,13 +26,14 @@ logger = logging.getLogger(__name__)
 _EPILOG = f"""\
 where documents come from:
   --store DIR      a persistent collection (default: ${STORE_ENV}, else {default_store_dir()});
-                   a new store starts with the seed articles
-  --docs PATH...   ad hoc: these files/directories only, in memory, nothing saved
+                   the default store starts with the seed articles, any other new store starts empty
+  --docs PATH...   ad hoc: these files/directories/links only, in memory, nothing saved
 
 examples:
   summarizer ask "What did Baerbock ask?"
   summarizer summarize --words 100 --docs seeds/
-  summarizer --store ./my-store add articles/*.txt
+  summarizer --store ./my-store add articles/*.txt page.html report.pdf
+  summarizer --store ./my-store add https://example.org/story.html https://example.org/feed.rss
   summarizer --store ./my-store add --ray 10.0.0.5:6379 /shared/articles/
   summarizer ask "Who met Jaishankar?" --json
 """
@@ -39,7 +43,7 @@ def _common(p: argparse.ArgumentParser, suppress: bool) -> None:
     d = (lambda v: argparse.SUPPRESS) if suppress else (lambda v: v)
     p.add_argument("--store", metavar="DIR", default=d(None), help="persistent collection directory")
     p.add_argument("--docs", metavar="PATH", nargs="+", default=d(None),
-                   help="ad hoc documents (files or directories), in memory only")
+                   help="ad hoc documents (files, directories or links), in memory only")
     p.add_argument("--json", action="store_true", default=d(False), help="print the result's to_dict() as JSON")
     p.add_argument("-v", "--verbose", action="store_true", default=d(False), help="log progress to stderr")
 
@@ -59,10 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p, suppress=True)
         return p
 
-    p = cmd("add", "add files or directories (.txt, .md) to the store")
-    p.add_argument("paths", metavar="PATH", nargs="*")
+    p = cmd("add", "add files or directories (.txt, .md, .html, .pdf), links (http/https) and RSS/Atom feeds "
+                   "(a URL or a .rss/.atom/.xml file) to the store")
+    p.add_argument("paths", metavar="PATH_OR_URL", nargs="*")
     p.add_argument("--ray", metavar="ADDRESS", nargs="?", const=True, default=None,
-                   help="read, split and embed on a Ray cluster: ADDRESS (host:port, ray://..., auto), else "
+                   help="read, split and embed files on a Ray cluster: ADDRESS (host:port, ray://..., auto), else "
                         "$RAY_ADDRESS, else a local Ray instance (pip install 'mdsum[ray]')")
     cmd("docs", "list the documents")
     p = cmd("remove", "remove a document by id")
@@ -78,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmd("rebuild", "rebuild the vector index from the stored embeddings (after damage or a crash)")
     p = cmd("compare", "compare the sources: shared and unique facts, rewrites, differing words")
     p.add_argument("--query", default=None, help="compare only the documents most related to this text")
+    from .service.cli import add_serve_parser  # `summarizer serve`: the HTTP service (issue 12)
+
+    add_serve_parser(sub)
     return parser
 
 
@@ -88,7 +96,11 @@ def _open(args: argparse.Namespace) -> Collection:
         if args.command in ("add", "remove", "rebuild"):
             raise _UsageError(f"'{args.command}' changes a store: use --store DIR, not --docs")
         col = Collection()
-        col.add_files(args.docs, progress=_progress(args))
+        files = [d for d in args.docs if not is_url(d)]
+        if files:
+            col.add_files(files, progress=_progress(args))
+        for url in (d for d in args.docs if is_url(d)):
+            col.add_link(url, progress=_progress(args, "fetching"))
         return col
     return open_collection(args.store)
 
@@ -97,7 +109,7 @@ class _UsageError(Exception):
     pass
 
 
-def _progress(args: argparse.Namespace):
+def _progress(args: argparse.Namespace, desc: str = "indexing"):
     if args.json or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
@@ -106,7 +118,7 @@ def _progress(args: argparse.Namespace):
 
     def update(done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc="indexing", unit="", file=sys.stderr, leave=False)
+            bar["bar"] = tqdm(total=total, desc=desc, unit="", file=sys.stderr, leave=False)
         bar["bar"].n = done
         bar["bar"].refresh()
         if done >= total:
@@ -119,19 +131,52 @@ _RAY_ADDRESS = re.compile(r"auto|local|\w+://.*|[\w.-]+:\d+")
 
 
 def _add(col: Collection, args: argparse.Namespace):
+    """`add`: files and directories in one go (one bad file adds nothing), then each link and feed.
+
+    A feed's links that fail are skipped and reported on stderr; when nothing at all was added, FeedError
+    (exit code 1). With ``--ray``, files and directories are read, split and embedded on a Ray cluster.
+    """
+    paths, ray = _add_paths(args)
+    results = _add_sources(col, paths, args, ray)
+    added = [d for r in results for d in r.added]
+    failed = [(url, reason) for r in results for url, reason in r.failed]
+    for url, reason in failed:
+        print(f"summarizer: skipped {reason if reason.startswith(url) else f'{url}: {reason}'}", file=sys.stderr)
+    if failed and not added:
+        raise FeedError(f"nothing added: all {len(failed)} linked articles failed")
+    return [d.to_dict() for d in added], "\n".join(
+        f"added {d.id}  ({d.sentence_count} sentences)  {document_label(d.title, d.outlet, d.date)}" for d in added)
+
+
+def _add_paths(args: argparse.Namespace) -> tuple[list[str], str | bool | None]:
+    """The paths and links to add, and the Ray address (``True``: find one), checked against each other."""
     paths, ray = list(args.paths), args.ray
     if isinstance(ray, str) and not _RAY_ADDRESS.fullmatch(ray):  # `add --ray DIR`: DIR is a path, not an address
         paths, ray = [ray, *paths], True
     if not paths:
-        raise _UsageError("add needs at least one PATH")
-    docs = col.add_files(paths, progress=_progress(args), ray=ray)
-    return [d.to_dict() for d in docs], "\n".join(
-        f"added {d.id}  ({d.sentence_count} sentences)  {d.path or d.title}" for d in docs)
+        raise _UsageError("add needs at least one PATH or URL")
+    if ray and any(is_url(a) for a in paths):
+        raise _UsageError("--ray reads files and directories; add links without --ray")
+    return paths, ray
+
+
+def _add_sources(col: Collection, paths: list[str], args: argparse.Namespace, ray) -> list[FeedResult]:
+    links = [a for a in paths if is_url(a)]
+    feeds = [a for a in paths if a not in links and Path(a).suffix.lower() in FEED_SUFFIXES]
+    files = [a for a in paths if a not in links and a not in feeds]
+    results: list[FeedResult] = []
+    if files:
+        results.append(FeedResult(", ".join(files), None, col.add_files(files, progress=_progress(args), ray=ray)))
+    for url in links:
+        results.append(col.add_link(url, progress=_progress(args, "fetching")))
+    for feed in feeds:
+        results.append(col.add_feed(feed, progress=_progress(args, "fetching")))
+    return results
 
 
 def _docs(col: Collection, args: argparse.Namespace):
     docs = col.documents
-    lines = [f"{d.id}\t{d.date or '-'}\t{d.sentence_count} sentences\t{d.title}" for d in docs]
+    lines = [f"{d.id}\t{d.sentence_count} sentences\t{document_label(d.title, d.outlet, d.date)}" for d in docs]
     return [d.to_dict() for d in docs], "\n".join(lines) if docs else "no documents"
 
 
@@ -199,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_docs_last(list(sys.argv[1:] if argv is None else argv)))
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "serve":
+        return args.run(args)
     try:
         return _run(args)
     except _UsageError as exc:

@@ -7,18 +7,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths, read_text_file
-from index.documents import (
-    MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, char_batches, check_suffix, check_text, text_from_bytes,
-)
-from index.errors import IngestError, InputTooLargeError
+from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths
+from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, char_batches, check_text
+from index.errors import FeedError, IngestError, InputTooLargeError
+from index.feeds import parse_feed
+from index.formats import extract, extract_text, read_file
 
 from .answer import answer_question, check_question
 from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
+from .sources import MAX_FEED_ENTRIES, FeedResult, add_entries, fetch_source, new_document, read_feed
 from .summary import summarize_store
 
-__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS"]
+__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS", "FeedResult"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,25 +43,23 @@ SCOPE_LIMITS = ScopeLimits()
 
 
 def _new_text(text: str, title: str | None, path: str | None = None, date: str | None = None) -> NewDocument:
-    """A checked text to add; ``title`` defaults to its first words."""
+    """A checked text to add; ``title`` defaults to its heading line, else its first sentence shortened."""
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     name = title or "pasted text"
     if len(text) > MAX_TEXT_CHARS:
         raise InputTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
     check_text(text, name)
-    if not title:
-        first = text.strip().splitlines()[0]
-        title = " ".join(first.split()[:8])[:80]
-    return NewDocument(text, title=title, path=path, date=date)
+    found = extract_text(text)
+    return NewDocument(text, title=title or found.title or name, path=path, date=date or found.date,
+                       outlet=found.outlet)
 
 
 def _new_upload(name: str, data: bytes) -> NewDocument:
-    """A checked uploaded file: its name's suffix, size, encoding and text."""
+    """A checked uploaded file (text, HTML or PDF, by its name's suffix or its content) with its metadata."""
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError(f"data must be bytes, not {type(data).__name__}")
-    check_suffix(name)
-    return NewDocument(text_from_bytes(data, name), title=Path(name).stem or name, path=name)
+    return new_document(extract(bytes(data), name), path=name, title=Path(name).stem or name)
 
 
 class Collection:
@@ -99,7 +98,10 @@ class Collection:
         self, paths: Iterable[str | Path], *, progress: Progress | None = None, batch_chars: int = BATCH_CHARS,
         ray: str | bool | None = None,
     ) -> list[Document]:
-        """Add files (and the .txt/.md files of directories).
+        """Add files (and the .txt/.md/.html/.pdf files of directories): text, web pages and PDFs.
+
+        Each document's title, date, author and outlet come from the file itself (a web page's metadata, a
+        text's heading line or first sentence and its `Source:` line); the document id from the file name.
 
         Every file is read and checked before any is stored, so one bad file adds nothing. Then the files
         stream in batches of about ``batch_chars`` characters, one transaction each, so memory stays
@@ -115,11 +117,11 @@ class Collection:
         # articles are read once); beyond that, read again batch by batch so memory stays bounded.
         sizes, kept, kept_chars = [], {}, 0
         for f in files:
-            text = read_text_file(f)
-            sizes.append(len(text))
-            if kept_chars + len(text) <= batch_chars and not ray:
-                kept[f] = text
-                kept_chars += len(text)
+            doc = read_file(f)
+            sizes.append(len(doc.text))
+            if kept_chars + len(doc.text) <= batch_chars and not ray:
+                kept[f] = doc
+                kept_chars += len(doc.text)
         if ray:
             from index.distributed import add_files_on_ray
 
@@ -127,8 +129,8 @@ class Collection:
                                     progress=progress, batch_chars=batch_chars)
 
         def items(batch: list[int]) -> list[NewDocument]:
-            return [NewDocument(kept.pop(files[i], None) or read_text_file(files[i]), title=files[i].stem,
-                                path=str(files[i])) for i in batch]
+            return [new_document(kept.pop(files[i], None) or read_file(files[i]), path=str(files[i]),
+                                 title=files[i].stem) for i in batch]
 
         return self._add_batches(items, sizes, progress, batch_chars)
 
@@ -138,7 +140,8 @@ class Collection:
     ) -> list[Document]:
         """Add many texts in one embedding pass (per ``batch_chars`` characters), faster than one ``add_text`` each.
 
-        Every text is checked before any is stored; ``titles`` (one per text, ``None`` for the first words).
+        Every text is checked before any is stored; ``titles``: one per text, ``None`` for its heading line or first
+        sentence.
         Returns one document per text, in order (an already stored text returns the stored document).
         """
         if isinstance(texts, str):
@@ -170,12 +173,49 @@ class Collection:
         self, text: str, title: str | None = None, *, path: str | None = None, date: str | None = None,
         progress: Progress | None = None,
     ) -> Document:
-        """Add raw text as a document; ``title`` defaults to its first words."""
+        """Add raw text as a document; ``title`` defaults to its heading line, else its first sentence shortened."""
         return self.store.add([_new_text(text, title, path, date)], progress=progress)[0]
 
     def add_bytes(self, data: bytes, name: str, *, progress: Progress | None = None) -> Document:
-        """Add an uploaded file's bytes; ``name`` is its file name (title: its stem). Same checks as add_files."""
+        """Add an uploaded file's bytes (text, HTML or PDF, by its name's suffix or its content); ``name`` is its
+        file name. Same checks and metadata as add_files."""
         return self.store.add([_new_upload(name, data)], progress=progress)[0]
+
+    def add_url(self, url: str, *, allow_private: bool = True, progress: Progress | None = None) -> Document:
+        """Fetch a web page or PDF and add it; its title, date, author and outlet come from the page.
+
+        Raises UnsupportedUrlError (not http/https), DnsError, FetchTimeoutError, HttpStatusError,
+        ResponseTooLargeError, NoArticleTextError, ... naming the URL; FeedError for a feed (see add_feed).
+        ``allow_private=False`` refuses hosts on loopback, private and link-local addresses (for a server).
+        """
+        _, article = fetch_source(url, allow_private=allow_private)
+        if article is None:
+            raise FeedError(f"{url}: is an RSS or Atom feed, not an article (add it as a feed)")
+        return self.store.add([new_document(article, path=None, title=url)], progress=progress)[0]
+
+    def add_feed(
+        self, source: str | Path, *, allow_private: bool = True, progress: Progress | None = None,
+        max_entries: int = MAX_FEED_ENTRIES,
+    ) -> FeedResult:
+        """Add every article an RSS or Atom feed (a URL or a file) links to, at most ``max_entries``.
+
+        Links that fail (fetch errors, pages without article text) are skipped and listed in the result's
+        ``failed``; ``progress(done, total)`` counts the feed's articles.
+        """
+        feed = read_feed(source, allow_private=allow_private, max_entries=max_entries)
+        return add_entries(feed, str(source), self._add_one, allow_private=allow_private, progress=progress)
+
+    def add_link(self, url: str, *, allow_private: bool = True, progress: Progress | None = None) -> FeedResult:
+        """Add what a URL holds: one article, or every article of a feed (then ``progress`` counts articles)."""
+        got, article = fetch_source(url, allow_private=allow_private)
+        if article is not None:
+            doc = self.store.add([new_document(article, path=None, title=url)], progress=progress)[0]
+            return FeedResult(url, None, [doc])
+        feed = parse_feed(got.data, url, base_url=got.url)
+        return add_entries(feed, url, self._add_one, allow_private=allow_private, progress=progress)
+
+    def _add_one(self, item: NewDocument) -> Document:
+        return self.store.add([item])[0]
 
     def add_uploads(
         self, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None,

@@ -1,4 +1,4 @@
-"""Where the default collection lives, and the seed articles it starts with."""
+"""Where the default collection lives, and the seed articles it (and only it) starts with."""
 
 from __future__ import annotations
 
@@ -35,13 +35,28 @@ def seeds_dir() -> Path | None:
     return here if here.is_dir() else None
 
 
-def open_collection(path: str | Path | None = None, *, seed: bool = True, embedder: Embedder | None = None) -> Collection:
-    """Open the collection in ``path`` (default: :func:`default_store_dir`); a new one starts with the seeds."""
-    path = Path(path) if path is not None else default_store_dir()
+def open_collection(
+    path: str | Path | None = None, *, seed: bool | None = None, embedder: Embedder | None = None
+) -> Collection:
+    """Open the collection in ``path`` (default: :func:`default_store_dir`).
+
+    Only the default store is a demo: when new, it starts with the seed articles. Any other folder starts
+    empty (``seed=True`` or ``seed=False`` decides for any folder).
+    """
+    path = Path(path).expanduser() if path is not None else default_store_dir()
+    if seed is None:
+        seed = _same_dir(path, default_store_dir())
     is_new = not (path / DB_FILE).exists()
     col = Collection(path, embedder=embedder)
     seeds = seeds_dir()
     if is_new and seed and seeds is not None:
-        logger.info("new collection in %s: adding the seed articles from %s", path, seeds)
+        logger.info("new default collection in %s: adding the seed articles from %s", path, seeds)
         col.add_files([seeds])
     return col
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

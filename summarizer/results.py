@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Sequence
 from index import Document, Sentence
 
 __all__ = ["Citation", "CitedSentence", "Answer", "Summary", "cite", "escape_markdown", "number_citations", "source_label",
-           "CitationNumbers", "doc_label", "cited_text"]
+           "CitationNumbers", "doc_label", "document_label", "cited_text"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class Citation:
     start: int
     end: int
     text: str
+    outlet: str | None = None  # the document's site or publication
+    date: str | None = None  # the document's date, YYYY-MM-DD
+    url: str | None = None  # where the original document lives
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -30,9 +33,15 @@ class Citation:
     def key(self) -> tuple[str, int]:
         return (self.doc_id, self.sentence_index)
 
+    @property
+    def label(self) -> str:
+        """`outlet · date · title`, e.g. `The Guardian · 2023-03-02 · Blinken and Lavrov meet …`."""
+        return document_label(self.doc_title, self.outlet, self.date) or self.doc_id
+
 
 def cite(sentence: Sentence, document: Document) -> Citation:
-    return Citation(document.id, document.title, sentence.index, sentence.start, sentence.end, sentence.text)
+    return Citation(document.id, document.title, sentence.index, sentence.start, sentence.end, sentence.text,
+                    document.outlet, document.date, document.url)
 
 
 @dataclass(frozen=True)
@@ -155,7 +164,7 @@ class CitationNumbers:
         return f"{escape(sentence.text if text is None else text)}{sep}{self.marks(sentence, mark)}"
 
     def source_lines(self, escape: Callable[[str], str] = str, start: int = 1) -> list[str]:
-        """``[n] title (id), sentence i, characters a-b`` for every numbered source from ``start`` on."""
+        """``[n] outlet · date · title, sentence i, characters a-b`` for every numbered source from ``start`` on."""
         return [f"[{n}] {escape(source_label(c))}" for n, c in enumerate(self.sources[start - 1 :], start)]
 
 
@@ -172,14 +181,19 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def document_label(title: str | None, outlet: str | None = None, date: str | None = None) -> str:
+    """`outlet · date · title`, leaving out what is unknown: how every list and citation names a document."""
+    return " · ".join(part for part in (outlet, date, title) if part)
+
+
 def doc_label(title: str, doc_id: str) -> str:
-    """`title (id)`, or the id alone when the title is the id."""
-    return doc_id if title == doc_id else f"{title} ({doc_id})"
+    """A document's title, or its id when it has none: documents are shown by title, never by id or hash."""
+    return title or doc_id
 
 
 def source_label(c: Citation) -> str:
-    """`title (id), sentence N, characters a-b`: one line naming a citation's place."""
-    return f"{doc_label(c.doc_title, c.doc_id)}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
+    """`outlet · date · title, sentence N, characters a-b`: one line naming a citation's place."""
+    return f"{c.label}, sentence {c.sentence_index}, characters {c.start}-{c.end}"
 
 
 def _result_markdown(head: str, sentences: Sequence[CitedSentence], message: str, *, numbered: bool) -> str:

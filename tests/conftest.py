@@ -11,10 +11,12 @@ import pytest
 
 from index import default_embedder
 from summarizer import Collection
+from tests.local_site import site  # noqa: F401 (a session fixture: the local web site for fetch tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout; a git worktree one level deeper (../wt/<name>) finds it one level further up
+SHARED = next((d for d in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if d.is_dir()), ROOT.parent / "shared")
 
 
 class FakeEmbedder:
@@ -63,5 +65,5 @@ def seeds(embedder, seed_paths) -> Collection:
 
 
 def doc_by_prefix(col: Collection, prefix: str):
-    """The document whose title starts with ``prefix`` (the seeds: "000", "003", "004")."""
-    return next(d for d in col.documents if d.title.startswith(prefix))
+    """The document whose file name starts with ``prefix`` (the seeds: "000", "003", "004")."""
+    return next(d for d in col.documents if d.path and Path(d.path).name.startswith(prefix))

@@ -142,3 +142,14 @@ def test_dev_questions_hit_at_1(seeds):
         ans = seeds.ask(it["q"], k=3)
         hits += any(g.lower() in fold(c.text) for c in ans.sentences[0].citations for g in it["gold"])
     assert hits >= len(items) - 1
+
+
+def test_a_title_cut_from_the_first_sentence_is_no_title_evidence():
+    from summarizer.answer.corpus import title_terms as _title_terms
+
+    first = "Blinken met Lavrov in New Delhi on Thursday for ten minutes."
+    assert _title_terms("Blinken met Lavrov in New Delhi…", first) == []  # shortened first sentence
+    assert _title_terms(first, first) == []  # the whole first sentence
+    # a real title that the first sentence happens to start with stays evidence (HotpotQA pages are so titled)
+    assert _title_terms("Scott Derrickson", "Scott Derrickson (born July 16, 1966) is a director.") == ["scott", "derrickson"]
+    assert _title_terms("G20 talks end without a statement", first) == tokenize("G20 talks end without a statement")

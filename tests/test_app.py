@@ -29,6 +29,8 @@ from webapp.render import (
 from summarizer.results import number_citations
 
 from .conftest import SEEDS
+from .test_formats import PROSE, page, pdf_bytes
+from .test_sources import GUARDIAN
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QUESTION = "What did Baerbock ask?"
@@ -36,6 +38,7 @@ TIMEOUT = 120  # seconds; the first run in a process imports torch and loads the
 
 EVIL_NAME = "<img src=x onerror=alert(1)>.txt"
 EVIL_TEXT = (
+    "Harbour <img src=x onerror=alert(1)> report\n\n"  # the heading line: the document's title
     "The harbour committee approved a new lighthouse budget on Monday after a long debate.\n\n"
     "Its report quoted <script>alert('x')</script> and <img src=x onerror=alert(2)> and [a link](http://evil.example) "
     "word for word.\n\n"
@@ -45,7 +48,7 @@ EVIL_TEXT = (
 
 @pytest.fixture
 def store(tmp_path, monkeypatch) -> Path:
-    """A fresh store folder for the app (it starts with the seeds); the user's store is never touched."""
+    """A fresh default store folder for the app (so it starts with the seeds); the user's store is never touched."""
     path = tmp_path / "store"
     monkeypatch.setenv(STORE_ENV, str(path))
     return path
@@ -127,12 +130,12 @@ def test_upload_adds_a_document_and_remove_takes_it_away(at, store):
 
 def test_sidebar_folder_switches_to_another_persistent_collection(at, store, tmp_path):
     assert at.text_input(key="store_dir").value == str(store)
+    seeded = _card_ids(at)
     other = tmp_path / "other"
     at.text_input(key="store_dir").set_value(str(other)).run()
-    assert (other / "collection.sqlite").exists()  # a new folder starts with the seeds
-    seeded = _card_ids(at)
+    assert (other / "collection.sqlite").exists() and _card_ids(at) == []  # only the default folder has the seeds
     at.sidebar.file_uploader[0].set_value(("only-here.txt", b"A note kept in the other folder only.", "text/plain")).run()
-    assert len(_card_ids(at)) == len(seeded) + 1
+    assert _card_ids(at) == ["only-here"]
     with Collection(store) as col:
         assert sorted(d.id for d in col.documents) == sorted(seeded)
 
@@ -153,7 +156,10 @@ def test_pasted_text_is_added(at):
         ("blob.txt", b"\x00\x01\x02\x03 not text " * 40, "binary"),
         ("empty.txt", b"  \n\t\n", "empty"),
         ("huge.txt", b"a" * (MAX_FILE_BYTES + 1), "over the limit"),
-        ("notes.pdf", b"%PDF-1.4 text", "unsupported"),
+        ("notes.pdf", b"%PDF-1.4 text", "damaged PDF"),
+        ("notes.docx", b"PK\x03\x04", "unsupported file type"),
+        ("menu.html", page("<nav>" + " ".join(f"<a href='/{i}'>Section {i}</a>" for i in range(30)) + "</nav>"),
+         "no article text"),
     ],
 )
 def test_bad_upload_shows_an_error_and_changes_nothing(at, store, name, data, reason):
@@ -164,6 +170,48 @@ def test_bad_upload_shows_an_error_and_changes_nothing(at, store, name, data, re
     assert _card_ids(at) == before
     with Collection(store) as col:
         assert sorted(d.id for d in col.documents) == sorted(before)
+
+
+def test_web_page_upload_shows_its_title_outlet_date_and_link(at):
+    at.sidebar.file_uploader[0].set_value(("g.html", GUARDIAN, "text/html")).run()
+    assert not at.exception and not at.error
+    card = next(c for c in _cards(at) if 'data-doc="g"' in c)
+    assert "Blinken and Lavrov meet" in card and "The Guardian · 2023-03-02 · " in card
+    assert 'href="https://www.theguardian.com/world/2023/mar/02/blinken-lavrov"' in card
+    at.chat_input[0].set_value("How long did Blinken and Lavrov speak on the sidelines?").run()
+    answer = _results(at)[-1]
+    assert "The Guardian · 2023-03-02 · Blinken and Lavrov meet · sentence" in answer
+    assert 'href="https://www.theguardian.com/world/2023/mar/02/blinken-lavrov"' in answer  # the source links out
+
+
+def test_pdf_upload_is_added(at):
+    at.sidebar.file_uploader[0].set_value(("report.pdf", pdf_bytes([PROSE * 3]), "application/pdf")).run()
+    assert not at.error
+    assert any("The delegates met again in Geneva" in c for c in _cards(at) if 'data-doc="report"' in c)
+
+
+def test_link_box_adds_an_article_and_a_bad_link_shows_an_error(at, site):
+    before = _card_ids(at)
+    at.text_input(key="url_input").set_value(f"{site}/article.html")
+    next(b for b in at.button if b.label == "Add link").click().run()
+    assert not at.exception and not at.error
+    assert len(_card_ids(at)) == len(before) + 1
+    assert any("Talks resume in Geneva" in c and "Local News" in c for c in _cards(at))
+    for bad, words in (("ftp://example.org/a.txt", "unsupported URL scheme"), (f"{site}/missing", "404")):
+        at.text_input(key="url_input").set_value(bad)
+        next(b for b in at.button if b.label == "Add link").click().run()
+        assert any(words in e.value for e in at.error)
+    assert len(_card_ids(at)) == len(before) + 1
+
+
+def test_feed_link_adds_its_articles_and_lists_the_skipped(at, site):
+    before = _card_ids(at)
+    at.text_input(key="url_input").set_value(f"{site}/feed.xml")
+    next(b for b in at.button if b.label == "Add link").click().run()
+    assert not at.exception
+    assert len(_card_ids(at)) == len(before) + 2
+    assert sum("Skipped" in e.value for e in at.error) == 2
+    assert any("Local feed" in i.value and "2 articles added" in i.value for i in at.info)
 
 
 def test_several_uploads_are_added_in_one_batch_and_a_bad_one_is_left_out(at, store):
@@ -327,7 +375,7 @@ def test_cited_html_numbers_sources_once_and_falls_back_for_removed_documents():
     out = cited_html(sents, {"d1": doc}.get, numbered=True)
     assert out.count('<sup class="mds-ref">[1]</sup>') == 2 and out.count("[2]</sup>") == 1
     assert _sources(out) == ["d1", "gone"]
-    assert "[1] &lt;T&gt; · 2023-03-02" in out
+    assert "[1] 2023-03-02 · &lt;T&gt; · sentence 1" in out
     assert "<mark>One &lt;fact&gt;.</mark> Two facts." in out
     assert "no longer in the collection" in out and "<mark>Gone</mark>" in out
     assert "<fact>" not in out and "<T>" not in out
@@ -336,6 +384,12 @@ def test_cited_html_numbers_sources_once_and_falls_back_for_removed_documents():
 def test_document_card_and_question_are_escaped():
     card = document_html(_doc("x", title="<script>t</script>", date=None))
     assert "&lt;script&gt;" in card and "<script>" not in card and "no date" in card
+    doc = Document("d", "<T>", "x", None, "2023-03-02", 1, None, "<O>", "https://e.org/a?b=1&c=<2>")
+    card = document_html(doc)
+    assert "&lt;O&gt; · 2023-03-02 · 1 sentences" in card
+    assert 'href="https://e.org/a?b=1&amp;c=&lt;2&gt;"' in card and 'rel="noopener noreferrer nofollow"' in card
+    for url in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd"):
+        assert "href" not in document_html(Document("d", "T", "x", None, None, 1, None, None, url))
     assert question_html("<b>hi</b>") == '<div class="mds-question">&lt;b&gt;hi&lt;/b&gt;</div>'
 
 

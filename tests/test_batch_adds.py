@@ -24,7 +24,7 @@ def test_add_texts_equals_one_add_text_each(embedder):
     batch = Collection(embedder=embedder)
     gen = batch.store.generation
     docs = batch.add_texts(TEXTS, titles=["Geneva", None, "Rates"])
-    assert [d.title for d in docs] == ["Geneva", "A storm closed the port of Rotterdam for", "Rates"]
+    assert [d.title for d in docs] == ["Geneva", "A storm closed the port of Rotterdam for two days", "Rates"]  # its first sentence
     assert _layout(batch) == _layout(one)
     assert batch.store.generation == gen + 1  # one transaction
     assert batch.store.encoded_count == sum(len(batch.sentences(d.id)) for d in docs)

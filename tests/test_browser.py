@@ -157,6 +157,10 @@ def test_app_in_chromium(server, page, shots, tmp_path, capsys):
     page.get_by_role("heading", name="News summarizer").wait_for()
     page.get_by_role("button", name=QUESTION).wait_for()
     assert _doc_cards(page).count() == 3
+    cards = page.locator('[data-testid="stSidebar"]').inner_text()
+    # the seeds read by their own first sentence, outlet and date, never by their file hash
+    assert "On Thursday, US Secretary of State Antony Blinken" in cards and "Hot News · no date" in cards
+    assert "2023-03-02 · " in cards and "99b297de7d00b540" not in cards
     page.screenshot(path=shots / "01-start.png")
 
     # 1. a cited answer that cites two articles; a citation opens its article with the sentence marked
@@ -200,7 +204,7 @@ def test_app_in_chromium(server, page, shots, tmp_path, capsys):
     evil = tmp_path / "harbour-report.txt"
     evil.write_text(EVIL, encoding="utf-8")
     page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(evil))
-    card = _doc_cards(page).filter(has_text="harbour-report")
+    card = _doc_cards(page).filter(has_text="The harbour committee approved")
     card.wait_for()
     _settle(page)
     assert _doc_cards(page).count() == 4

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,8 @@ from summarizer import Collection
 from summarizer.cli import main
 
 from .conftest import ROOT, SEEDS
+from .test_formats import PROSE, page, pdf_bytes
+from .test_sources import GUARDIAN
 
 
 @pytest.fixture(autouse=True)
@@ -54,22 +57,80 @@ def test_human_output_numbers_citations(capsys):
     assert "Sources:" in out and "  [1] " in out and "characters" in out
 
 
-def test_store_add_docs_remove(capsys, tmp_path):
+def test_only_the_default_store_starts_with_the_seeds(capsys, tmp_path):
+    code, out, _ = run(capsys, "docs", "--json")  # $SUMMARIZER_STORE: the default store, a demo
+    assert code == 0 and sorted(Path(d["path"]).name for d in json.loads(out)) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    code, out, _ = run(capsys, "--store", str(tmp_path / "mine"), "docs")
+    assert code == 0 and out.strip() == "no documents"
+
+
+def test_store_add_docs_remove(capsys, tmp_path, seed_paths):
     store = str(tmp_path / "s")
-    code, out, _ = run(capsys, "--store", store, "docs", "--json")
+    code, out, _ = run(capsys, "--store", store, "add", *map(str, seed_paths), "--json")
     seeded = json.loads(out)
-    assert code == 0 and len(seeded) == 3  # a new store starts with the seeds
+    assert code == 0 and len(seeded) == 3
     extra = tmp_path / "extra.md"
     extra.write_text("# Talks\n\nThe ministers met in Geneva on Monday. They agreed to meet again.\n")
     code, out, _ = run(capsys, "--store", store, "add", str(extra), "--json")
     added = json.loads(out)
     assert code == 0 and added[0]["id"] == "extra" and added[0]["sentence_count"] == 3
+    assert added[0]["title"] == "Talks"
     code, out, _ = run(capsys, "--store", store, "docs")
-    assert "extra" in out and len(out.strip().splitlines()) == 4
+    lines = out.strip().splitlines()
+    assert len(lines) == 4 and any(line.startswith("extra\t") and line.endswith("\tTalks") for line in lines)
+    for d in seeded:  # titles, outlets and dates, never the file hash alone
+        assert any(line.endswith(" · ".join(p for p in (d["outlet"], d["date"], d["title"]) if p)) for line in lines)
+    assert "Hot News · US Secretary of State Anthony Blinken" in out
     code, out, _ = run(capsys, "--store", store, "remove", "extra")
     assert code == 0 and "removed extra" in out
     code, out, _ = run(capsys, "--store", store, "docs", "--json")
     assert [d["id"] for d in json.loads(out)] == [d["id"] for d in seeded]
+
+
+def test_add_web_page_pdf_link_and_feed(capsys, tmp_path, site):
+    store = str(tmp_path / "s")
+    (tmp_path / "g.html").write_bytes(GUARDIAN)
+    (tmp_path / "report.pdf").write_bytes(pdf_bytes([PROSE * 3]))
+    code, out, err = run(capsys, "--store", store, "add", str(tmp_path / "g.html"), str(tmp_path / "report.pdf"))
+    assert code == 0 and "The Guardian · 2023-03-02 · Blinken and Lavrov meet" in out, err
+    code, out, err = run(capsys, "--store", store, "add", f"{site}/article.html")
+    assert code == 0 and "Local News" in out and "Talks resume in Geneva" in out
+    code, out, err = run(capsys, "--store", store, "add", f"{site}/feed.xml", "--json")
+    data = json.loads(out)
+    assert code == 0 and [d["url"] for d in data] == [f"{site}/article.html", f"{site}/doc"]
+    assert f"skipped {site}/missing: the server answered 404" in err and f"skipped {site}/nav.html" in err
+    code, out, _ = run(capsys, "--store", store, "ask", "How long did Blinken and Lavrov speak?")
+    assert code == 0 and "The Guardian · 2023-03-02 · Blinken and Lavrov meet, sentence" in out
+
+
+def test_ad_hoc_docs_take_links(capsys, site):
+    code, out, err = run(capsys, "ask", "When will the delegates continue the talks?", "--docs", f"{site}/article.html")
+    assert code == 0, err
+    assert "[1] Local News · Talks resume in Geneva, sentence" in out
+
+
+@pytest.mark.parametrize(
+    "target, words",
+    [
+        ("ftp://example.org/a.txt", "unsupported URL scheme (ftp:)"),
+        ("file:///etc/passwd", "unsupported URL scheme (file:)"),
+        ("{site}/missing", "the server answered 404"),
+        ("{site}/nav.html", "no article text"),
+        ("{site}/login", "login or subscription wall"),
+        ("{tmp}/locked.pdf", "PDF is encrypted"),
+        ("{tmp}/broken.pdf", "damaged PDF"),
+        ("{tmp}/nav.html", "no article text"),
+    ],
+)
+def test_bad_sources_exit_1_and_store_nothing(capsys, tmp_path, site, target, words):
+    (tmp_path / "locked.pdf").write_bytes(pdf_bytes([PROSE], owner_password="o", user_password="u"))
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\nnot a pdf")
+    (tmp_path / "nav.html").write_bytes(page("<nav>" + " ".join(f"<a href='/{i}'>Section {i}</a>" for i in range(30)) + "</nav>"))
+    store = str(tmp_path / "s")
+    code, out, err = run(capsys, "--store", store, "add", target.format(site=site, tmp=tmp_path))
+    assert code == 1 and "summarizer: error: " in err and words in err and "Traceback" not in err
+    code, out, _ = run(capsys, "--store", store, "docs", "--json")
+    assert json.loads(out) == []
 
 
 @pytest.mark.parametrize(
@@ -109,6 +170,7 @@ def test_python_m_summarizer_subprocess(tmp_path):
 
 def test_rebuild_restores_a_damaged_vector_index(capsys, tmp_path):
     store = tmp_path / "s"
+    assert run(capsys, "--store", str(store), "add", str(SEEDS))[0] == 0
     code, before, _ = run(capsys, "--store", str(store), "ask", "What did Baerbock ask?", "--json")
     assert code == 0
     (store / "vectors.faiss").write_bytes(b"\x00" * 64)

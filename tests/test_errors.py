@@ -42,7 +42,7 @@ def bad_files(tmp_path):
         fh.write(b"word " * (21 * 1024 * 1024 // 5))
     (d / "image.png").write_bytes(b"\x89PNG\r\n")
     (tmp_path / "nothing").mkdir()
-    (tmp_path / "nothing" / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "nothing" / "notes.docx").write_bytes(b"PK\x03\x04")
     return d
 
 

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -77,7 +78,7 @@ def test_concurrent_asks_and_summaries_while_adding_and_removing(tmp_path, embed
         t.join(timeout=300)
     assert not errors, errors
     assert counts["ask"] >= 3 and counts["add"] == 12 and counts["remove"] == 12
-    assert sorted(d.title for d in col.documents) == sorted(p.stem for p in seed_paths)
+    assert sorted(Path(d.path).stem for d in col.documents) == sorted(p.stem for p in seed_paths)
     assert col.store.body_count == len(col.store.body_ids())
     col.close()
 

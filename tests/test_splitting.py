@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from index import split_text
 from index.documents import decode_bytes
+from tests.conftest import doc_by_prefix
 
 
 def sentences(text: str) -> list[str]:
@@ -31,7 +32,7 @@ def test_offsets_exact_on_every_seed_sentence(seeds):
 
 
 def test_quote_with_attribution_stays_one_sentence(seeds):
-    doc = next(d for d in seeds.documents if d.title.startswith("003"))
+    doc = doc_by_prefix(seeds, "003")
     texts = [s.text for s in seeds.sentences(doc.id)]
     want = [t for t in texts if t.startswith("“I told the foreign minister")]
     assert len(want) == 1
@@ -82,9 +83,9 @@ def test_non_body_lines_are_marked(seeds):
 
 
 def test_leading_date_becomes_document_date(seeds):
-    doc = next(d for d in seeds.documents if d.title.startswith("003"))
+    doc = doc_by_prefix(seeds, "003")
     assert doc.date == "2023-03-02"
-    assert next(d for d in seeds.documents if d.title.startswith("004")).date is None
+    assert doc_by_prefix(seeds, "004").date is None
 
 
 def test_hard_wrapped_paragraph_is_joined():

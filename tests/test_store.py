@@ -9,6 +9,7 @@ import pytest
 
 from index.store import DB_FILE, VECTORS_FILE
 from summarizer import Collection, DocumentNotFoundError, StoreError
+from tests.conftest import doc_by_prefix
 from summarizer.collection import ScopeLimits
 
 
@@ -36,7 +37,7 @@ def test_persistence_round_trip(tmp_path, embedder, seed_paths):
 def test_remove_drops_document_sentences_and_vectors(tmp_path, embedder, seed_paths):
     col = Collection(tmp_path, embedder=embedder)
     col.add_files(seed_paths)
-    victim = next(d for d in col.documents if d.title.startswith("004"))
+    victim = doc_by_prefix(col, "004")
     n_before = col.store.body_count
     body = len(col.store.body_ids([victim.id]))
     removed = col.remove(victim.id)
@@ -179,7 +180,8 @@ def test_many_files_stream_in_batches(tmp_path, embedder):
     col = Collection(tmp_path / "store", embedder=embedder)
     gen = col.store.generation
     docs = col.add_files([files], progress=lambda d, t: seen.append((d, t)), batch_chars=300)
-    assert [d.title for d in docs] == [f"a{i:02d}" for i in range(12)]
+    assert [d.id for d in docs] == [f"a{i:02d}" for i in range(12)]  # in order; ids from the file names
+    assert [d.title for d in docs] == [f"Article {i} reports that talks went on for {i} hours" for i in range(12)]
     assert col.store.generation - gen >= 3  # several transactions
     assert seen[-1] == (12, 12) and all(t == 12 for _, t in seen)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from summarizer import Citation, CitationNumbers, CitedSentence, Document, seeds_dir
+from summarizer import Citation, CitationNumbers, CitedSentence, Document, document_label, seeds_dir
 
 __all__ = [
     "STYLE",
@@ -22,6 +22,7 @@ __all__ = [
     "cited_html",
     "document_html",
     "question_html",
+    "link_html",
     "suggested_questions",
     "SEED_QUESTIONS",
     "GENERIC_QUESTIONS",
@@ -48,6 +49,7 @@ STYLE = """<style>
 .mds-doc-title { font-weight: 600; overflow-wrap: anywhere; }
 .mds-doc-meta { opacity: .7; font-size: .85em; }
 .mds-question { white-space: pre-wrap; overflow-wrap: anywhere; }
+.mds-link { font-size: .85em; overflow-wrap: anywhere; }
 </style>"""
 
 _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -85,12 +87,21 @@ def marked_html(text: str, offset: int, spans: Iterable[tuple[int, int]]) -> str
     return "".join(out) + _e(text[pos:])
 
 
+def link_html(url: str | None, label: str = "original") -> str:
+    """A link that opens ``url`` in a new tab, only for http(s) URLs; else nothing."""
+    if not url or not re.match(r"https?://", url, flags=re.I):
+        return ""
+    return f'<a class="mds-link" href="{_e(url)}" target="_blank" rel="noopener noreferrer nofollow">{_e(label)}</a>'
+
+
 def _source_html(n: int, c: Citation, doc: Document | None) -> str:
     title = doc.title if doc is not None else c.doc_title
-    date = doc.date if doc is not None and doc.date else "no date"
-    head = f"[{n}] {_e(title)} · {_e(date)} · sentence {c.sentence_index + 1}"
+    outlet = doc.outlet if doc is not None else c.outlet
+    label = document_label(title, outlet, doc.date if doc is not None else c.date)
+    head = f"[{n}] {_e(label)} · sentence {c.sentence_index + 1}"
     if doc is not None and doc.text[c.start : c.end] == c.text:
-        meta = f"{_e(title)} · {_e(date)} · characters {c.start}–{c.end}"
+        link = link_html(doc.url, "open the original")
+        meta = f"{_e(label)} · characters {c.start}–{c.end}" + (f" · {link}" if link else "")
         body = f'<div class="mds-article">{highlight_html(doc.text, c.start, c.end)}</div>'
     else:
         meta = f"{_e(title)} · this document is no longer in the collection; the cited sentence was:"
@@ -135,11 +146,13 @@ def cited_html(sentences: Sequence[CitedSentence], lookup: Lookup, *, numbered: 
 
 
 def document_html(doc: Document) -> str:
-    """A document card for the sidebar: title, date and sentence count."""
-    date = doc.date or "no date"
+    """A document card for the sidebar: title; outlet, date and sentence count; a link to the original."""
+    meta = document_label(None, doc.outlet, doc.date or "no date")
+    link = link_html(doc.url)
     return (
         f'<div class="mds-doc" data-doc="{_e(doc.id)}"><div class="mds-doc-title">{_e(doc.title)}</div>'
-        f'<div class="mds-doc-meta">{_e(date)} · {doc.sentence_count} sentences</div></div>'
+        f'<div class="mds-doc-meta">{_e(meta)} · {doc.sentence_count} sentences'
+        f'{" · " + link if link else ""}</div></div>'
     )
 
 
@@ -152,7 +165,8 @@ def suggested_questions(documents: Iterable[Document], seeds: Path | None = None
     """First questions to offer on an empty chat: the seed story's when its articles are loaded, else generic ones."""
     seeds = seeds if seeds is not None else seeds_dir()
     stems = {p.stem for p in seeds.glob("*") if p.is_file()} if seeds is not None and seeds.is_dir() else set()
-    titles = {d.title for d in documents}
-    if not titles:
+    documents = list(documents)
+    if not documents:
         return []
-    return list(SEED_QUESTIONS if titles & stems else GENERIC_QUESTIONS)
+    names = {Path(d.path).stem for d in documents if d.path}
+    return list(SEED_QUESTIONS if names & stems else GENERIC_QUESTIONS)

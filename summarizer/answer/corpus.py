@@ -34,6 +34,14 @@ SAVE_SHARE = 0.05  # write the file once the rows changed since it was written r
 SAVE_ALWAYS_BELOW = 50_000  # ... or after every change below this many rows (a write of under 0.1 s)
 
 
+
+def title_terms(title: str, first: str) -> list[str]:
+    """The terms of a document's title; none when the title was cut from the document's first sentence (a text
+    without a heading line is titled so: the sentence shortened with "…", or whole): it is no evidence of its own."""
+    terms = tokenize(title)
+    cut = title.endswith("…") or title.rstrip(" .") == first.rstrip(" .")
+    return [] if cut and terms and tokenize(first)[: len(terms)] == terms else terms
+
 class RowOf(Mapping):
     """Sentence id -> row, by binary search over the (increasing) ids: no dictionary of every sentence."""
 
@@ -207,9 +215,9 @@ class Lexicon:
         for num, doc_id in docs:
             d = store.document(doc_id)
             self.docs[num] = d
-            self.titles.add(num, tokenize(d.title))
-            self.title_names[num] = np.asarray(self._name_ids(names_in(d.title)), dtype=np.int64)
             body = [s for s in store.sentences(doc_id) if s.is_body]
+            self.titles.add(num, title_terms(d.title, body[0].text if body else ""))
+            self.title_names[num] = np.asarray(self._name_ids(names_in(d.title)), dtype=np.int64)
             cols["sid"].extend(store.body_ids([doc_id]))  # in reading order, as ``body``
             for s in body:
                 cols["doc"].append(num)

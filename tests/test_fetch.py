@@ -1,0 +1,140 @@
+"""Fetching links and feeds from the local test site (tests/local_site.py, never the internet): limits and errors."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from index.errors import (
+    BlockedAddressError,
+    DnsError,
+    FeedError,
+    FetchTimeoutError,
+    HttpStatusError,
+    ResponseTooLargeError,
+    TooManyRedirectsError,
+    UnsupportedContentError,
+    UnsupportedUrlError,
+)
+from index.feeds import parse_feed
+from index.fetch import check_url, fetch
+from index.formats import extract
+from tests.local_site import ARTICLE, BOMB, FAST, TIGHT
+
+def test_html_link_is_fetched_and_read(site):
+    got = fetch(f"{site}/article.html", limits=FAST)
+    assert (got.format, got.content_type) == ("html", "text/html")
+    e = extract(got.data, got.url, content_type=got.content_type, url=got.url)
+    assert e.title == "Talks resume in Geneva" and e.outlet == "Local News"
+    assert e.url == f"{site}/article.html" and "Paragraph 4" in e.text
+
+
+def test_gzip_response_is_decoded(site):
+    got = fetch(f"{site}/gzipped", limits=FAST)
+    assert got.data == ARTICLE
+
+
+def test_content_type_decides_pdf(site):
+    got = fetch(f"{site}/doc", limits=FAST)
+    assert got.format == "pdf"
+    assert "delegates met again in Geneva" in extract(got.data, got.url, content_type=got.content_type).text
+
+
+def test_generic_content_type_is_sniffed(site):
+    assert fetch(f"{site}/octet", limits=FAST).format == "html"
+
+
+def test_redirects_are_followed_up_to_five(site):
+    got = fetch(f"{site}/hop/4", limits=FAST)  # /hop/4 -> /hop/3 -> ... -> /hop/0 -> /article.html: 5 redirects
+    assert got.url == f"{site}/article.html"
+    with pytest.raises(TooManyRedirectsError, match=r"/hop/5: more than 5 redirects"):
+        fetch(f"{site}/hop/5", limits=FAST)
+    with pytest.raises(TooManyRedirectsError, match="/loop"):
+        fetch(f"{site}/loop", limits=FAST)
+
+
+def test_redirect_to_another_scheme_is_refused(site):
+    with pytest.raises(UnsupportedUrlError, match=r"file:///etc/passwd: unsupported URL scheme \(file:\)"):
+        fetch(f"{site}/to-file", limits=FAST)
+
+
+@pytest.mark.parametrize("path, status", [("/missing", 404), ("/500", 500), ("/forbidden", 403)])
+def test_http_error_status_is_named(site, path, status):
+    with pytest.raises(HttpStatusError, match=rf"{path}: the server answered {status}") as info:
+        fetch(f"{site}{path}", limits=FAST)
+    assert info.value.status == status
+
+
+def test_read_timeout(site):
+    with pytest.raises(FetchTimeoutError, match=r"/slow: timed out"):
+        fetch(f"{site}/slow", limits=TIGHT)
+
+
+def test_slow_drip_is_cut_by_the_total_timeout(site):
+    start = time.monotonic()
+    with pytest.raises(FetchTimeoutError, match=r"/drip: the response took longer than 2 s"):
+        fetch(f"{site}/drip", limits=TIGHT)
+    assert time.monotonic() - start < 5
+
+
+def test_huge_body_is_cut_while_streaming(site):
+    with pytest.raises(ResponseTooLargeError, match=r"/big: response is over the limit of 200,000 bytes"):
+        fetch(f"{site}/big", limits=FAST)
+
+
+def test_gzip_bomb_is_cut_by_the_decoded_size(site):
+    assert len(BOMB) < FAST.max_bytes  # the compressed body is small ...
+    with pytest.raises(ResponseTooLargeError, match=r"/bomb: .*over the limit of 200,000 bytes once decompressed"):
+        fetch(f"{site}/bomb", limits=FAST)  # ... what it inflates to is not
+
+
+@pytest.mark.parametrize("path, words", [("/image.png", "unsupported content type 'image/png'"),
+                                         ("/sitemap", "neither a web page nor an RSS/Atom feed")])
+def test_unsupported_content_is_refused(site, path, words):
+    with pytest.raises(UnsupportedContentError, match=words):
+        fetch(f"{site}{path}", limits=FAST)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/a.txt", "javascript:alert(1)",
+                                 "example.org/story", "http://", "http://user:pw@example.org/"])
+def test_unsupported_urls_are_refused(url):
+    with pytest.raises(UnsupportedUrlError):
+        fetch(url)
+
+
+def test_private_addresses_refused_when_guarded(site):
+    for url in (f"{site}/article.html", "http://localhost/", "http://169.254.169.254/latest/meta-data/",
+                "http://10.0.0.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/"):
+        with pytest.raises(BlockedAddressError, match="loopback, private, link-local or reserved"):
+            check_url(url, allow_private=False)
+    assert check_url(f"{site}/article.html") == f"{site}/article.html"  # allowed by default
+
+
+def test_dns_failure_is_named():
+    with pytest.raises(DnsError, match=r"no-such-host\.invalid"):
+        fetch("http://no-such-host.invalid/story", limits=FAST)
+
+
+def test_feed_lists_its_article_links_once(site):
+    got = fetch(f"{site}/feed.xml", limits=FAST)
+    assert got.format == "feed"
+    feed = parse_feed(got.data, got.url, base_url=got.url)
+    assert feed.title == "Local feed"
+    assert [e.url for e in feed.entries] == [f"{site}{p}" for p in ("/article.html", "/doc", "/missing", "/nav.html")]
+    assert feed.entries[0].title == "Story 0" and feed.entries[0].date == "2023-03-02"
+
+
+def test_atom_feed_with_relative_links():
+    atom = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+            b'<entry><title>One</title><link href="/one"/><updated>2023-03-01T00:00:00Z</updated></entry></feed>')
+    feed = parse_feed(atom, "a.atom", base_url="https://example.org/feed")
+    assert [e.url for e in feed.entries] == ["https://example.org/one"]
+
+
+@pytest.mark.parametrize("data", [b"<html><body><p>not a feed</p></body></html>", b"\x00\x01garbage",
+                                  b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>x</title></item></channel></rss>'],
+                         ids=["html", "binary", "no-links"])
+def test_bad_feed_says_so(data):
+    with pytest.raises(FeedError, match="news.rss: "):
+        parse_feed(data, "news.rss")
