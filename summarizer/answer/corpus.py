@@ -175,7 +175,7 @@ class Lexicon:
         self.name_list: list[str] = []
         self.name_count = np.zeros(0, dtype=np.int64)  # sentences and titles holding each name
         self.row_names_ptr = np.zeros(1, dtype=np.int64)  # names of each row (CSR)
-        self.row_names = np.zeros(0, dtype=np.int64)
+        self.row_names = np.zeros(0, dtype=np.int32)
         self.title_names: dict[int, np.ndarray] = {}
         self.sorted_vocab: list[str] = []
         self.corpus: Corpus | None = None
@@ -191,6 +191,9 @@ class Lexicon:
         if new and kept and new[0] < max(kept):  # rows must stay in document order: start over
             self.__init__()
             gone, new = set(), sorted(current)
+        if gone or new:  # the last snapshot's arrays and term cache go before the new ones are made
+            self.corpus = None
+            self.own.forget()
         if gone:
             self._drop(gone)
         id_of = {n: d for d, n in numbers.items()}
@@ -235,7 +238,7 @@ class Lexicon:
         self.doc = np.concatenate([self.doc, np.asarray(cols["doc"], dtype=np.int64)])
         self.start = np.concatenate([self.start, np.asarray(cols["start"], dtype=np.int32)])
         self.end = np.concatenate([self.end, np.asarray(cols["end"], dtype=np.int32)])
-        new_names = np.asarray(names, dtype=np.int64)
+        new_names = np.asarray(names, dtype=np.int32)
         ends = self.row_names_ptr[-1] + np.cumsum(np.asarray(name_counts, dtype=np.int64))
         self.row_names_ptr = np.concatenate([self.row_names_ptr, ends])
         self.row_names = np.concatenate([self.row_names, new_names])
@@ -353,7 +356,7 @@ class Lexicon:
             lex.titles.add(n, title.split())
         lex.name_list = _split(a["names"])
         lex.name_ids = {n: i for i, n in enumerate(lex.name_list)}
-        lex.row_names_ptr, lex.row_names = a["row_names_ptr"], a["row_names"]
+        lex.row_names_ptr, lex.row_names = a["row_names_ptr"], a["row_names"].astype(np.int32)  # int64 before
         tp = a["title_names_ptr"]
         lex.title_names = {n: a["title_names"][tp[i] : tp[i + 1]] for i, n in enumerate(nums)}
         lex._count_names(np.concatenate([lex.row_names, a["title_names"]]), +1)

@@ -202,6 +202,10 @@ class Bm25:
         out._total = int(out._len.sum())
         return out
 
+    def forget(self) -> None:
+        """Drop the cached contributions (this index is about to be replaced)."""
+        self._contributions = Contributions(self.weights.cache_bytes)
+
     def _copy(self) -> "Bm25":
         out = object.__new__(Bm25)
         out.__dict__.update(self.__dict__)
