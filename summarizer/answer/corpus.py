@@ -191,17 +191,8 @@ class Lexicon:
         if new and kept and new[0] < max(kept):  # rows must stay in document order: start over
             self.__init__()
             gone, new = set(), sorted(current)
-        if gone or new:  # the last snapshot's arrays and term cache go before the new ones are made
-            self.corpus = None
-            self.own.forget()
-        if gone:
-            self._drop(gone)
-        id_of = {n: d for d, n in numbers.items()}
-        for lo in range(0, len(new), _ADD_CHUNK):  # in chunks: a first build holds one chunk's tokens at a time
-            self._add(store, [(n, id_of[n]) for n in new[lo : lo + _ADD_CHUNK]])
         if gone or new:
-            logger.info("lexical index: %d documents added, %d removed; %d sentences, %d terms",
-                        len(new), len(gone), len(self.sids), len(self.sorted_vocab))
+            self._change(store, numbers, gone, new)
         self.corpus = self._snapshot(generation)
         if store.path is not None and self.unsaved and (
             len(self.sids) < SAVE_ALWAYS_BELOW or self.unsaved >= SAVE_SHARE * len(self.sids)
@@ -210,6 +201,17 @@ class Lexicon:
         return self.corpus
 
     # ------------------------------------------------------------------ changes
+    def _change(self, store: Store, numbers: dict[str, int], gone: set[int], new: list[int]) -> None:
+        self.corpus = None  # the last snapshot's arrays and term cache go before the new ones are made
+        self.own.forget()
+        if gone:
+            self._drop(gone)
+        id_of = {n: d for d, n in numbers.items()}
+        for lo in range(0, len(new), _ADD_CHUNK):  # in chunks: a first build holds one chunk's tokens at a time
+            self._add(store, [(n, id_of[n]) for n in new[lo : lo + _ADD_CHUNK]])
+        logger.info("lexical index: %d documents added, %d removed; %d sentences, %d terms",
+                    len(new), len(gone), len(self.sids), len(self.sorted_vocab))
+
     def _add(self, store: Store, docs: list[tuple[int, str]]) -> None:
         tokens: list[list[str]] = []
         names: list[int] = []  # name ids of the new rows, one row after the other
