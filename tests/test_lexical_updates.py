@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from index import NewDocument, Store
-from summarizer.answer import corpus
+from summarizer.answer import corpus, postings
 from summarizer.answer.corpus import LEXICAL_FILE, Lexicon, build_corpus, corpus_of, title_terms
 from summarizer.answer.lexical import BM25_WEIGHTS, Contributions, WindowBm25, tokenize
 
@@ -55,6 +55,7 @@ def _assert_same(a, b, rng: random.Random) -> None:
 @pytest.mark.parametrize("insert_at_most", [0, 1000])  # vocabulary kept sorted by merging, or term by term
 def test_incremental_indexes_equal_a_full_rebuild(fake_embedder, seed_paths, monkeypatch, insert_at_most):
     monkeypatch.setattr(corpus, "_INSERT_AT_MOST", insert_at_most)
+    monkeypatch.setattr(postings, "_CHUNK", 7)  # a removed document's entries found over many chunks
     rng = random.Random(3)
     store = Store(embedder=fake_embedder)
     store.add([NewDocument(p.read_text(encoding="utf-8"), title=p.stem) for p in seed_paths])
