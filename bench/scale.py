@@ -190,6 +190,7 @@ def measure_store(path: Path, repeat: int) -> dict:
     from qa_speed import GENERIC, QUESTIONS
 
     from summarizer import Collection
+    from summarizer.answer.corpus import corpus_of
 
     seed_qs = [x["q"] for x in json.loads((SHARED / "eval" / "seeds_qa_dev.json").read_text(encoding="utf-8"))]
     questions = list(dict.fromkeys(QUESTIONS + seed_qs + GENERIC))
@@ -202,25 +203,43 @@ def measure_store(path: Path, repeat: int) -> dict:
     out["sentences"], out["documents"] = col.store.body_count, len(col.documents)
     out["rss_open_mb"] = rss_mb()
     out["first_ask_s"] = timed(lambda: col.ask(questions[0]))
-    times = [timed(lambda q=q: col.ask(q)) for q in questions * repeat]
-    out["ask_p50_ms"] = statistics.median(times) * 1000
-    out["ask_p95_ms"] = sorted(times)[int(round(0.95 * (len(times) - 1)))] * 1000
-    out["asks"] = len(times)
+    cpu: list[float] = []  # this process's CPU time: what a busy shared machine does not add waiting to
+    times = [timed(lambda q=q: cpu.append(cpu_timed(lambda: col.ask(q)))) for q in questions * repeat]
+    first, later = times[: len(questions)], times[len(questions) :] or times
+    out["ask_p50_ms"], out["ask_p95_ms"] = statistics.median(first) * 1000, percentile(first, 0.95) * 1000
+    out["cpu_p50_ms"], out["cpu_p95_ms"] = (statistics.median(cpu[: len(questions)]) * 1000,
+                                            percentile(cpu[: len(questions)], 0.95) * 1000)
+    out["load"] = os.getloadavg()[0]
+    out["again_p50_ms"], out["again_p95_ms"] = statistics.median(later) * 1000, percentile(later, 0.95) * 1000
+    out["asks"] = len(questions)
+    out["encode_p50_ms"] = statistics.median(timed(lambda q=q: emb.encode([q])) for q in questions) * 1000
     text = (ROOT / "seeds").glob("*.txt").__next__().read_text(encoding="utf-8") + "\n\nA closing line for this run."
     t = time.perf_counter()
     doc = col.add_text(text, title=f"bench added {time.time():.0f}")
     out["add_one_s"] = time.perf_counter() - t
-    out["ask_after_add_s"] = timed(lambda: col.ask("What did Baerbock ask?"))
+    out["catch_up_add_s"] = timed(lambda: corpus_of(col.store))  # the lexical indexes follow the add ...
+    out["ask_after_add_s"] = out["catch_up_add_s"] + timed(lambda: col.ask("What did Baerbock ask?"))  # ... + ask
     t = time.perf_counter()
     col.remove(doc.id)
     out["remove_one_s"] = time.perf_counter() - t
-    out["ask_after_remove_s"] = timed(lambda: col.ask("What did Baerbock ask?"))
+    out["catch_up_remove_s"] = timed(lambda: corpus_of(col.store))
+    out["ask_after_remove_s"] = out["catch_up_remove_s"] + timed(lambda: col.ask("What did Baerbock ask?"))
     summ = []
     out["summary_s"] = timed(lambda: summ.append(col.summarize(max_words=150)))
     out["summary_docs"] = len(summ[0].doc_ids or [])
     out["rss_end_mb"], out["rss_peak_mb"] = rss_mb(), rss_mb("VmHWM")
     out["close_s"] = timed(col.close)
     return out
+
+
+def percentile(times: list[float], q: float) -> float:
+    return sorted(times)[int(round(q * (len(times) - 1)))]
+
+
+def cpu_timed(fn) -> float:
+    t = time.process_time()
+    fn()
+    return time.process_time() - t
 
 
 def timed(fn) -> float:
@@ -244,9 +263,13 @@ def store_rows(sizes: list[int], store_dir: Path | None, rebuild: bool, repeat: 
             print(f"  open {r['open_s']:.1f} s; RSS {r['rss_open_mb']:,.0f} MB after open (model alone "
                   f"{r['rss_model_mb']:,.0f} MB), {r['rss_end_mb']:,.0f} MB at the end, peak {r['rss_peak_mb']:,.0f} MB")
             print(f"  first ask {r['first_ask_s']:.2f} s (reads or builds the lexical index); ask p50 "
-                  f"{r['ask_p50_ms']:.1f} ms, p95 {r['ask_p95_ms']:.1f} ms over {r['asks']} asks")
-            print(f"  add one document {r['add_one_s']:.2f} s, first ask after it {r['ask_after_add_s']:.2f} s; "
-                  f"remove it {r['remove_one_s']:.2f} s, first ask after it {r['ask_after_remove_s']:.2f} s")
+                  f"{r['ask_p50_ms']:.1f} ms, p95 {r['ask_p95_ms']:.1f} ms over {r['asks']} questions; asked again "
+                  f"p50 {r['again_p50_ms']:.1f} ms, p95 {r['again_p95_ms']:.1f} ms (the model encodes a question in "
+                  f"{r['encode_p50_ms']:.1f} ms, p50); CPU time of the first asks p50 {r['cpu_p50_ms']:.1f} ms, "
+                  f"p95 {r['cpu_p95_ms']:.1f} ms (load average {r['load']:.1f} on {os.cpu_count()} CPUs)")
+            print(f"  add one document {r['add_one_s']:.2f} s, first ask after it {r['ask_after_add_s']:.2f} s (lexical "
+                  f"catch-up {r['catch_up_add_s']:.2f} s); remove it {r['remove_one_s']:.2f} s, first ask after it "
+                  f"{r['ask_after_remove_s']:.2f} s (catch-up {r['catch_up_remove_s']:.2f} s)")
             print(f"  summary of the {r['summary_docs']} latest documents {r['summary_s']:.2f} s; close "
                   f"{r['close_s']:.1f} s", flush=True)
     print("targets at 1,000,000: RSS < 2,500 MB, ask p95 < 100 ms, first ask after an add or a remove < 1 s")

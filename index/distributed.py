@@ -86,8 +86,10 @@ def add_files_on_ray(
     ray = _ray()
     started = _connect(ray, address)
     ctx = ray.data.DataContext.get_current()
-    keep_order = ctx.execution_options.preserve_order
+    keep_order, keep_bars = ctx.execution_options.preserve_order, ctx.enable_progress_bars
     ctx.execution_options.preserve_order = True  # documents come back in file order: the same ids as locally
+    ctx.enable_progress_bars = False  # the caller's progress callback reports; Ray Data's own bars and logs do not
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
     try:
         gpus = int(ray.cluster_resources().get("GPU", 0))
         n = workers or gpus or max(1, int(ray.cluster_resources().get("CPU", 1)) - 1)  # a CPU left for the driver
@@ -99,7 +101,7 @@ def add_files_on_ray(
         logger.info("ingesting %d files on Ray with %d workers (%d GPUs)", len(files), n, gpus)
         return _write_in_order(store, ds, char_batches(list(sizes), batch_chars), progress)
     finally:
-        ctx.execution_options.preserve_order = keep_order
+        ctx.execution_options.preserve_order, ctx.enable_progress_bars = keep_order, keep_bars
         if started:
             ray.shutdown()
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-__all__ = ["Span", "split_text", "ends_sentence", "KINDS"]
+__all__ = ["Span", "split_text", "clear_split_cache", "ends_sentence", "KINDS"]
 
 # body: article text. heading: a short title line. date: a leading `date 2023-03-02`. source: `Source: ...`.
 # byline: `By Jane Doe`. bio: an author bio at the end. fragment: a truncated or attribution-only piece.
@@ -249,6 +249,9 @@ def _kind_of_paragraph(para: str, is_last: bool, marked: bool | None = None) -> 
     return None
 
 
+SPLIT_CACHE_CHARS = 4000  # texts up to this long are remembered (a short text's title is found by splitting it too)
+
+
 def split_text(
     text: str, headings: Sequence[tuple[int, int]] | None = None
 ) -> tuple[list[Span], str | None]:
@@ -257,6 +260,24 @@ def split_text(
     ``headings``: when the text comes from markup (a web page), the (start, end) ranges of its heading lines;
     then exactly the paragraphs inside them are headings, and no other line is taken for one.
     """
+    if len(text) > SPLIT_CACHE_CHARS:
+        return _split(text, headings)
+    spans, date = _split_short(text, None if headings is None else tuple((int(a), int(b)) for a, b in headings))
+    return list(spans), date
+
+
+@lru_cache(maxsize=1024)  # at most 4 MB of text: a batch's titles are found before the batch is split
+def _split_short(text: str, headings: tuple[tuple[int, int], ...] | None) -> tuple[tuple[Span, ...], str | None]:
+    spans, date = _split(text, headings)
+    return tuple(spans), date
+
+
+def clear_split_cache() -> None:
+    """Forget the short texts split so far (benchmarks time splitting from scratch)."""
+    _split_short.cache_clear()
+
+
+def _split(text: str, headings: Sequence[tuple[int, int]] | None) -> tuple[list[Span], str | None]:
     spans: list[Span] = []
     date: str | None = None
     paras = _paragraphs(text)

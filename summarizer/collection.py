@@ -42,14 +42,20 @@ class ScopeLimits:
 SCOPE_LIMITS = ScopeLimits()
 
 
-def _new_text(text: str, title: str | None, path: str | None = None, date: str | None = None) -> NewDocument:
-    """A checked text to add; ``title`` defaults to its heading line, else its first sentence shortened."""
+def _check_new_text(text: str, title: str | None) -> str:
+    """The name of a text to add, once its type, size and content are checked."""
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     name = title or "pasted text"
     if len(text) > MAX_TEXT_CHARS:
         raise InputTooLargeError(f"{name}: {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}")
     check_text(text, name)
+    return name
+
+
+def _new_text(text: str, title: str | None, path: str | None = None, date: str | None = None) -> NewDocument:
+    """A checked text to add; ``title`` defaults to its heading line, else its first sentence shortened."""
+    name = _check_new_text(text, title)
     found = extract_text(text)
     return NewDocument(text, title=title or found.title or name, path=path, date=date or found.date,
                        outlet=found.outlet)
@@ -150,8 +156,11 @@ class Collection:
         titles = [None] * len(texts) if titles is None else list(titles)
         if len(titles) != len(texts):
             raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
-        news = [_new_text(t, title) for t, title in zip(texts, titles)]
-        return self._add_batches(lambda batch: [news[i] for i in batch], [len(t) for t in texts], progress, batch_chars)
+        for t, title in zip(texts, titles):  # every text checked before any is stored
+            _check_new_text(t, title)
+        # titles found batch by batch, just before the batch is split: a short text is split once (split_text's cache)
+        return self._add_batches(lambda batch: [_new_text(texts[i], titles[i]) for i in batch], [len(t) for t in texts],
+                                 progress, batch_chars)
 
     def _add_batches(self, items: Callable[[list[int]], list[NewDocument]], sizes: list[int],
                      progress: Progress | None, batch_chars: int) -> list[Document]:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import random
 import shutil
+from dataclasses import replace
 
 import bm25s
 import numpy as np
 import pytest
 
 from index import NewDocument, Store
-from summarizer.answer import corpus
+from summarizer.answer import corpus, postings
 from summarizer.answer.corpus import LEXICAL_FILE, Lexicon, build_corpus, corpus_of, title_terms
-from summarizer.answer.lexical import tokenize
+from summarizer.answer.lexical import BM25_WEIGHTS, Contributions, WindowBm25, tokenize
 
 WORDS = ("minister talks sanctions treaty grain exports ceasefire envoy summit harbour drought farmers budget "
          "election senate court ruling appeal tariff strike union wages inflation bank rates").split()
@@ -54,6 +55,7 @@ def _assert_same(a, b, rng: random.Random) -> None:
 @pytest.mark.parametrize("insert_at_most", [0, 1000])  # vocabulary kept sorted by merging, or term by term
 def test_incremental_indexes_equal_a_full_rebuild(fake_embedder, seed_paths, monkeypatch, insert_at_most):
     monkeypatch.setattr(corpus, "_INSERT_AT_MOST", insert_at_most)
+    monkeypatch.setattr(postings, "_CHUNK", 7)  # a removed document's entries found over many chunks
     rng = random.Random(3)
     store = Store(embedder=fake_embedder)
     store.add([NewDocument(p.read_text(encoding="utf-8"), title=p.stem) for p in seed_paths])
@@ -118,6 +120,24 @@ def test_scores_match_bm25s_over_the_same_tokens(seeds, index):
         assert np.allclose(got[top], want[top], rtol=1e-5)
 
 
+
+def test_window_counts_in_an_array_equal_the_sparse_counts(seeds):
+    """Common terms are counted in an array over the collection (``dense_share``): the same scores, bit for bit."""
+    c = corpus_of(seeds.store)
+    sparse, dense = (WindowBm25(c.own, c.prev, c.next, c.doc, c.window.titles) for _ in range(2))
+    sparse.weights, dense.weights = replace(BM25_WEIGHTS, dense_share=1.0), replace(BM25_WEIGHTS, dense_share=0.0)
+    vocab = sorted(c.own.vocab)
+    for term in vocab:
+        rows, tf = sparse.term_counts(term)
+        want = np.zeros(len(c), dtype=np.float32)
+        want[rows] = tf
+        assert np.array_equal(dense.dense_counts(term), want), term
+    rng = random.Random(8)
+    for _ in range(60):
+        q = rng.sample(vocab, 3) + ["unknownterm"]
+        assert np.array_equal(dense.scores(q), sparse.scores(q)), q
+    assert np.array_equal(c.window.scores(q), sparse.scores(q))
+
 def test_saved_index_is_caught_up_by_another_process(tmp_path, fake_embedder):
     rng = random.Random(11)
     path = tmp_path / "store"
@@ -146,3 +166,18 @@ def test_damaged_or_foreign_lexical_file_is_rebuilt(tmp_path, fake_embedder):
     assert Lexicon.load(b) is None
     (tmp_path / "a" / LEXICAL_FILE).write_bytes(b"PK\x03\x04 not really a zip")
     assert Lexicon.load(a) is None
+
+
+def test_cached_contributions_give_the_same_scores_within_their_budget(seeds):
+    c = corpus_of(seeds.store)
+    fresh = WindowBm25(c.own, c.prev, c.next, c.doc, c.window.titles)
+    fresh.weights = replace(BM25_WEIGHTS, dense_share=0.0)  # the arrays over every row too
+    small = Contributions(budget=3 * 4 * len(c))  # about three terms: the least recently used go
+    vocab = sorted(c.own.vocab)
+    rng = random.Random(9)
+    for _ in range(40):
+        q = rng.sample(vocab[:12], 3)  # few terms, so some are found in the cache
+        want = Contributions(budget=0).scores(q, len(c), fresh._contribution)
+        assert np.array_equal(small.scores(q, len(c), fresh._contribution), want), q
+        assert small.used <= small.budget
+    assert np.array_equal(c.own.scores(q), c.own.scores(q))

@@ -220,7 +220,7 @@ class Lexicon:
         self.name_list: list[str] = []
         self.name_count = np.zeros(0, dtype=np.int64)  # sentences and titles holding each name
         self.row_names_ptr = np.zeros(1, dtype=np.int64)  # names of each row (CSR)
-        self.row_names = np.zeros(0, dtype=np.int64)
+        self.row_names = np.zeros(0, dtype=np.int32)
         self.title_names: dict[int, np.ndarray] = {}
         self.aliases: dict[int, tuple[Alias, ...]] = {}  # roles written next to names, by document number
         self.sorted_vocab: list[str] = []
@@ -237,14 +237,8 @@ class Lexicon:
         if new and kept and new[0] < max(kept):  # rows must stay in document order: start over
             self.__init__()
             gone, new = set(), sorted(current)
-        if gone:
-            self._drop(gone)
-        id_of = {n: d for d, n in numbers.items()}
-        for lo in range(0, len(new), _ADD_CHUNK):  # in chunks: a first build holds one chunk's tokens at a time
-            self._add(store, [(n, id_of[n]) for n in new[lo : lo + _ADD_CHUNK]])
         if gone or new:
-            logger.info("lexical index: %d documents added, %d removed; %d sentences, %d terms",
-                        len(new), len(gone), len(self.sids), len(self.sorted_vocab))
+            self._change(store, numbers, gone, new)
         self.corpus = self._snapshot(generation)
         if store.path is not None and self.unsaved and (
             len(self.sids) < SAVE_ALWAYS_BELOW or self.unsaved >= SAVE_SHARE * len(self.sids)
@@ -253,6 +247,17 @@ class Lexicon:
         return self.corpus
 
     # ------------------------------------------------------------------ changes
+    def _change(self, store: Store, numbers: dict[str, int], gone: set[int], new: list[int]) -> None:
+        self.corpus = None  # the last snapshot's arrays and term cache go before the new ones are made
+        self.own.forget()
+        if gone:
+            self._drop(gone)
+        id_of = {n: d for d, n in numbers.items()}
+        for lo in range(0, len(new), _ADD_CHUNK):  # in chunks: a first build holds one chunk's tokens at a time
+            self._add(store, [(n, id_of[n]) for n in new[lo : lo + _ADD_CHUNK]])
+        logger.info("lexical index: %d documents added, %d removed; %d sentences, %d terms",
+                    len(new), len(gone), len(self.sids), len(self.sorted_vocab))
+
     def _add(self, store: Store, docs: list[tuple[int, str]]) -> None:
         tokens: list[list[str]] = []
         names: list[int] = []  # name ids of the new rows, one row after the other
@@ -286,7 +291,7 @@ class Lexicon:
         self.doc = np.concatenate([self.doc, np.asarray(cols["doc"], dtype=np.int64)])
         self.start = np.concatenate([self.start, np.asarray(cols["start"], dtype=np.int32)])
         self.end = np.concatenate([self.end, np.asarray(cols["end"], dtype=np.int32)])
-        new_names = np.asarray(names, dtype=np.int64)
+        new_names = np.asarray(names, dtype=np.int32)
         ends = self.row_names_ptr[-1] + np.cumsum(np.asarray(name_counts, dtype=np.int64))
         self.row_names_ptr = np.concatenate([self.row_names_ptr, ends])
         self.row_names = np.concatenate([self.row_names, new_names])
@@ -407,7 +412,7 @@ class Lexicon:
             lex.titles.add(n, title.split())
         lex.name_list = _split(a["names"])
         lex.name_ids = {n: i for i, n in enumerate(lex.name_list)}
-        lex.row_names_ptr, lex.row_names = a["row_names_ptr"], a["row_names"]
+        lex.row_names_ptr, lex.row_names = a["row_names_ptr"], a["row_names"].astype(np.int32)  # int64 before
         tp = a["title_names_ptr"]
         lex.title_names = {n: a["title_names"][tp[i] : tp[i + 1]] for i, n in enumerate(nums)}
         for n, line in zip(nums, _split(a["aliases"])):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
@@ -72,6 +73,8 @@ class Bm25Weights:
     k1: float = 1.2  # term-frequency saturation (bm25s default, kept from the bm25s index this replaces)
     b: float = 0.75  # length normalisation (bm25s default)
     merge_share: float = 0.125  # merge the fresh segment into the main one when it holds this share of its entries
+    dense_share: float = 0.08  # window counts of a term in more than this share of rows: in an array over the rows
+    cache_bytes: int = 24 * 2**20  # each index keeps its terms' contributions up to this size (common terms recur)
 
 
 BM25_WEIGHTS = Bm25Weights()
@@ -99,6 +102,7 @@ class Bm25:
         self._total = 0
         self._norm: np.ndarray | None = None
         self._idf: dict[str, float] = {}  # this index's idf of the terms asked for
+        self._contributions = Contributions(weights.cache_bytes)
         if docs:
             self._grow(docs)
 
@@ -158,13 +162,12 @@ class Bm25:
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every row for these terms (unknown terms count for nothing)."""
-        out = np.zeros(self.size, dtype=np.float32)
-        for term in terms:
-            rows, tf = self.postings(term)
-            if len(rows):
-                tf = tf.astype(np.float32)
-                out[rows] += np.float32(self.idf(term)) * tf / (self.norm()[rows] + tf)
-        return out
+        return self._contributions.scores(terms, self.size, self._contribution)
+
+    def _contribution(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        rows, tf = self.postings(term)
+        tf = tf.astype(np.float32)
+        return rows, np.float32(self.idf(term)) * tf / (self.norm()[rows] + tf)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency (BM25+ style, always positive); unknown terms get the rarest value."""
@@ -202,11 +205,16 @@ class Bm25:
         out._total = int(out._len.sum())
         return out
 
+    def forget(self) -> None:
+        """Drop the cached contributions (this index is about to be replaced)."""
+        self._contributions = Contributions(self.weights.cache_bytes)
+
     def _copy(self) -> "Bm25":
         out = object.__new__(Bm25)
         out.__dict__.update(self.__dict__)
         out._norm = None
         out._idf = {}
+        out._contributions = Contributions(self.weights.cache_bytes)
         return out
 
     def _grow(self, docs: Sequence[Sequence[str]]) -> None:
@@ -233,6 +241,47 @@ class Bm25:
         self._len = np.concatenate([self._len, new_len])
         self._total += int(new_len.sum())
         self._norm = None
+        self._contributions = Contributions(self.weights.cache_bytes)
+
+
+class Contributions:
+    """Each term's share of the scores of one index state: its rows and their values, or a value for every row
+    (``rows`` None). Kept up to ``budget`` bytes, the least recently used dropped first: common terms recur
+    from question to question, and an update makes a new index with an empty cache."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.used = budget, 0
+        self._items: OrderedDict[str, tuple[np.ndarray | None, np.ndarray]] = OrderedDict()
+
+    def scores(self, terms: Sequence[str], size: int,
+               make: Callable[[str], tuple[np.ndarray | None, np.ndarray]]) -> np.ndarray:
+        """The sum of the terms' contributions (repeats count) over ``size`` rows."""
+        out = np.zeros(size, dtype=np.float32)
+        for term in terms:
+            rows, values = self.get(term, make)
+            if rows is None:
+                out += values
+            elif len(rows):
+                out[rows] += values
+        return out
+
+    def get(self, term: str, make: Callable[[str], tuple[np.ndarray | None, np.ndarray]]):
+        found = self._items.get(term)
+        if found is not None:
+            self._items.move_to_end(term)
+            return found
+        found = make(term)
+        size = _nbytes(found)
+        if size <= self.budget:
+            while self.used + size > self.budget:
+                self.used -= _nbytes(self._items.popitem(last=False)[1])
+            self._items[term] = found
+            self.used += size
+        return found
+
+
+def _nbytes(arrays: tuple[np.ndarray | None, np.ndarray]) -> int:
+    return sum(a.nbytes for a in arrays if a is not None)
 
 
 def idf(df: int, n: int) -> float:
@@ -272,8 +321,8 @@ class LiveTerms(Mapping):
 class WindowBm25:
     """BM25 over windows: each row's tokens with its neighbours' in the same document and its document's title.
 
-    Computed at query time from the sentence index and the titles, so it needs no index of its own and
-    follows every update: a window's count of a term is the sum of its parts' counts, its length the sum of
+    Computed at query time from the sentence index and the titles (``prev``, ``next_``: the row just before and
+    after in the same document, or -1), so it needs no index of its own and follows every update: a window's count of a term is the sum of its parts' counts, its length the sum of
     their lengths, and a term's document frequency the number of windows where it occurs. Scores equal a
     BM25 index built over the window token lists (as bm25s would score them).
     """
@@ -281,6 +330,9 @@ class WindowBm25:
     def __init__(self, own: Bm25, prev: np.ndarray, next_: np.ndarray, doc: np.ndarray, titles: "TitleIndex") -> None:
         self.own, self.prev, self.next, self.doc, self.titles = own, prev, next_, doc, titles
         self.size = own.size
+        self.weights = own.weights
+        self._has_prev, self._has_next = prev >= 0, next_ >= 0  # neighbours are the rows just before and after
+        self._contributions = Contributions(self.weights.cache_bytes)
         # rows of each document number: rows are grouped by document, documents in increasing numbers
         self._docs, self._first, self._count = runs(doc)
         lens = own.lengths
@@ -289,11 +341,30 @@ class WindowBm25:
         self._norm = length_norm(self._len, own.weights)
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
-        out = np.zeros(self.size, dtype=np.float32)
-        for term in terms:
-            rows, tf = self.term_counts(term)
-            if len(rows):
-                out[rows] += np.float32(idf(len(rows), self.size)) * tf / (self._norm[rows] + tf)
+        return self._contributions.scores(terms, self.size, self._contribution)
+
+    def _contribution(self, term: str) -> tuple[np.ndarray | None, np.ndarray]:
+        if self.own.df(term) > self.weights.dense_share * self.size:  # a common term: counted in an array
+            tf = self.dense_counts(term)
+            rows = np.flatnonzero(tf).astype(np.int32)
+            if 2 * len(rows) > self.size:  # in most windows: kept as an array over the rows
+                return None, np.float32(idf(len(rows), self.size)) * tf / (self._norm + tf)
+            tf = tf[rows]
+            return rows, np.float32(idf(len(rows), self.size)) * tf / (self._norm[rows] + tf)
+        rows, tf = self.term_counts(term)
+        return rows, np.float32(idf(len(rows), self.size)) * tf / (self._norm[rows] + tf)
+
+    def dense_counts(self, term: str) -> np.ndarray:
+        """How often ``term`` occurs in each window (float32, every row): :meth:`term_counts` as an array over the
+        collection, faster for a term in many rows (the same counts, so the same scores)."""
+        rows, tf = self.own.postings(term)
+        own = np.zeros(self.size, dtype=np.float32)
+        own[rows] = tf
+        out = own.copy()
+        out[1:] += own[:-1] * self._has_prev[1:]  # a neighbour is the row before or after, in the same document
+        out[:-1] += own[1:] * self._has_next[:-1]
+        title_rows, title_tf = self._title_counts(term)
+        out[title_rows] += title_tf  # rows of distinct documents: no repeats
         return out
 
     def term_counts(self, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -310,13 +381,9 @@ class WindowBm25:
             has = other >= 0
             targets.append(other[has])
             weights.append(tf[has])
-        docs, counts = self.titles.postings(term)
-        if len(docs):
-            at = np.searchsorted(self._docs, docs)
-            found = (at < len(self._docs)) & (self._docs[np.minimum(at, len(self._docs) - 1)] == docs)
-            first, n = self._first[at[found]], self._count[at[found]]
-            targets.append(np.arange(int(n.sum()), dtype=np.int32) + np.repeat((first - np.cumsum(n) + n).astype(np.int32), n))
-            weights.append(np.repeat(counts[found], n))
+        title_rows, title_tf = self._title_counts(term)
+        targets.append(title_rows)
+        weights.append(title_tf)
         t = np.concatenate(targets)
         w = np.concatenate(weights).astype(np.float32)
         if not len(t):
@@ -325,6 +392,17 @@ class WindowBm25:
         t, w = t[order], w[order]
         starts = np.flatnonzero(np.concatenate([[True], t[1:] != t[:-1]]))
         return t[starts], np.add.reduceat(w, starts)
+
+    def _title_counts(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every row of the documents whose title holds ``term`` (increasing), and how often the title does."""
+        docs, counts = self.titles.postings(term)
+        if not len(docs):
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        at = np.searchsorted(self._docs, docs)
+        found = (at < len(self._docs)) & (self._docs[np.minimum(at, len(self._docs) - 1)] == docs)
+        first, n = self._first[at[found]], self._count[at[found]]
+        rows = np.arange(int(n.sum()), dtype=np.int32) + np.repeat((first - np.cumsum(n) + n).astype(np.int32), n)
+        return rows, np.repeat(counts[found], n)
 
 
 class TitleIndex:
