@@ -321,11 +321,15 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     return out
 
 
+SHOWN_FROM = 8  # the best wording of a point is chosen among its best this many sentences: comparing every pair
+# costs O(n^2) word alignments, and large points (many sources of one fact) made it half of an ask at 1M sentences
+
+
 def _best_wording_first(store: Store, corpus: Corpus, members: list[int]) -> list[int]:
     """A point's rows (best first) with the one to show first: the best wording (:func:`summarizer.wording.best_member`:
     no gap where another source has a name, not from a rewrite of another of the point's documents, a full sentence);
     among equals the best-scoring. Only points stated by several documents are checked."""
-    doc_ids = [store.sentence(int(corpus.sids[r])).doc_id for r in members]
+    doc_ids = [store.sentence(int(corpus.sids[r])).doc_id for r in members[:SHOWN_FROM]]
     if len(set(doc_ids)) < 2:
         return members
     ids = list(dict.fromkeys(doc_ids))
@@ -333,9 +337,9 @@ def _best_wording_first(store: Store, corpus: Corpus, members: list[int]) -> lis
     code_of = {d: n for n, d in enumerate(ids)}
     codes = np.array([code_of[store.sentence(s).doc_id] for s in sids], dtype=np.int64)
     rewritten = rewritten_documents(store, ids, codes, np.asarray(store.vectors(sids), dtype=np.float32), [])
-    order = list(range(len(members)))
-    shown = best_member(order, Words([corpus.texts[r] for r in members]), doc_ids, rewritten=rewritten,
-                        complete=np.ones(len(members)), key=-np.arange(len(members), dtype=np.float32), floor=0.0)
+    order = list(range(len(doc_ids)))
+    shown = best_member(order, Words([corpus.texts[r] for r in members[: len(order)]]), doc_ids, rewritten=rewritten,
+                        complete=np.ones(len(order)), key=-np.arange(len(order), dtype=np.float32), floor=0.0)
     return [members[shown]] + [r for k, r in enumerate(members) if k != shown]
 
 

@@ -6,6 +6,7 @@ import bisect
 import json
 import logging
 import os
+import re
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
@@ -30,6 +31,10 @@ logger = logging.getLogger(__name__)
 LEXICAL_FILE = "lexical.npz"  # beside the store's database: the lexical indexes, so a new process need not rebuild
 _FORMAT = 2  # 2: roles and names (aliases) of each document
 _TITLE_STEMS = frozenset(stem(w) for w in TITLE_WORDS)
+# a word starting as a title word's stem does ("secretar" for "secretary", "secretaries"): a sentence without one
+# holds no title term, found without tokenizing it (most candidate sentences of an ask)
+_TITLE_START = re.compile(r"\b(?:" + "|".join(sorted({re.escape(os.path.commonprefix([w, stem(w)])) for w in TITLE_WORDS},
+                                                      key=len, reverse=True)) + ")", re.I)
 _PROBE = "Talks running Ministers' 2023"  # tokenized into the file: another tokenizer or stemmer means rebuild
 _INSERT_AT_MOST = 1000  # terms that appear or vanish inserted or deleted one by one; more: the sorted lists merged
 _ADD_CHUNK = 2000  # documents tokenized and added to the postings at a time
@@ -172,6 +177,8 @@ class Corpus:
     def named_by_role(self, row: int) -> frozenset[str]:
         """Name terms of the person a sentence refers to by a whole role without naming them ("The US Secretary of
         State said ..."): the role its document gives one person, else the one the whole collection gives one."""
+        if not _TITLE_START.search(self.texts[row]):
+            return frozenset()
         terms = self.terms[row]
         if not terms & _TITLE_STEMS:
             return frozenset()
