@@ -65,6 +65,9 @@ def test_a_pronoun_passes_over_people_the_conversation_shows_of_the_other_gender
     assert resolved("What did he sign?", history) == "What did Lavrov sign?"
     # nothing shows a gender: the nearest person, as before
     assert resolved("Who is she?", ["What did Baerbock ask?", "What did Lavrov say?"]) == "Who is Lavrov?"
+    # a person of unknown gender nearer than one known to fit is still the nearest
+    third = answer_citing("What did Zakharova say?", "Zakharova confirmed that the meeting took place.")
+    assert resolved("What did she add?", [history[0], ("What did Zakharova say?", third)]) == "What did Zakharova add?"
     # only people of the other gender: the pronoun stays as asked
     assert resolved("What did she say?", [("What did Lavrov say?", second)]) == "What did she say?"
 

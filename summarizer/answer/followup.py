@@ -265,8 +265,8 @@ class _Referents:
         if self.own and not obj:
             return None
         fits = [p for p in self.people if self.gender.get(p, _GENDER[word]) == _GENDER[word]]
-        first = [p for p in fits if p in self.gender] if not obj else [p for p in fits if self.people.index(p) >= used]
-        return (first or fits or [None])[0]
+        later = [p for p in fits if self.people.index(p) >= used] if obj else fits
+        return (later or fits or [None])[0]
 
 
 _GENDER = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she"}
