@@ -10,10 +10,10 @@ from ..text import ORGANISATION_WORDS, PLACE_WORDS, QUESTION_WORDS, TITLE_WORDS,
 from .followup import names_in
 from .lexical import DEMONYMS, tokenize
 
-__all__ = ["Alias", "AliasRules", "ALIAS_RULES", "aliases_in", "role_names", "role_index", "coreferent_names"]
+__all__ = ["TITLE_STEMS", "Alias", "AliasRules", "ALIAS_RULES", "aliases_in", "role_names", "role_index", "coreferent_names"]
 
 _PLACES = frozenset(stem(w) for w in (*DEMONYMS, *DEMONYMS.values()))
-_TITLES = frozenset(stem(w) for w in TITLE_WORDS)
+TITLE_STEMS = frozenset(stem(w) for w in TITLE_WORDS)  # terms of titles ("minister", "secretary", ...)
 _PREFIX_ENDS = TITLE_WORDS | frozenset(DEMONYMS)
 _STOP = QUESTION_WORDS | frozenset("and or of the".split())
 _ROLE_ENDS = TITLE_WORDS | ORGANISATION_WORDS | PLACE_WORDS | frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
@@ -71,7 +71,7 @@ def _add(out: list[Alias], name: str, role: str, ends: frozenset[str], rules: Al
     first = words(name)[:1]
     if not first or (len(first[0]) > 1 and first[0].lower() in _STOP) or not ws or ws[-1].lower() not in ends:
         return
-    if not terms & _TITLES or len(terms) < rules.min_role_terms:
+    if not terms & TITLE_STEMS or len(terms) < rules.min_role_terms:
         return
     alias = Alias(name, frozenset(tokenize(name)), terms)
     if alias not in out:
@@ -84,15 +84,15 @@ def role_names(terms: Sequence[frozenset[str]], aliases: Sequence[Alias], rules:
     its title and place terms (each given with its forms); it must hold a title, and every one of its terms must
     be in the alias's role; a role of one term must also name something else of the alias's role ("Lavrov's
     deputy"). None when more than ``rules.max_names`` names fit: the role is too general to stand for one."""
-    role = [f for f in terms if f & (_TITLES | _PLACES)]
-    if not any(f & _TITLES for f in role):
+    role = [f for f in terms if f & (TITLE_STEMS | _PLACES)]
+    if not any(f & TITLE_STEMS for f in role):
         return []
     have = frozenset().union(*terms)
     found: dict[frozenset[str], Alias] = {}
     for a in aliases:
         if a.name_terms & have or not all(f & a.role_terms for f in role):
             continue
-        if len(role) < rules.min_role_terms and not (a.role_terms - _TITLES - _PLACES) & have:
+        if len(role) < rules.min_role_terms and not (a.role_terms - TITLE_STEMS - _PLACES) & have:
             continue
         found.setdefault(a.name_terms, a)
     return list(found.values()) if len(found) <= rules.max_names else []
@@ -103,7 +103,7 @@ def role_index(aliases: Sequence[Alias], rules: AliasRules = ALIAS_RULES) -> dic
     the aliases give that role (keys given to people of different surnames are left out)."""
     by_key: dict[frozenset[str], dict[str, set[str]]] = {}
     for a in aliases:
-        key = a.role_terms & (_TITLES | _PLACES)
+        key = a.role_terms & (TITLE_STEMS | _PLACES)
         if len(key) >= rules.min_role_terms and a.name_terms:
             surname = stem(words(a.name)[-1])
             by_key.setdefault(key, {}).setdefault(surname, set()).update(a.name_terms)

@@ -20,7 +20,7 @@ import numpy as np
 from index import Document, Store
 
 from ..text import TITLE_WORDS, stem
-from .aliases import Alias, aliases_in, role_index
+from .aliases import TITLE_STEMS, Alias, aliases_in, role_index
 from .lexical import Bm25, NameVariants, TitleIndex, WindowBm25, names_in, tokenize
 from .postings import Postings
 
@@ -30,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 LEXICAL_FILE = "lexical.npz"  # beside the store's database: the lexical indexes, so a new process need not rebuild
 _FORMAT = 2  # 2: roles and names (aliases) of each document
-_TITLE_STEMS = frozenset(stem(w) for w in TITLE_WORDS)
 # a word starting as a title word's stem does ("secretar" for "secretary", "secretaries"): a sentence without one
 # holds no title term, found without tokenizing it (most candidate sentences of an ask)
 _TITLE_START = re.compile(r"\b(?:" + "|".join(sorted({re.escape(os.path.commonprefix([w, stem(w)])) for w in TITLE_WORDS},
@@ -180,7 +179,7 @@ class Corpus:
         if not _TITLE_START.search(self.texts[row]):
             return frozenset()
         terms = self.terms[row]
-        if not terms & _TITLE_STEMS:
+        if not terms & TITLE_STEMS:
             return frozenset()
         out: set[str] = set()
         d = int(self.doc[row])
@@ -286,7 +285,7 @@ class Lexicon:
                 ids = self._name_ids(names_in(s.text))
                 names.extend(ids)
                 name_counts.append(len(ids))
-                if _TITLE_STEMS.intersection(tokens[-1]):
+                if TITLE_STEMS.intersection(tokens[-1]):
                     found.extend(aliases_in(s.text))
             if found:
                 self.aliases[num] = tuple(dict.fromkeys(found))

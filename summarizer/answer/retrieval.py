@@ -10,8 +10,7 @@ import numpy as np
 
 from index import Store
 
-from ..text import TITLE_WORDS, stem
-from .aliases import role_names
+from .aliases import TITLE_STEMS, role_names
 from .corpus import Corpus, corpus_of
 from .lexical import related_words, tokenize, words
 
@@ -46,9 +45,6 @@ class RetrievalWeights:
 
 
 RETRIEVAL_WEIGHTS = RetrievalWeights()
-
-
-_TITLE_STEMS = frozenset(stem(w) for w in TITLE_WORDS)
 
 
 def _longer_forms(corpus: Corpus, term: str, longer_by: int) -> list[str]:
@@ -129,7 +125,7 @@ def _with_role_names(corpus: Corpus, forms: list[frozenset[str]]) -> list[frozen
     if not found:
         return forms
     names = frozenset().union(*(a.name_terms for a in found))
-    return [f | names if f & _TITLE_STEMS else f for f in forms]
+    return [f | names if f & TITLE_STEMS else f for f in forms]
 
 
 def _title_match(corpus: Corpus, terms: set[str], docs: np.ndarray) -> np.ndarray:
