@@ -181,3 +181,24 @@ def test_cached_contributions_give_the_same_scores_within_their_budget(seeds):
         assert np.array_equal(small.scores(q, len(c), fresh._contribution), want), q
         assert small.used <= small.budget
     assert np.array_equal(c.own.scores(q), c.own.scores(q))
+
+
+def test_scores_at_some_rows_equal_the_scores_over_the_collection(seeds):
+    """The second round looks terms up at the candidates only: the same counts and sentence scores there."""
+    c = corpus_of(seeds.store)
+    rng = np.random.default_rng(4)
+    vocab = sorted(c.own.vocab)
+    for term in vocab:
+        rows = rng.permutation(len(c))[: len(c) // 3]  # any order, any subset
+        win_rows, win_tf = c.window.term_counts(term)
+        want = np.zeros(len(c), dtype=np.float32)
+        want[win_rows] = win_tf
+        assert np.array_equal(c.window.counts_at(term, rows), want[rows]), term
+        own_rows, own_tf = c.own.postings(term)
+        want = np.zeros(len(c), dtype=np.float32)
+        want[own_rows] = own_tf
+        assert np.array_equal(c.own.counts_at(term, rows), want[rows]), term
+    for _ in range(30):
+        q = list(rng.choice(vocab, 3)) + ["unknownterm"]
+        rows = rng.permutation(len(c))[:40]
+        assert np.allclose(c.own.scores_at(q, rows), c.own.scores(q)[rows], rtol=1e-6), q

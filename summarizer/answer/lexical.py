@@ -169,6 +169,21 @@ class Bm25:
         tf = tf.astype(np.float32)
         return rows, np.float32(self.idf(term)) * tf / (self.norm()[rows] + tf)
 
+    def counts_at(self, term: str, rows: np.ndarray) -> np.ndarray:
+        """How often ``term`` occurs in each of ``rows`` (float32; any order): a binary search in its postings."""
+        have, tf = self.postings(term)
+        return _looked_up(have, tf, rows)
+
+    def scores_at(self, terms: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        """:meth:`scores` at ``rows`` only, without scoring the rest of the collection (the same values)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros(len(rows), dtype=np.float32)
+        norm = self.norm()[rows]
+        for term in terms:
+            tf = self.counts_at(term, rows)
+            out += np.float32(self.idf(term)) * tf / (norm + tf)
+        return out
+
     def idf(self, term: str) -> float:
         """Inverse document frequency (BM25+ style, always positive); unknown terms get the rarest value."""
         found = self._idf.get(term)
@@ -284,6 +299,16 @@ def _nbytes(arrays: tuple[np.ndarray | None, np.ndarray]) -> int:
     return sum(a.nbytes for a in arrays if a is not None)
 
 
+def _looked_up(have: np.ndarray, tf: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The count in ``tf`` of each of ``rows`` found in the increasing ``have``, else 0 (float32)."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    if len(have) and len(rows):
+        at = np.minimum(np.searchsorted(have, rows), len(have) - 1)
+        hit = have[at] == rows
+        out[hit] = tf[at[hit]]
+    return out
+
+
 def idf(df: int, n: int) -> float:
     """bm25s's Lucene idf, ``log(1 + (N - df + 0.5) / (df + 0.5))``."""
     return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
@@ -353,6 +378,22 @@ class WindowBm25:
             return rows, np.float32(idf(len(rows), self.size)) * tf / (self._norm[rows] + tf)
         rows, tf = self.term_counts(term)
         return rows, np.float32(idf(len(rows), self.size)) * tf / (self._norm[rows] + tf)
+
+    def counts_at(self, term: str, rows: np.ndarray) -> np.ndarray:
+        """How often ``term`` occurs in the windows of ``rows`` (float32): the counts :meth:`term_counts` gives
+        them, found by binary searches in the sentence postings and the title index, not over the collection."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = self.own.counts_at(term, rows)
+        for side in (self.prev[rows], self.next[rows]):
+            has = side >= 0
+            out[has] += self.own.counts_at(term, side[has])
+        docs, counts = self.titles.postings(term)
+        out += _looked_up(docs, counts, self.doc[rows])
+        return out
+
+    def norm_at(self, rows: np.ndarray) -> np.ndarray:
+        """The length norm of these rows' windows."""
+        return self._norm[rows]
 
     def dense_counts(self, term: str) -> np.ndarray:
         """How often ``term`` occurs in each window (float32, every row): :meth:`term_counts` as an array over the
