@@ -214,15 +214,22 @@ def best_member(
     if len(members) == 1:
         return members[0]
 
-    def flaws(i: int) -> tuple[int, bool, bool, int]:
-        others = [j for j in members if docs[j] != docs[i]]
-        lacks = {t.stem for j in others for t in words.differing(j, i)}
+    def others(i: int) -> list[int]:
+        return [j for j in members if docs[j] != docs[i]]
+
+    def flaws(i: int) -> tuple[int, bool, bool]:
         flawed = bool(incomplete[i]) if incomplete is not None else words.incomplete(i, members)
-        return (sum(words.gaps(i, j) for j in others), docs[i] in rewritten, flawed, len(lacks))
+        return (sum(words.gaps(i, j) for j in others(i)), docs[i] in rewritten, flawed)
+
+    def lacks(i: int) -> int:
+        return len({t.stem for j in others(i) for t in words.differing(j, i)})
 
     rated = {i: flaws(i) for i in members}
     best = min(rated.values())
     tier = [i for i in members if rated[i] == best]
+    if len(tier) > 1:  # the last criterion (a word alignment per pair) is needed only among the best on the others
+        lacking = {i: lacks(i) for i in tier}
+        tier = [i for i in tier if lacking[i] == min(lacking.values())]
     if complete is None:
         return tier[0]
     if key is None or floor >= 1.0:

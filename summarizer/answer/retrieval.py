@@ -175,6 +175,12 @@ def _scaled(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else scores
 
 
+def _scaled_at(scores: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``_scaled(scores)[rows]`` without dividing every row."""
+    top = scores.max() if len(scores) else 0.0
+    return scores[rows] / top if top > 0 else scores[rows]
+
+
 def _candidates(store: Store, corpus: Corpus, qvecs: np.ndarray, lexical: list[np.ndarray], depth: int) -> np.ndarray:
     """Rows from the dense index and each lexical ranking (``depth`` from each), with their neighbours."""
     cand: set[int] = set()
@@ -248,11 +254,11 @@ def retrieve(
     if len(corpus) == 0:
         z = np.zeros(0)
         return Scored(np.zeros(0, dtype=np.int64), z, z, z, z, z, np.zeros((0, qvecs.shape[1]), dtype=np.float32))
-    own = _scaled(corpus.own.scores(query.expanded))
-    win = _scaled(corpus.window.scores(query.expanded))
+    own = corpus.own.scores(query.expanded)  # unscaled: only the candidates are divided by the best score
+    win = corpus.window.scores(query.expanded)
     rows = _candidates(store, corpus, qvecs, [own, win], w.depth)
     dense, neigh, vecs = _dense(store, corpus, rows, qvecs)
-    lex, wlex = own[rows], win[rows]
+    lex, wlex = _scaled_at(own, rows), _scaled_at(win, rows)
     score = dense + w.lexical * lex + w.window * wlex + w.neighbour * neigh
     score += w.title * _title_match(corpus, set(query.expanded), corpus.doc[rows])
     top = np.argsort(-score, kind="stable")[: w.role_pool]  # a role is looked up for the best candidates only

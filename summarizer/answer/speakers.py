@@ -89,7 +89,7 @@ def with_descriptors(
     for text in texts:
         ws = words(text)
         for i, w in enumerate(ws):
-            if set(expand(w)) & speaker.terms and w[:1].isupper():
+            if w[:1].isupper() and set(expand(w)) & speaker.terms:
                 j = i - 1
                 while j >= 0 and i - j <= rules.descriptor_words:
                     if ws[j][:1].isupper():
