@@ -202,3 +202,17 @@ def test_scores_at_some_rows_equal_the_scores_over_the_collection(seeds):
         q = list(rng.choice(vocab, 3)) + ["unknownterm"]
         rows = rng.permutation(len(c))[:40]
         assert np.allclose(c.own.scores_at(q, rows), c.own.scores(q)[rows], rtol=1e-6), q
+
+
+@pytest.mark.parametrize("kind", ["distinct", "ties", "zeros"])
+def test_top_rows_equal_a_full_sort(kind):
+    """Candidates come from the best rows of each ranking, read block by block: the same rows as sorting all."""
+    from summarizer.answer.retrieval import top_rows
+
+    rng = np.random.default_rng(len(kind))
+    for _ in range(40):
+        n, m = int(rng.integers(1, 200_000)), int(rng.integers(0, 80))
+        a = {"distinct": rng.random(n), "ties": (rng.random(n) < 0.01) * rng.integers(1, 4, n),
+             "zeros": np.zeros(n)}[kind].astype(np.float32)
+        want = np.sort(np.lexsort((np.arange(n), -a))[:m])  # best first, ties to the lower row
+        assert np.array_equal(top_rows(a, m), want), (n, m)

@@ -14,7 +14,7 @@ from .aliases import TITLE_STEMS, role_names
 from .corpus import Corpus, corpus_of
 from .lexical import related_words, tokenize, words
 
-__all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "RetrievalWeights", "RETRIEVAL_WEIGHTS"]
+__all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "top_rows", "RetrievalWeights", "RETRIEVAL_WEIGHTS"]
 
 logger = logging.getLogger(__name__)
 
@@ -181,14 +181,49 @@ def _scaled_at(scores: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return scores[rows] / top if top > 0 else scores[rows]
 
 
+_BLOCK = 1024  # rows whose best score is read at once by top_rows
+
+
+def top_rows(scores: np.ndarray, m: int) -> np.ndarray:
+    """The ``m`` rows of highest score, ties to the lower row (increasing rows).
+
+    Over a large collection, the best score of each block of rows comes first: the m-th best of those is a
+    floor no row of the top ``m`` is under, so only the blocks reaching it are searched (a few dozen of a
+    thousand, unless many rows tie) instead of every row.
+    """
+    n = len(scores)
+    if m >= n:
+        return np.arange(n)
+    if m <= 0:
+        return np.zeros(0, dtype=np.int64)
+    whole = n // _BLOCK * _BLOCK
+    if whole // _BLOCK > 4 * m:
+        best = scores[:whole].reshape(-1, _BLOCK).max(axis=1)
+        if whole < n:
+            best = np.append(best, scores[whole:].max())
+        floor = np.partition(best, len(best) - m)[len(best) - m]
+        blocks = np.flatnonzero(best >= floor)
+        if len(blocks) * 8 <= len(best):
+            rows = (blocks[:, None] * _BLOCK + np.arange(_BLOCK)).ravel()
+            rows = rows[rows < n]
+            return rows[_top_of(scores[rows], m)]
+    return _top_of(scores, m)
+
+
+def _top_of(scores: np.ndarray, m: int) -> np.ndarray:
+    """Positions of the ``m`` highest scores, ties to the lower position (increasing)."""
+    kth = np.partition(scores, len(scores) - m)[len(scores) - m]  # the m-th highest
+    above = np.flatnonzero(scores > kth)
+    return np.sort(np.concatenate([above, np.flatnonzero(scores == kth)[: m - len(above)]]))
+
+
 def _candidates(store: Store, corpus: Corpus, qvecs: np.ndarray, lexical: list[np.ndarray], depth: int) -> np.ndarray:
     """Rows from the dense index and each lexical ranking (``depth`` from each), with their neighbours."""
     cand: set[int] = set()
     for hits in store.search(qvecs, depth):
         cand.update(corpus.row_of[s] for s, _ in hits if s in corpus.row_of)
-    m = min(depth, len(corpus))
     for arr in lexical:
-        top = np.argpartition(-arr, m - 1)[:m]
+        top = top_rows(arr, depth)
         cand.update(int(r) for r in top if arr[r] > 0)
     base = np.fromiter(sorted(cand), dtype=np.int64)
     around = np.concatenate([base, corpus.prev[base], corpus.next[base]])
