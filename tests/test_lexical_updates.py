@@ -204,7 +204,7 @@ def test_scores_at_some_rows_equal_the_scores_over_the_collection(seeds):
         assert np.allclose(c.own.scores_at(q, rows), c.own.scores(q)[rows], rtol=1e-6), q
 
 
-@pytest.mark.parametrize("kind", ["distinct", "ties", "zeros"])
+@pytest.mark.parametrize("kind", ["distinct", "ties", "zeros", "many ties"])
 def test_top_rows_equal_a_full_sort(kind):
     """Candidates come from the best rows of each ranking, read block by block: the same rows as sorting all."""
     from summarizer.answer.retrieval import top_rows
@@ -213,6 +213,6 @@ def test_top_rows_equal_a_full_sort(kind):
     for _ in range(40):
         n, m = int(rng.integers(1, 200_000)), int(rng.integers(0, 80))
         a = {"distinct": rng.random(n), "ties": (rng.random(n) < 0.01) * rng.integers(1, 4, n),
-             "zeros": np.zeros(n)}[kind].astype(np.float32)
+             "zeros": np.zeros(n), "many ties": rng.integers(0, 3, n) * (rng.random(n) < 0.5)}[kind].astype(np.float32)
         want = np.sort(np.lexsort((np.arange(n), -a))[:m])  # best first, ties to the lower row
         assert np.array_equal(top_rows(a, m), want), (n, m)

@@ -187,9 +187,11 @@ _BLOCK = 1024  # rows whose best score is read at once by top_rows
 def top_rows(scores: np.ndarray, m: int) -> np.ndarray:
     """The ``m`` rows of highest score, ties to the lower row (increasing rows).
 
-    Over a large collection, the best score of each block of rows comes first: the m-th best of those is a
-    floor no row of the top ``m`` is under, so only the blocks reaching it are searched (a few dozen of a
-    thousand, unless many rows tie) instead of every row.
+    Over a large collection, the best score of each block of rows is read first. The m-th best of those,
+    ``floor``, bounds the top m from below (m blocks reach it), and every row scoring above it lies in the fewer
+    than m blocks whose best is above it; when those rows are fewer than m, the rest of the top m are the first
+    rows scoring exactly ``floor``, found in the first blocks reaching it. So a few blocks are searched instead
+    of every row, ties (many rows of one score) included.
     """
     n = len(scores)
     if m >= n:
@@ -197,17 +199,26 @@ def top_rows(scores: np.ndarray, m: int) -> np.ndarray:
     if m <= 0:
         return np.zeros(0, dtype=np.int64)
     whole = n // _BLOCK * _BLOCK
-    if whole // _BLOCK > 4 * m:
-        best = scores[:whole].reshape(-1, _BLOCK).max(axis=1)
-        if whole < n:
-            best = np.append(best, scores[whole:].max())
-        floor = np.partition(best, len(best) - m)[len(best) - m]
-        blocks = np.flatnonzero(best >= floor)
-        if len(blocks) * 8 <= len(best):
-            rows = (blocks[:, None] * _BLOCK + np.arange(_BLOCK)).ravel()
-            rows = rows[rows < n]
-            return rows[_top_of(scores[rows], m)]
-    return _top_of(scores, m)
+    if whole // _BLOCK <= 4 * m:
+        return _top_of(scores, m)
+    best = scores[:whole].reshape(-1, _BLOCK).max(axis=1)
+    if whole < n:
+        best = np.append(best, scores[whole:].max())
+    floor = np.partition(best, len(best) - m)[len(best) - m]
+    higher = np.flatnonzero(best > floor)
+    rows = _rows_of_blocks(higher, n)
+    values = scores[rows]
+    above = rows[values > floor]
+    if len(above) >= m:
+        return rows[_top_of(values, m)]
+    need = m - len(above)
+    first = _rows_of_blocks(np.flatnonzero(best >= floor)[: need + len(higher)], n)
+    return np.sort(np.concatenate([above, first[scores[first] == floor][:need]]))
+
+
+def _rows_of_blocks(blocks: np.ndarray, n: int) -> np.ndarray:
+    rows = (blocks[:, None] * _BLOCK + np.arange(_BLOCK)).ravel()
+    return rows[rows < n]
 
 
 def _top_of(scores: np.ndarray, m: int) -> np.ndarray:
