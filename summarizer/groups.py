@@ -96,12 +96,16 @@ def lexical_features(texts: Sequence[str], weights: SameFactRule = SAME_FACT_RUL
         for w in dict.fromkeys(w for w in toks if w not in stop):  # in text order: the same columns every run
             c_rows.append(i)
             c_cols.append(vocab.setdefault(w, len(vocab)))
-        grams = dict.fromkeys(tuple(toks[k : k + 3]) for k in range(len(toks) - 2))
-        for g in grams:
-            if any(w not in stop for w in g):
+        content = [w not in stop for w in toks]
+        digit = [w.isdigit() for w in toks]
+        grams: dict[tuple[str, ...], int] = {}  # each trigram at its first place, in text order
+        for k in range(len(toks) - 2):
+            grams.setdefault(tuple(toks[k : k + 3]), k)
+        for g, k in grams.items():
+            if content[k] or content[k + 1] or content[k + 2]:
                 t_rows.append(i)
                 t_cols.append(tri_vocab.setdefault(g, len(tri_vocab)))
-            if any(w.isdigit() for w in g):
+            if digit[k] or digit[k + 1] or digit[k + 2]:
                 n_rows.append(i)
                 n_cols.append(num_vocab.setdefault(g, len(num_vocab)))
         for g in sorted(_verbatim_runs(text, stop, weights.verbatim_len, weights.verbatim_lower)):

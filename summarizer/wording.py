@@ -96,11 +96,21 @@ def name_phrases(tokens: Sequence[Token], text: str) -> tuple[str, ...]:
 
 def _common_positions(positions: list[int], a: list[str], b: list[str]) -> list[int]:
     """``positions`` of the items of ``a`` in a longest common subsequence of ``a`` and ``b``."""
+    in_b = set(b)  # an item of ``a`` that ``b`` lacks is passed over by the walk below whatever the table: left out
+    keep = [k for k, x in enumerate(a) if x in in_b]
+    if not keep:
+        return []
+    positions, a = [positions[k] for k in keep], [a[k] for k in keep]
     table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]  # plain lists: a numpy cell per step is far slower
     for x in range(len(a) - 1, -1, -1):
         row, below, ax = table[x], table[x + 1], a[x]
+        right = 0
         for y in range(len(b) - 1, -1, -1):
-            row[y] = below[y + 1] + 1 if ax == b[y] else max(below[y], row[y + 1])
+            if ax == b[y]:
+                right = below[y + 1] + 1
+            elif below[y] > right:
+                right = below[y]
+            row[y] = right
     out, x, y = [], 0, 0
     while x < len(a) and y < len(b):
         if a[x] == b[y]:

@@ -329,13 +329,13 @@ def _best_wording_first(store: Store, corpus: Corpus, members: list[int]) -> lis
     """A point's rows (best first) with the one to show first: the best wording (:func:`summarizer.wording.best_member`:
     no gap where another source has a name, not from a rewrite of another of the point's documents, a full sentence);
     among equals the best-scoring. Only points stated by several documents are checked."""
-    doc_ids = [store.sentence(int(corpus.sids[r])).doc_id for r in members[:SHOWN_FROM]]
+    doc_ids = [corpus.doc_id(r) for r in members[:SHOWN_FROM]]
     if len(set(doc_ids)) < 2:
         return members
     ids = list(dict.fromkeys(doc_ids))
-    sids = store.body_ids(ids)
-    code_of = {d: n for n, d in enumerate(ids)}
-    codes = np.array([code_of[store.sentence(s).doc_id] for s in sids], dtype=np.int64)
+    per_doc = [store.body_ids([d]) for d in ids]
+    sids = [s for part in per_doc for s in part]
+    codes = np.repeat(np.arange(len(ids), dtype=np.int64), [len(part) for part in per_doc])
     rewritten = rewritten_documents(store, ids, codes, np.asarray(store.vectors(sids), dtype=np.float32), [])
     order = list(range(len(doc_ids)))
     shown = best_member(order, Words([corpus.texts[r] for r in members[: len(order)]]), doc_ids, rewritten=rewritten,

@@ -372,11 +372,12 @@ class WindowBm25:
     def _contribution(self, term: str) -> tuple[np.ndarray | None, np.ndarray]:
         if self.own.df(term) > self.weights.dense_share * self.size:  # a common term: counted in an array
             tf = self.dense_counts(term)
+            df = int(np.count_nonzero(tf))  # (listing the rows is slower than counting them)
+            if 2 * df > self.size:  # in most windows: kept as an array over the rows
+                return None, np.float32(idf(df, self.size)) * tf / (self._norm + tf)
             rows = np.flatnonzero(tf).astype(np.int32)
-            if 2 * len(rows) > self.size:  # in most windows: kept as an array over the rows
-                return None, np.float32(idf(len(rows), self.size)) * tf / (self._norm + tf)
             tf = tf[rows]
-            return rows, np.float32(idf(len(rows), self.size)) * tf / (self._norm[rows] + tf)
+            return rows, np.float32(idf(df, self.size)) * tf / (self._norm[rows] + tf)
         rows, tf = self.term_counts(term)
         return rows, np.float32(idf(len(rows), self.size)) * tf / (self._norm[rows] + tf)
 
