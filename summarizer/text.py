@@ -173,7 +173,13 @@ def stemmer() -> Callable[[str], str]:
         low = word.lower()
         return snowball.stem(IRREGULAR_FORMS.get(low, low))
 
-    return lru_cache(maxsize=200_000)(stem_one)
+    cached = lru_cache(maxsize=200_000)(stem_one)
+
+    def stem_word(word: str) -> str:
+        # a number stems to itself: not stemmed, nor cached (a collection's numbers would push its words out)
+        return word if word.isascii() and word.isdigit() else cached(word)
+
+    return stem_word
 
 
 def stem(word: str) -> str:
