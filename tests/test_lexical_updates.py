@@ -216,3 +216,23 @@ def test_top_rows_equal_a_full_sort(kind):
              "zeros": np.zeros(n), "many ties": rng.integers(0, 3, n) * (rng.random(n) < 0.5)}[kind].astype(np.float32)
         want = np.sort(np.lexsort((np.arange(n), -a))[:m])  # best first, ties to the lower row
         assert np.array_equal(top_rows(a, m), want), (n, m)
+
+
+def test_term_counts_are_capped_and_older_files_with_wider_counts_load(tmp_path, fake_embedder):
+    """Counts are kept in a byte: a word repeated 300 times counts 255 times; a file written with two-byte counts
+    (before) loads to the same index."""
+    store = Store(tmp_path / "s", embedder=fake_embedder)
+    store.add([NewDocument("Start here. " + "echo " * 300 + "end.", title="Repeats"), _article(random.Random(2), 1)])
+    c = corpus_of(store)
+    rows, tf = c.own.postings("echo")
+    assert tf.tolist() == [255] and tf.dtype == postings.TF_DTYPE
+    path = tmp_path / "s" / LEXICAL_FILE
+    assert path.exists()
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["tf"] = arrays["tf"].astype(np.uint16)
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+    loaded = Lexicon.load(store)
+    assert loaded is not None and loaded.own.postings("echo")[1].tolist() == [255]
+    _assert_same(loaded.update(store, store.generation), build_corpus(store), random.Random(3))

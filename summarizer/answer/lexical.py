@@ -14,7 +14,7 @@ import numpy as np
 from index.rows import runs
 
 from ..text import QUESTION_WORDS, stem, synonyms, words
-from .postings import Postings
+from .postings import TF_DTYPE, Postings
 
 __all__ = [
     "tokenize", "words", "Bm25", "Bm25Weights", "BM25_WEIGHTS", "WindowBm25", "TitleIndex", "TitleTerms", "LiveTerms", "NameVariants",
@@ -77,7 +77,7 @@ class Bm25Weights:
     dense_share: float = 0.08  # window counts of a term in more than this share of rows: in an array over the rows
     cache_bytes: int = 8 * 2**20  # the sentence index keeps its terms' contributions up to this size (common
     # terms recur from question to question) ...
-    window_cache_bytes: int = 40 * 2**20  # ... and the window index up to this: a window contribution costs
+    window_cache_bytes: int = 32 * 2**20  # ... and the window index up to this: a window contribution costs
     # about five times as much to make again (1M sentences: 5-10 ms for a common term against 1-2 ms)
 
 
@@ -154,7 +154,7 @@ class Bm25:
         """Rows holding ``term`` (increasing) and how often."""
         t = self.term_id(term)
         if t < 0:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16)
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=TF_DTYPE)
         (r1, f1), (r2, f2) = self._main.column(t), self._fresh.column(t)
         return (np.concatenate([r1, r2]), np.concatenate([f1, f2])) if len(r2) else (r1, f1)
 

@@ -7,9 +7,10 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["Postings"]
+__all__ = ["Postings", "TF_DTYPE"]
 
-_MAX_TF = np.iinfo(np.uint16).max
+TF_DTYPE = np.uint8  # a term's count in one sentence: a sentence repeating a word more than 255 times counts it 255 times
+_MAX_TF = np.iinfo(TF_DTYPE).max
 _CHUNK = 1 << 20  # entries walked at a time when one document's rows are dropped
 
 
@@ -23,11 +24,11 @@ class Postings:
 
     indptr: np.ndarray  # int64, one entry more than the term ids it covers
     rows: np.ndarray  # int32
-    tf: np.ndarray  # uint16
+    tf: np.ndarray  # TF_DTYPE (uint8: a byte an entry; 19 MB at a million sentences against 37 as uint16)
 
     @classmethod
     def empty(cls) -> "Postings":
-        return cls(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16))
+        return cls(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=TF_DTYPE))
 
     @classmethod
     def build(cls, row_terms: Sequence[Sequence[int]], first_row: int) -> "Postings":
@@ -42,7 +43,7 @@ class Postings:
         indptr = np.zeros(int(term_of[-1]) + 2, dtype=np.int64)
         np.cumsum(np.bincount(term_of), out=indptr[1:])
         return cls(indptr, ((keys & 0xFFFFFFFF) + first_row).astype(np.int32),
-                   np.minimum(counts, _MAX_TF).astype(np.uint16))
+                   np.minimum(counts, _MAX_TF).astype(TF_DTYPE))
 
     @property
     def terms(self) -> int:
@@ -82,7 +83,7 @@ class Postings:
         pos_a = np.arange(len(self), dtype=np.int64) + shift_a
         pos_b = np.arange(len(later), dtype=np.int64) + shift_b
         rows = np.empty(len(self) + len(later), dtype=np.int32)
-        tf = np.empty(len(rows), dtype=np.uint16)
+        tf = np.empty(len(rows), dtype=TF_DTYPE)
         rows[pos_a], rows[pos_b] = self.rows, later.rows
         tf[pos_a], tf[pos_b] = self.tf, later.tf
         return Postings(indptr, rows, tf)
