@@ -82,6 +82,17 @@ def _verbatim_runs(text: str, stop: frozenset[str], n: int, min_lower: int) -> s
             if content[k] and content[k + n - 1] and sum(lower[k : k + n]) >= min_lower}
 
 
+def _trigrams(toks: list[str], stop: frozenset[str]) -> list[tuple[tuple[str, ...], bool, bool]]:
+    """Each distinct word trigram (in text order), whether it holds a content word, and whether a number."""
+    content = [w not in stop for w in toks]
+    digit = [w.isdigit() for w in toks]
+    grams: dict[tuple[str, ...], int] = {}  # each trigram at its first place
+    for k in range(len(toks) - 2):
+        grams.setdefault(tuple(toks[k : k + 3]), k)
+    return [(g, content[k] or content[k + 1] or content[k + 2], digit[k] or digit[k + 1] or digit[k + 2])
+            for g, k in grams.items()]
+
+
 def lexical_features(texts: Sequence[str], weights: SameFactRule = SAME_FACT_RULE) -> LexicalFeatures:
     """Word features of ``texts`` for the same-fact rule; idf is computed over ``texts`` themselves."""
     stop = stop_words()
@@ -96,16 +107,11 @@ def lexical_features(texts: Sequence[str], weights: SameFactRule = SAME_FACT_RUL
         for w in dict.fromkeys(w for w in toks if w not in stop):  # in text order: the same columns every run
             c_rows.append(i)
             c_cols.append(vocab.setdefault(w, len(vocab)))
-        content = [w not in stop for w in toks]
-        digit = [w.isdigit() for w in toks]
-        grams: dict[tuple[str, ...], int] = {}  # each trigram at its first place, in text order
-        for k in range(len(toks) - 2):
-            grams.setdefault(tuple(toks[k : k + 3]), k)
-        for g, k in grams.items():
-            if content[k] or content[k + 1] or content[k + 2]:
+        for g, has_content, has_digit in _trigrams(toks, stop):
+            if has_content:
                 t_rows.append(i)
                 t_cols.append(tri_vocab.setdefault(g, len(tri_vocab)))
-            if digit[k] or digit[k + 1] or digit[k + 2]:
+            if has_digit:
                 n_rows.append(i)
                 n_cols.append(num_vocab.setdefault(g, len(num_vocab)))
         for g in sorted(_verbatim_runs(text, stop, weights.verbatim_len, weights.verbatim_lower)):
