@@ -239,7 +239,8 @@ def best_member(
     tier = [i for i in members if rated[i] == best]
     if len(tier) > 1:  # the last criterion (a word alignment per pair) is needed only among the best on the others
         lacking = {i: lacks(i) for i in tier}
-        tier = [i for i in tier if lacking[i] == min(lacking.values())]
+        fewest = min(lacking.values())
+        tier = [i for i in tier if lacking[i] == fewest]
     if complete is None:
         return tier[0]
     if key is None or floor >= 1.0:

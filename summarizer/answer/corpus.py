@@ -22,7 +22,7 @@ from index import Document, Store
 from ..text import TITLE_WORDS, stem
 from .aliases import TITLE_STEMS, Alias, aliases_in, role_index
 from .lexical import Bm25, NameVariants, TitleIndex, TitleTerms, WindowBm25, names_in, tokenize
-from .postings import TF_DTYPE, Postings
+from .postings import TF_DTYPE, Postings, capped
 
 __all__ = ["Corpus", "Lexicon", "corpus_of", "build_corpus", "LEXICAL_FILE"]
 
@@ -420,7 +420,7 @@ class Lexicon:
         nums = a["doc_nums"].tolist()
         lex.docs = {n: store.document(id_of[n]) if n in id_of else None for n in nums}
         lex.sids, lex.doc, lex.start, lex.end = a["sids"], a["doc"], a["start"], a["end"]
-        tf = a["tf"] if a["tf"].dtype == TF_DTYPE else np.minimum(a["tf"], np.iinfo(TF_DTYPE).max).astype(TF_DTYPE)
+        tf = a["tf"] if a["tf"].dtype == TF_DTYPE else capped(a["tf"])  # files before one-byte counts: two bytes
         lex.own = Bm25.from_parts(_split(a["terms"]), Postings(a["indptr"], a["rows"], tf), a["lengths"])
         for n, title in zip(nums, _split(a["titles"])):
             lex.titles.add(n, title.split())

@@ -181,12 +181,7 @@ class Bm25:
     def scores_at(self, terms: Sequence[str], rows: np.ndarray) -> np.ndarray:
         """:meth:`scores` at ``rows`` only, without scoring the rest of the collection (the same values)."""
         rows = np.asarray(rows, dtype=np.int64)
-        out = np.zeros(len(rows), dtype=np.float32)
-        norm = self.norm()[rows]
-        for term in terms:
-            tf = self.counts_at(term, rows)
-            out += np.float32(self.idf(term)) * tf / (norm + tf)
-        return out
+        return _bm25_at(terms, rows, self.norm()[rows], self.idf, self.counts_at)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency (BM25+ style, always positive); unknown terms get the rarest value."""
@@ -303,6 +298,16 @@ def _nbytes(arrays: tuple[np.ndarray | None, np.ndarray]) -> int:
     return sum(a.nbytes for a in arrays if a is not None)
 
 
+def _bm25_at(terms: Sequence[str], rows: np.ndarray, norm: np.ndarray, idf_of: Callable[[str], float],
+             counts_at: Callable[[str, np.ndarray], np.ndarray]) -> np.ndarray:
+    """The sum over ``terms`` of ``idf * tf / (norm + tf)`` at ``rows``, each term's counts there looked up."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    for term in terms:
+        tf = counts_at(term, rows)
+        out += np.float32(idf_of(term)) * tf / (norm + tf)
+    return out
+
+
 def _looked_up(have: np.ndarray, tf: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The count in ``tf`` of each of ``rows`` found in the increasing ``have``, else 0 (float32)."""
     out = np.zeros(len(rows), dtype=np.float32)
@@ -396,9 +401,11 @@ class WindowBm25:
         out += _looked_up(docs, counts, self.doc[rows])
         return out
 
-    def norm_at(self, rows: np.ndarray) -> np.ndarray:
-        """The length norm of these rows' windows."""
-        return self._norm[rows]
+    def scores_at(self, terms: Sequence[str], rows: np.ndarray, idf_of: Callable[[str], float]) -> np.ndarray:
+        """BM25 of the windows of ``rows`` for ``terms``, each term weighted by ``idf_of`` (a window idf would need
+        every window holding the term counted): the counts are looked up at these rows only."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return _bm25_at(terms, rows, self._norm[rows], idf_of, self.counts_at)
 
     def dense_counts(self, term: str) -> np.ndarray:
         """How often ``term`` occurs in each window (float32, every row): :meth:`term_counts` as an array over the

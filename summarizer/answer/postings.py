@@ -7,7 +7,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["Postings", "TF_DTYPE"]
+__all__ = ["Postings", "TF_DTYPE", "capped"]
 
 TF_DTYPE = np.uint8  # a term's count in one sentence: a sentence repeating a word more than 255 times counts it 255 times
 _MAX_TF = np.iinfo(TF_DTYPE).max
@@ -43,7 +43,7 @@ class Postings:
         indptr = np.zeros(int(term_of[-1]) + 2, dtype=np.int64)
         np.cumsum(np.bincount(term_of), out=indptr[1:])
         return cls(indptr, ((keys & 0xFFFFFFFF) + first_row).astype(np.int32),
-                   np.minimum(counts, _MAX_TF).astype(TF_DTYPE))
+                   capped(counts))
 
     @property
     def terms(self) -> int:
@@ -122,6 +122,11 @@ class Postings:
             part = new[c : c + step]
             part[part >= hi] -= hi - lo
         return new, tf, gone
+
+
+def capped(counts: np.ndarray) -> np.ndarray:
+    """Counts as the postings keep them: at most 255, in a byte."""
+    return np.minimum(counts, _MAX_TF).astype(TF_DTYPE)
 
 
 def _deleted(a: np.ndarray, positions: np.ndarray) -> np.ndarray:

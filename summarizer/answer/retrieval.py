@@ -261,19 +261,8 @@ def _feedback(corpus: Corpus, query: Query, rows: np.ndarray, score: np.ndarray,
     fb = _feedback_terms(corpus, query, rows[np.argsort(-score)[: w.feedback_rows]])
     if not fb:
         return None
-    both = _scaled(corpus.own.scores_at(fb, rows)) + _scaled(_window_at(corpus, fb, rows))
+    both = _scaled(corpus.own.scores_at(fb, rows)) + _scaled(corpus.window.scores_at(fb, rows, corpus.own.idf))
     return (w.feedback / 2) * both, w.feedback_title * _title_match(corpus, set(fb), corpus.doc[rows])
-
-
-def _window_at(corpus: Corpus, terms: list[str], rows: np.ndarray) -> np.ndarray:
-    """BM25 of the windows of ``rows`` for ``terms``, each weighted by its sentence-index idf: the window counts
-    are looked up for these rows only (a window idf would need every window holding the term counted)."""
-    out = np.zeros(len(rows), dtype=np.float32)
-    norm = corpus.window.norm_at(rows)
-    for t in terms:
-        tf = corpus.window.counts_at(t, rows)
-        out += np.float32(corpus.own.idf(t)) * tf / (norm + tf)
-    return out
 
 
 def _named_by_role(corpus: Corpus, query: Query, rows: np.ndarray) -> np.ndarray:
