@@ -18,6 +18,7 @@ from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
 from .sources import MAX_FEED_ENTRIES, FeedResult, add_entries, fetch_source, new_document, read_feed
 from .summary import summarize_store
+from .threads import one_blas_thread
 
 __all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS", "FeedResult"]
 
@@ -264,7 +265,7 @@ class Collection:
         """
         q = check_question(question)
         followup = resolve_followup(q, history)
-        with self.store.lock:  # one consistent state, even while another thread adds or removes
+        with self.store.lock, one_blas_thread():  # one consistent state, even while another thread adds or removes
             return answer_question(self.store, q, k=k, followup=followup)
 
     def summarize(

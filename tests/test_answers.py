@@ -154,3 +154,19 @@ def test_a_title_cut_from_the_first_sentence_is_no_title_evidence():
     # a real title that the first sentence happens to start with stays evidence (HotpotQA pages are so titled)
     assert _title_terms("Scott Derrickson", "Scott Derrickson (born July 16, 1966) is a director.") == ["scott", "derrickson"]
     assert _title_terms("G20 talks end without a statement", first) == tokenize("G20 talks end without a statement")
+
+
+def test_blas_is_held_to_one_thread_inside_the_block_only():
+    import numpy as np  # noqa: F401  (its OpenBLAS is the library held)
+    from threadpoolctl import threadpool_info
+
+    from summarizer.threads import one_blas_thread
+
+    def blas_threads() -> list[int]:
+        return [x["num_threads"] for x in threadpool_info() if x["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before
+    with one_blas_thread():
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before
