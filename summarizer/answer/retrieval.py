@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import logging
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -282,15 +283,22 @@ def _named_by_role(corpus: Corpus, query: Query, rows: np.ndarray) -> np.ndarray
 
 
 def retrieve(
-    store: Store, corpus: Corpus, query: Query, qvecs: np.ndarray, *, weights: RetrievalWeights = RETRIEVAL_WEIGHTS
+    store: Store, corpus: Corpus, query: Query, qvecs: np.ndarray | Callable[[], np.ndarray], *,
+    weights: RetrievalWeights = RETRIEVAL_WEIGHTS,
 ) -> Scored:
-    """Candidates from the dense index and both BM25 indexes, and their neighbours, scored together."""
+    """Candidates from the dense index and both BM25 indexes, and their neighbours, scored together.
+
+    ``qvecs``: the vectors of ``query.spellings``, or a function that waits for them (an encoding started before
+    the call: the BM25 indexes score while the model encodes).
+    """
     w = weights
     if len(corpus) == 0:
+        dim = np.asarray(qvecs() if callable(qvecs) else qvecs).shape[1]
         z = np.zeros(0)
-        return Scored(np.zeros(0, dtype=np.int64), z, z, z, z, z, np.zeros((0, qvecs.shape[1]), dtype=np.float32))
+        return Scored(np.zeros(0, dtype=np.int64), z, z, z, z, z, np.zeros((0, dim), dtype=np.float32))
     own = corpus.own.scores(query.expanded)  # unscaled: only the candidates are divided by the best score
     win = corpus.window.scores(query.expanded)
+    qvecs = np.asarray(qvecs() if callable(qvecs) else qvecs, dtype=np.float32)
     rows = _candidates(store, corpus, qvecs, [own, win], w.depth)
     dense, neigh, vecs = _dense(store, corpus, rows, qvecs)
     lex, wlex = _scaled_at(own, rows), _scaled_at(win, rows)
