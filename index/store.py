@@ -245,6 +245,11 @@ class Store:
         return [[(int(i), float(s)) for i, s in zip(row_i, row_s) if i >= 0] for row_i, row_s in zip(ids, scores)]
 
     @property
+    def document_count(self) -> int:
+        """How many documents the store holds (without listing them, as :attr:`documents` does)."""
+        return len(self._docs)
+
+    @property
     def body_count(self) -> int:
         """How many body sentences (vectors) the store holds."""
         return self._index.ntotal

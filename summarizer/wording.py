@@ -156,6 +156,8 @@ class Words:
         ("one-on-one", "no one") is not taken for a number here."""
         toks = self.tokens(i)
         shared = self.content(j)
+        if not any(t.flagged and not t.stop and t.stem not in shared for t in toks):
+            return []  # nothing of ``i`` could differ: no word alignment needed
         common = _common_positions([k for k, t in enumerate(toks) if not t.stop],
                                    [t.stem for t in toks if not t.stop],
                                    [t.stem for t in self.tokens(j) if not t.stop])

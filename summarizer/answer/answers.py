@@ -133,7 +133,7 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
     asked = _asked(q, followup)
-    if not store.documents:
+    if not store.document_count:
         return Answer(q, [], "The collection holds no documents.", asked)
     corpus = corpus_of(store)
     w = weights
