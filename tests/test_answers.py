@@ -7,6 +7,7 @@ import re
 import pytest
 
 from index import NewDocument, Store
+from summarizer import Collection
 from summarizer.answer.answers import NO_ANSWER
 from summarizer.answer.lexical import NameVariants, tokenize
 from summarizer.answer.retrieval import corpus_of
@@ -170,3 +171,23 @@ def test_blas_is_held_to_one_thread_inside_the_block_only():
     with one_blas_thread():
         assert set(blas_threads()) == {1}
     assert blas_threads() == before
+
+
+_FORKED: dict = {}
+
+
+def test_a_forked_child_answers_with_its_own_encoding_thread(tmp_path, embedder):
+    """A question encodes in a worker thread; a process forked after one (a service worker) makes its own."""
+    import multiprocessing
+
+    col = Collection(tmp_path / "store", embedder=embedder)
+    col.add_text("Blinken met Lavrov in New Delhi. They spoke for less than ten minutes.", title="talks")
+    assert col.ask("Who met Lavrov?").sentences  # the parent's encoding thread exists now
+    _FORKED["col"] = col
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        texts = pool.apply_async(_first_answer).get(timeout=120)
+    assert texts and "Blinken met Lavrov" in texts[0]
+
+
+def _first_answer() -> list[str]:
+    return [s.text for s in _FORKED["col"].ask("Who met Lavrov?").sentences]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -171,6 +172,10 @@ def _encoder() -> ThreadPoolExecutor:
     """The one thread that encodes questions: the model runs there while BM25 scores the collection in the asking
     thread (numpy lets go of the GIL in its loops; at a million sentences an ask's p50 drops by about 10 ms)."""
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="mdsum-encode")
+
+
+if hasattr(os, "register_at_fork"):  # a forked child (a service worker) has not the thread: it makes its own
+    os.register_at_fork(after_in_child=_encoder.cache_clear)
 
 
 def _rows_of(store: Store, corpus: Corpus, keys: frozenset[tuple[str, int]]) -> set[int]:
