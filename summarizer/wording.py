@@ -123,6 +123,12 @@ def _common_positions(positions: list[int], a: list[str], b: list[str]) -> list[
     return out
 
 
+def _lacking(tokens: list[Token], shared: set[str]) -> list[int]:
+    """Positions of the names and numbers among ``tokens`` whose stem ``shared`` lacks (a bare "one" is not one)."""
+    return [k for k, t in enumerate(tokens)
+            if t.flagged and not t.stop and t.stem not in shared and t.surface.lower() not in _VAGUE]
+
+
 class Words:
     """Tokens of sentences (by row), made on first use; names are words capitalised inside some sentence of ``texts``."""
 
@@ -156,15 +162,13 @@ class Words:
         ("one-on-one", "no one") is not taken for a number here."""
         toks = self.tokens(i)
         shared = self.content(j)
-        if not any(t.flagged and not t.stop and t.stem not in shared for t in toks):
-            return []  # nothing of ``i`` could differ: no word alignment needed
+        lacking = _lacking(toks, shared)
+        if not lacking:
+            return []  # nothing of ``i`` can differ: no word alignment needed
         common = _common_positions([k for k, t in enumerate(toks) if not t.stop],
                                    [t.stem for t in toks if not t.stop],
                                    [t.stem for t in self.tokens(j) if not t.stop])
-        if not common:
-            return []
-        return [t for t in toks[common[0] : common[-1] + 1]
-                if t.flagged and not t.stop and t.stem not in shared and t.surface.lower() not in _VAGUE]
+        return [toks[k] for k in lacking if common and common[0] <= k <= common[-1]]
 
     def gaps(self, i: int, j: int) -> int:
         """How many names or numbers of sentence ``j`` leave a hole where sentence ``i`` drops them.
