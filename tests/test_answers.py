@@ -173,6 +173,28 @@ def test_blas_is_held_to_one_thread_inside_the_block_only():
     assert blas_threads() == before
 
 
+
+def test_overlapping_blocks_restore_blas_once_both_end():
+    """Asks on two collections may overlap in two threads (A in, B in, A out, B out): the one that ends first must
+    not lift the limit under the other, and the last one out restores it. Entered and left by hand here, in the
+    main thread, where OpenBLAS reports its count."""
+    import numpy as np  # noqa: F401  (its OpenBLAS is the library held)
+    from threadpoolctl import threadpool_info
+
+    from summarizer.threads import one_blas_thread
+
+    def blas_threads() -> set[int]:
+        return {x["num_threads"] for x in threadpool_info() if x["user_api"] == "blas"}
+
+    before = blas_threads()
+    a, b = one_blas_thread(), one_blas_thread()
+    a.__enter__()
+    b.__enter__()
+    a.__exit__(None, None, None)
+    assert blas_threads() == {1}  # B is still inside
+    b.__exit__(None, None, None)
+    assert blas_threads() == before
+
 _FORKED: dict = {}
 
 
