@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from index import NewDocument, Store
@@ -213,3 +214,15 @@ def test_a_forked_child_answers_with_its_own_encoding_thread(tmp_path, embedder)
 
 def _first_answer() -> list[str]:
     return [s.text for s in _FORKED["col"].ask("Who met Lavrov?").sentences]
+
+
+def test_row_of_finds_rows_one_at_a_time_and_all_together():
+    from summarizer.answer.corpus import RowOf
+
+    for sids in (np.array([3, 5, 9, 12], dtype=np.int64), np.array([12, 3, 9, 5], dtype=np.int64)):
+        row_of = RowOf(sids)
+        asked = np.array([9, 4, 12, 3, 100, 0], dtype=np.int64)
+        expected = [row_of[s] if s in row_of else -1 for s in asked.tolist()]
+        assert row_of.rows(asked).tolist() == expected
+        assert [sids[r] for r in expected if r >= 0] == [9, 12, 3]
+    assert RowOf(np.zeros(0, dtype=np.int64)).rows(np.array([1])).tolist() == [-1]

@@ -56,13 +56,24 @@ class RowOf(Mapping):
     def __init__(self, sids: np.ndarray) -> None:
         self._sids = sids
         self._order = None if np.all(sids[1:] > sids[:-1]) else np.argsort(sids, kind="stable")
+        self._keys = sids if self._order is None else sids[self._order]  # increasing
 
     def _find(self, sid) -> int:
-        keys = self._sids if self._order is None else self._sids[self._order]
+        keys = self._keys
         i = int(np.searchsorted(keys, sid))
         if i < len(keys) and keys[i] == sid:
             return i if self._order is None else int(self._order[i])
         return -1
+
+    def rows(self, sids: np.ndarray) -> np.ndarray:
+        """The row of each sentence id, -1 for ids not here (one binary search over all of them)."""
+        sids = np.asarray(sids, dtype=self._keys.dtype)
+        if not len(self._keys):
+            return np.full(len(sids), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._keys, sids), len(self._keys) - 1)
+        found = self._keys[at] == sids
+        rows = at if self._order is None else self._order[at]
+        return np.where(found, rows, -1).astype(np.int64)
 
     def __getitem__(self, sid) -> int:
         row = self._find(sid)

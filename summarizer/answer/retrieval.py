@@ -233,7 +233,8 @@ def _candidates(store: Store, corpus: Corpus, qvecs: np.ndarray, lexical: list[n
     """Rows from the dense index and each lexical ranking (``depth`` from each), with their neighbours."""
     cand: set[int] = set()
     for hits in store.search(qvecs, depth):
-        cand.update(corpus.row_of[s] for s, _ in hits if s in corpus.row_of)
+        found = corpus.row_of.rows(np.fromiter((s for s, _ in hits), dtype=np.int64, count=len(hits)))
+        cand.update(found[found >= 0].tolist())
     for arr in lexical:
         top = top_rows(arr, depth)
         cand.update(int(r) for r in top if arr[r] > 0)
@@ -248,10 +249,11 @@ def _dense(store: Store, corpus: Corpus, rows: np.ndarray, qvecs: np.ndarray):
     need = np.unique(np.concatenate([rows, nb[nb >= 0]]))
     vecs = store.vectors(corpus.sids[need].tolist())
     cos = (vecs @ qvecs.T).max(axis=1)
-    pos = {int(r): i for i, r in enumerate(need)}
-    dense = np.array([cos[pos[int(r)]] for r in rows], dtype=np.float32)
-    neigh = np.array([max((cos[pos[int(j)]] for j in pair if j >= 0), default=0.0) for pair in nb], dtype=np.float32)
-    return dense, neigh, vecs[[pos[int(r)] for r in rows]]
+    at = np.searchsorted(need, rows)  # ``need`` is sorted and holds every row and neighbour
+    has = nb >= 0
+    near = np.where(has, cos[np.searchsorted(need, np.where(has, nb, need[0]))], -np.inf).max(axis=1)
+    neigh = np.where(has.any(axis=1), near, 0.0).astype(np.float32)  # no neighbour: 0
+    return cos[at].astype(np.float32), neigh, vecs[at]
 
 
 def _feedback(corpus: Corpus, query: Query, rows: np.ndarray, score: np.ndarray, w: RetrievalWeights):
