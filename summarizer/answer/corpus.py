@@ -180,6 +180,17 @@ class Corpus:
     def _roles(self) -> dict[frozenset[str], frozenset[str]]:
         return role_index(self.all_aliases)
 
+    def title_mass(self, d: int) -> float:
+        """The idf mass of document number ``d``'s title terms (kept for this corpus: the idf is its own)."""
+        found = self._title_masses.get(d)
+        if found is None:
+            found = self._title_masses[d] = sum(self.own.idf(t) for t in self.titles[d])
+        return found
+
+    @cached_property
+    def _title_masses(self) -> dict[int, float]:
+        return {}
+
     @cached_property
     def _doc_roles(self) -> dict[int, dict[frozenset[str], frozenset[str]]]:
         return {}

@@ -136,9 +136,8 @@ def _title_match(corpus: Corpus, terms: set[str], docs: np.ndarray) -> np.ndarra
     for i, d in enumerate(docs):
         d = int(d)
         if d not in cache:
-            title = corpus.titles[d]
-            total = sum(corpus.own.idf(t) for t in title)
-            cache[d] = sum(corpus.own.idf(t) for t in title & terms) / total if total else 0.0
+            total = corpus.title_mass(d)
+            cache[d] = sum(corpus.own.idf(t) for t in corpus.titles[d] & terms) / total if total else 0.0
         out[i] = cache[d]
     return out
 
