@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -71,14 +71,18 @@ class Query:
     spellings: tuple[str, ...]  # the question, then the question with each name spelled as in the collection
     variants: dict[str, tuple[str, ...]]  # question word -> collection spellings
     names: frozenset[str] = frozenset()  # terms of the question's capitalised words after its first: its names
+    _forms: dict[str, frozenset[str]] = field(default_factory=dict, init=False, compare=False, repr=False)  # by text
 
     def forms_of(self, text: str) -> set[str]:
-        """The terms of ``text`` with all the forms this question knows for them."""
-        out = set(tokenize(text))
-        for t, f in zip(self.terms, self.forms):
-            if t in out:
-                out |= f
-        return out
+        """The terms of ``text`` with all the forms this question knows for them (a new set each call)."""
+        found = self._forms.get(text)
+        if found is None:
+            out = set(tokenize(text))
+            for t, f in zip(self.terms, self.forms):
+                if t in out:
+                    out |= f
+            found = self._forms[text] = frozenset(out)
+        return set(found)
 
 
 def _forms(corpus: Corpus, word: str, term: str, spellings: tuple[str, ...], w: RetrievalWeights) -> frozenset[str]:
