@@ -226,3 +226,24 @@ def test_row_of_finds_rows_one_at_a_time_and_all_together():
         assert row_of.rows(asked).tolist() == expected
         assert [sids[r] for r in expected if r >= 0] == [9, 12, 3]
     assert RowOf(np.zeros(0, dtype=np.int64)).rows(np.array([1])).tolist() == [-1]
+
+
+def test_an_encoding_error_in_the_worker_thread_reaches_the_asker(tmp_path, fake_embedder):
+    """The question is encoded in a worker thread: its error is raised by ask, and the next ask works."""
+
+    class FailsOnQuestions:
+        name, dim = fake_embedder.name, fake_embedder.dim
+        fail = True
+
+        def encode(self, texts):
+            if self.fail and any(t.endswith("?") for t in texts):
+                raise RuntimeError("the model is out of memory")
+            return fake_embedder.encode(texts)
+
+    emb = FailsOnQuestions()
+    col = Collection(tmp_path / "store", embedder=emb)
+    col.add_text("Blinken met Lavrov in New Delhi. They spoke for less than ten minutes.", title="talks")
+    with pytest.raises(RuntimeError, match="out of memory"):
+        col.ask("Who met Lavrov?")
+    emb.fail = False
+    assert col.ask("Who met Lavrov?").sentences
