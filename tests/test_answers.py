@@ -158,43 +158,48 @@ def test_a_title_cut_from_the_first_sentence_is_no_title_evidence():
     assert _title_terms("G20 talks end without a statement", first) == tokenize("G20 talks end without a statement")
 
 
-def test_blas_is_held_to_one_thread_inside_the_block_only():
-    import numpy as np  # noqa: F401  (its OpenBLAS is the library held)
+def _blas_threads() -> list[int]:
+    """The thread count of each BLAS library loaded (numpy's OpenBLAS among them)."""
     from threadpoolctl import threadpool_info
 
+    return [x["num_threads"] for x in threadpool_info() if x["user_api"] == "blas"]
+
+
+def test_blas_is_held_to_one_thread_inside_the_block_only():
     from summarizer.threads import one_blas_thread
 
-    def blas_threads() -> list[int]:
-        return [x["num_threads"] for x in threadpool_info() if x["user_api"] == "blas"]
-
-    before = blas_threads()
+    before = _blas_threads()
     assert before
     with one_blas_thread():
-        assert set(blas_threads()) == {1}
-    assert blas_threads() == before
-
+        assert set(_blas_threads()) == {1}
+    assert _blas_threads() == before
 
 
 def test_overlapping_blocks_restore_blas_once_both_end():
     """Asks on two collections may overlap in two threads (A in, B in, A out, B out): the one that ends first must
     not lift the limit under the other, and the last one out restores it. Entered and left by hand here, in the
     main thread, where OpenBLAS reports its count."""
-    import numpy as np  # noqa: F401  (its OpenBLAS is the library held)
-    from threadpoolctl import threadpool_info
-
     from summarizer.threads import one_blas_thread
 
-    def blas_threads() -> set[int]:
-        return {x["num_threads"] for x in threadpool_info() if x["user_api"] == "blas"}
-
-    before = blas_threads()
+    before = _blas_threads()
     a, b = one_blas_thread(), one_blas_thread()
     a.__enter__()
     b.__enter__()
     a.__exit__(None, None, None)
-    assert blas_threads() == {1}  # B is still inside
+    assert set(_blas_threads()) == {1}  # B is still inside
     b.__exit__(None, None, None)
-    assert blas_threads() == before
+    assert _blas_threads() == before
+
+
+def test_no_candidate_rows_get_empty_dense_scores(tmp_path, fake_embedder):
+    from summarizer.answer.retrieval import _dense
+
+    col = Collection(tmp_path / "store", embedder=fake_embedder)
+    col.add_text("Blinken met Lavrov in New Delhi. They spoke for less than ten minutes.", title="talks")
+    dense, neigh, vecs = _dense(col.store, corpus_of(col.store), np.zeros(0, dtype=np.int64),
+                                fake_embedder.encode(["Who met Lavrov?"]))
+    assert dense.shape == neigh.shape == (0,) and vecs.shape == (0, fake_embedder.dim)
+
 
 _FORKED: dict = {}
 

@@ -251,10 +251,12 @@ def _dense(store: Store, corpus: Corpus, rows: np.ndarray, qvecs: np.ndarray):
     nb = np.stack([corpus.prev[rows], corpus.next[rows]], axis=1)
     need = np.unique(np.concatenate([rows, nb[nb >= 0]]))
     vecs = store.vectors(corpus.sids[need].tolist())
+    if not len(rows):
+        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32), vecs
     cos = (vecs @ qvecs.T).max(axis=1)
     at = np.searchsorted(need, rows)  # ``need`` is sorted and holds every row and neighbour
     has = nb >= 0
-    near = np.where(has, cos[np.searchsorted(need, np.where(has, nb, need[0]))], -np.inf).max(axis=1)
+    near = np.where(has, cos[np.searchsorted(need, np.maximum(nb, 0))], -np.inf).max(axis=1)
     neigh = np.where(has.any(axis=1), near, 0.0).astype(np.float32)  # no neighbour: 0
     return cos[at].astype(np.float32), neigh, vecs[at]
 
