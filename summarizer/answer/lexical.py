@@ -17,8 +17,8 @@ from ..text import QUESTION_WORDS, stem, synonyms, words
 from .postings import TF_DTYPE, Postings
 
 __all__ = [
-    "tokenize", "words", "Bm25", "Bm25Weights", "BM25_WEIGHTS", "WindowBm25", "TitleIndex", "TitleTerms", "LiveTerms", "NameVariants",
-    "names_in", "idf", "length_norm", "DEMONYMS", "related_words",
+    "tokenize", "words", "Bm25", "Bm25Weights", "BM25_WEIGHTS", "WindowBm25", "TitleIndex", "TitleTerms", "LiveTerms",
+    "NameVariants", "names_in", "idf", "length_norm", "DEMONYMS", "related_words",
 ]
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,8 @@ from .aliases import TITLE_STEMS, role_names
 from .corpus import Corpus, corpus_of
 from .lexical import related_words, tokenize, words
 
-__all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "top_rows", "RetrievalWeights", "RETRIEVAL_WEIGHTS"]
+__all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "top_rows", "RetrievalWeights",
+           "RETRIEVAL_WEIGHTS"]
 
 logger = logging.getLogger(__name__)
 
@@ -289,6 +290,11 @@ def _named_by_role(corpus: Corpus, query: Query, rows: np.ndarray) -> np.ndarray
     return out
 
 
+def _vectors(qvecs: np.ndarray | Callable[[], np.ndarray]) -> np.ndarray:
+    """The question's vectors as float32, waited for when given as a function."""
+    return np.asarray(qvecs() if callable(qvecs) else qvecs, dtype=np.float32)
+
+
 def retrieve(
     store: Store, corpus: Corpus, query: Query, qvecs: np.ndarray | Callable[[], np.ndarray], *,
     weights: RetrievalWeights = RETRIEVAL_WEIGHTS,
@@ -300,12 +306,11 @@ def retrieve(
     """
     w = weights
     if len(corpus) == 0:
-        dim = np.asarray(qvecs() if callable(qvecs) else qvecs).shape[1]
-        z = np.zeros(0)
+        z, dim = np.zeros(0), _vectors(qvecs).shape[1]
         return Scored(np.zeros(0, dtype=np.int64), z, z, z, z, z, np.zeros((0, dim), dtype=np.float32))
     own = corpus.own.scores(query.expanded)  # unscaled: only the candidates are divided by the best score
     win = corpus.window.scores(query.expanded)
-    qvecs = np.asarray(qvecs() if callable(qvecs) else qvecs, dtype=np.float32)
+    qvecs = _vectors(qvecs)  # waited for only now: the model encoded while BM25 scored
     rows = _candidates(store, corpus, qvecs, [own, win], w.depth)
     dense, neigh, vecs = _dense(store, corpus, rows, qvecs)
     lex, wlex = _scaled_at(own, rows), _scaled_at(win, rows)
