@@ -236,3 +236,20 @@ def test_term_counts_are_capped_and_older_files_with_wider_counts_load(tmp_path,
     loaded = Lexicon.load(store)
     assert loaded is not None and loaded.own.postings("echo")[1].tolist() == [255]
     _assert_same(loaded.update(store, store.generation), build_corpus(store), random.Random(3))
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])  # term ranges of one entry, a few, and all at once
+def test_merged_postings_equal_postings_built_at_once(monkeypatch, chunk):
+    """Postings of rows 0..k-1 merged with those of rows k.. equal the postings of all rows built together, however
+    many term ranges the merge walks (the later part may know more terms, or fewer)."""
+    monkeypatch.setattr(postings, "_CHUNK", chunk)
+    rng = random.Random(chunk)
+    for _ in range(20):
+        rows = [[rng.randrange(rng.choice([3, 12, 40])) for _ in range(rng.randint(0, 6))] for _ in range(rng.randint(1, 30))]
+        k = rng.randint(0, len(rows))
+        whole = postings.Postings.build(rows, 0)
+        got = postings.Postings.build(rows[:k], 0).merged(postings.Postings.build(rows[k:], k))
+        n = max(whole.terms, got.terms)
+        assert np.array_equal(got.counts(n), whole.counts(n))
+        for t in range(n):
+            assert [a.tolist() for a in got.column(t)] == [a.tolist() for a in whole.column(t)], t
