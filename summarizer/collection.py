@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, expand_paths
+from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, encode_queries, expand_paths
 from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, char_batches, check_text
 from index.errors import FeedError, IngestError, InputTooLargeError
 from index.feeds import parse_feed
@@ -314,7 +314,7 @@ class Collection:
     def _matching(self, query: str) -> list[str]:
         """The documents with a sentence nearly as close to ``query`` as the best-matching document's best."""
         lim = self.limits
-        hits = self.store.search(self.store.embedder.encode([query]), lim.query_hits)[0]
+        hits = self.store.search(encode_queries(self.store.embedder, [query]), lim.query_hits)[0]
         best: dict[str, float] = {}
         for sid, score in hits:
             d = self.store.sentence(sid).doc_id

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from index import Store
+from index import Store, encode_queries
 from index.errors import DocumentNotFoundError, EmptyQuestionError, InputTooLargeError
 
 from ..groups import SAME_FACT_RULE, SameFactRule, group_sentences
@@ -159,7 +159,7 @@ def _asked(question: str, followup: FollowUp | None) -> str:
 
 def _scored(store: Store, corpus: Corpus, query: Query, followup: FollowUp | None, w: AnswerWeights) -> Scored:
     """Candidates scored by retrieval, then the speaker, the answer type and (for follow-ups) the conversation."""
-    encoding = _encoder().submit(store.embedder.encode, list(query.spellings))  # encodes while BM25 scores
+    encoding = _encoder().submit(encode_queries, store.embedder, list(query.spellings))  # while BM25 scores
     scored = retrieve(store, corpus, query, encoding.result, weights=w.retrieval)
     scored = _with_answer_type(corpus, query, _with_speaker(corpus, query, scored, w), w)
     if followup is not None and followup.is_followup:

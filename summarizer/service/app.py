@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from index import encode_queries
 from summarizer import Embedder, default_embedder
 from summarizer.defaults import seeds_dir
 
@@ -142,7 +143,7 @@ def create_app(
     async def lifespan(app: FastAPI):
         if svc.jobs.closed:
             raise RuntimeError("this app was shut down: create a new one with create_app()")
-        embedder.encode(["warm up"])  # load the model before the first request, not during it
+        encode_queries(embedder, ["warm up"])  # load (and trace) the model before the first request, not during it
         lives.append(None)
         yield
         lives.pop()
