@@ -1,5 +1,6 @@
 """Train the default summary's sentence ranker on NeuS train; print 5-fold cross-validated and val ROUGE.
 
+    .venv/bin/python -m pip install -c constraints.txt -e '.[train]'   # scikit-learn, LightGBM, rouge-score
     .venv/bin/python bench/train_ranker.py               # train, cross-validate, check on val, write the weights
     .venv/bin/python bench/train_ranker.py --no-write    # the figures only
     .venv/bin/python bench/train_ranker.py --limit 300   # a quick run on the first 300 train clusters
