@@ -95,28 +95,38 @@ def name_phrases(tokens: Sequence[Token], text: str) -> tuple[str, ...]:
 
 
 def _common_positions(positions: list[int], a: list[str], b: list[str]) -> list[int]:
-    """``positions`` of the items of ``a`` in a longest common subsequence of ``a`` and ``b``."""
+    """``positions`` of the items of ``a`` in a longest common subsequence of ``a`` and ``b``.
+
+    The table of the longest common subsequences of suffixes is kept a row to an integer (bit-parallel: Hyyroe,
+    2004): bit ``j`` of ``rows[n - x]`` is clear where the length for ``a[x:]`` grows from ``b``'s last ``j`` items
+    to its last ``j + 1``, so the length for ``a[x:]`` and ``b[y:]`` is the count of clear bits below ``m - y``.
+    The walk then takes the same steps as over the full table, at a few integer operations a row rather than a
+    Python step per cell.
+    """
     in_b = set(b)  # an item of ``a`` that ``b`` lacks is passed over by the walk below whatever the table: left out
     keep = [k for k, x in enumerate(a) if x in in_b]
     if not keep:
         return []
     positions, a = [positions[k] for k in keep], [a[k] for k in keep]
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]  # plain lists: a numpy cell per step is far slower
-    for x in range(len(a) - 1, -1, -1):
-        row, below, ax = table[x], table[x + 1], a[x]
-        right = 0
-        for y in range(len(b) - 1, -1, -1):
-            if ax == b[y]:
-                right = below[y + 1] + 1
-            elif below[y] > right:
-                right = below[y]
-            row[y] = right
+    n, m = len(a), len(b)
+    match: dict[str, int] = {}
+    for j, item in enumerate(reversed(b)):
+        match[item] = match.get(item, 0) | (1 << j)
+    full = (1 << m) - 1
+    rows, v = [full], full
+    for item in reversed(a):
+        u = v & match.get(item, 0)
+        v = ((v + u) | (v - u)) & full
+        rows.append(v)
+
     out, x, y = [], 0, 0
-    while x < len(a) and y < len(b):
+    while x < n and y < m:
         if a[x] == b[y]:
             out.append(positions[x])
             x, y = x + 1, y + 1
-        elif table[x + 1][y] >= table[x][y + 1]:
+            continue
+        j = m - y  # the lengths for a[x + 1:], b[y:] and for a[x:], b[y + 1:], as the full table's walk compares them
+        if j - (rows[n - x - 1] & ((1 << j) - 1)).bit_count() >= j - 1 - (rows[n - x] & ((1 << (j - 1)) - 1)).bit_count():
             x += 1
         else:
             y += 1
@@ -139,6 +149,7 @@ class Words:
         self._content: dict[int, set[str]] = {}
         self._stems: dict[int, set[str]] = {}
         self._bigrams: dict[int, set[tuple[str, str]]] = {}
+        self._sequences: dict[int, tuple[list[int], list[str]]] = {}
 
     def tokens(self, i: int) -> list[Token]:
         if i not in self._tokens:
@@ -165,9 +176,8 @@ class Words:
         lacking = _lacking(toks, shared)
         if not lacking:
             return []  # nothing of ``i`` can differ: no word alignment needed
-        common = _common_positions([k for k, t in enumerate(toks) if not t.stop],
-                                   [t.stem for t in toks if not t.stop],
-                                   [t.stem for t in self.tokens(j) if not t.stop])
+        positions, stems = self._sequence(i)
+        common = _common_positions(positions, stems, self._sequence(j)[1])
         return [toks[k] for k in lacking if common and common[0] <= k <= common[-1]]
 
     def gaps(self, i: int, j: int) -> int:
@@ -191,6 +201,14 @@ class Words:
                 count += 1
             k = end
         return count
+
+    def _sequence(self, i: int) -> tuple[list[int], list[str]]:
+        """Positions and stems of the content words of sentence ``i``, in order (what word alignments compare)."""
+        if i not in self._sequences:
+            toks = self.tokens(i)
+            keep = [k for k, t in enumerate(toks) if not t.stop]
+            self._sequences[i] = (keep, [toks[k].stem for k in keep])
+        return self._sequences[i]
 
     def _all_stems(self, i: int) -> set[str]:
         if i not in self._stems:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import numpy as np
 
 from summarizer import Collection
 from summarizer.groups import group_sentences, lexical_features
 from summarizer.summary.summaries import METHODS, MIN_WORDS, summarize_store
-from summarizer.wording import FRAGMENT, Words, best_member, name_phrases, subheadings
+from summarizer.wording import FRAGMENT, Words, _common_positions, best_member, name_phrases, subheadings
 
 from .conftest import doc_by_prefix
 
@@ -281,3 +283,29 @@ def test_differences_are_names_and_numbers_inside_what_both_state():
     assert words.differing(3, 2) == []  # the names before "spoke" stand where 2 says "The two"
 
 
+
+
+def _plain_common_positions(positions, a, b):
+    """The full table of longest common subsequences of suffixes, walked from the start: the reference."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for x in range(len(a) - 1, -1, -1):
+        for y in range(len(b) - 1, -1, -1):
+            table[x][y] = table[x + 1][y + 1] + 1 if a[x] == b[y] else max(table[x + 1][y], table[x][y + 1])
+    out, x, y = [], 0, 0
+    while x < len(a) and y < len(b):
+        if a[x] == b[y]:
+            out.append(positions[x])
+            x, y = x + 1, y + 1
+        elif table[x + 1][y] >= table[x][y + 1]:
+            x += 1
+        else:
+            y += 1
+    return out
+
+
+@given(st.lists(st.sampled_from("abcdef"), max_size=70), st.lists(st.sampled_from("abcdef"), max_size=70))
+@settings(max_examples=400, deadline=None)
+def test_word_alignment_takes_the_steps_of_the_full_table(a, b):
+    """The bit-parallel alignment (wider than a machine word at 70 items) walks as the full table does."""
+    positions = [3 * k + 1 for k in range(len(a))]
+    assert _common_positions(positions, a, b) == _plain_common_positions(positions, a, b)
