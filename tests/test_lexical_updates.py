@@ -253,3 +253,18 @@ def test_merged_postings_equal_postings_built_at_once(monkeypatch, chunk):
         assert np.array_equal(got.counts(n), whole.counts(n))
         for t in range(n):
             assert [a.tolist() for a in got.column(t)] == [a.tolist() for a in whole.column(t)], t
+
+
+def test_an_index_saved_from_two_segments_in_small_chunks_loads_the_same(tmp_path, fake_embedder, monkeypatch):
+    """The save writes the main and fresh postings merged a few entries at a time, straight into the file."""
+    monkeypatch.setattr(postings, "_CHUNK", 7)
+    rng = random.Random(21)
+    store = Store(tmp_path / "s", embedder=fake_embedder)
+    store.add([_article(rng, i) for i in range(12)])
+    corpus_of(store)
+    store.add([_article(rng, 40)])  # a small add stays in the fresh segment, beside the main one
+    live = corpus_of(store)
+    assert len(live.own._fresh) and len(live.own._main)  # both segments went into the file
+    loaded = Lexicon.load(store)
+    assert loaded is not None and len(loaded.sids) == len(live.sids)
+    _assert_same(loaded.update(store, store.generation), build_corpus(store), rng)

@@ -14,7 +14,7 @@ import numpy as np
 from index.rows import runs
 
 from ..text import QUESTION_WORDS, stem, synonyms, words
-from .postings import TF_DTYPE, Postings
+from .postings import TF_DTYPE, Merge, Postings
 
 __all__ = [
     "tokenize", "words", "Bm25", "Bm25Weights", "BM25_WEIGHTS", "WindowBm25", "TitleIndex", "TitleTerms", "LiveTerms",
@@ -122,9 +122,10 @@ class Bm25:
         out._total = int(out._len.sum())
         return out
 
-    def parts(self) -> tuple[list[str], Postings, np.ndarray]:
-        """Terms by id, the postings in one segment and each row's length: what :meth:`from_parts` needs."""
-        return self._terms, self._main.merged(self._fresh), self._len
+    def parts(self) -> tuple[list[str], Merge, np.ndarray]:
+        """Terms by id, the postings as one segment (made in chunks as they are written) and each row's length:
+        what :meth:`from_parts` needs."""
+        return self._terms, self._main.merging(self._fresh), self._len
 
     # ------------------------------------------------------------------ queries
     @property
@@ -370,7 +371,10 @@ class WindowBm25:
         # rows of each document number: rows are grouped by document, documents in increasing numbers
         self._docs, self._first, self._count = runs(doc)
         lens = own.lengths
-        self._len = lens + np.where(prev >= 0, lens[prev], 0) + np.where(next_ >= 0, lens[next_], 0)
+        self._len = lens.astype(np.int64)  # plus its neighbours' (the rows just before and after), added in place:
+        if self.size > 1:  # the catch-up after a remove at a million rows peaked on this line's temporary arrays
+            np.add(self._len[1:], lens[:-1], out=self._len[1:], where=self._has_prev[1:])
+            np.add(self._len[:-1], lens[1:], out=self._len[:-1], where=self._has_next[:-1])
         self._len += np.repeat(titles.lengths(self._docs), self._count)
         self._norm = length_norm(self._len, own.weights)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
-__all__ = ["Postings", "TF_DTYPE", "capped"]
+__all__ = ["Postings", "Merge", "TF_DTYPE", "capped"]
 
 TF_DTYPE = np.uint8  # a term's count in one sentence: a sentence repeating a word more than 255 times counts it 255 times
 _MAX_TF = np.iinfo(TF_DTYPE).max
@@ -77,18 +77,23 @@ class Postings:
             return self
         if not len(self):
             return later
+        merge = self.merging(later)
+        rows, tf = np.empty(len(merge), dtype=np.int32), np.empty(len(merge), dtype=TF_DTYPE)
+        lo = 0
+        for r, f in merge.chunks():
+            rows[lo : lo + len(r)], tf[lo : lo + len(r)] = r, f
+            lo += len(r)
+        return Postings(merge.indptr, rows, tf)
+
+    def merging(self, later: "Postings") -> "Merge":
+        """:meth:`merged` made a range of terms at a time on demand: a file can take it without the whole arrays."""
         n = max(self.terms, later.terms)
-        a = self.counts(n)
+        first = self.counts(n)
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(a + later.counts(n), out=indptr[1:])
-        rows = np.empty(int(indptr[-1]), dtype=np.int32)
-        tf = np.empty(len(rows), dtype=TF_DTYPE)
-        marks = np.searchsorted(indptr, np.arange(0, len(rows), _CHUNK), side="right") - 1
-        bounds = np.unique(np.concatenate([marks, [n]]))
-        for t0, t1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            self._place(rows, tf, indptr[t0:t1], t0, t1)
-            later._place(rows, tf, indptr[t0:t1] + a[t0:t1], t0, t1)
-        return Postings(indptr, rows, tf)
+        np.cumsum(first + later.counts(n), out=indptr[1:])
+        marks = np.searchsorted(indptr, np.arange(0, int(indptr[-1]), _CHUNK), side="right") - 1
+        bounds = np.unique(np.concatenate([marks, [n]])).tolist()
+        return Merge(self, later, indptr, first, tuple(bounds))
 
     def _place(self, rows: np.ndarray, tf: np.ndarray, starts: np.ndarray, t0: int, t1: int) -> None:
         """Write the entries of terms ``t0..t1-1`` into ``rows`` and ``tf``, each term's from its ``starts`` on."""
@@ -147,3 +152,27 @@ def _deleted(a: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """``a`` without the entries at these few increasing ``positions``: ``np.delete`` without its mask over ``a``."""
     bounds = [-1, *positions.tolist(), len(a)]
     return np.concatenate([a[i + 1 : j] for i, j in zip(bounds[:-1], bounds[1:])])
+
+
+@dataclass(frozen=True, eq=False)
+class Merge:
+    """Two postings as one (see :meth:`Postings.merging`): the merged ``indptr`` and its entries in chunks."""
+
+    first: Postings
+    later: Postings
+    indptr: np.ndarray
+    first_counts: np.ndarray  # entries of ``first`` per term: ``later``'s follow them
+    bounds: tuple[int, ...]  # term ids where chunks start (and the last one's end)
+
+    def __len__(self) -> int:
+        return int(self.indptr[-1])
+
+    def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Rows and counts of the merged entries, a range of about :data:`_CHUNK` entries at a time, in order."""
+        for t0, t1 in zip(self.bounds[:-1], self.bounds[1:]):
+            lo, hi = int(self.indptr[t0]), int(self.indptr[t1])
+            rows, tf = np.empty(hi - lo, dtype=np.int32), np.empty(hi - lo, dtype=TF_DTYPE)
+            starts = self.indptr[t0:t1] - lo
+            self.first._place(rows, tf, starts, t0, t1)
+            self.later._place(rows, tf, starts + self.first_counts[t0:t1], t0, t1)
+            yield rows, tf
