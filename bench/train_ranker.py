@@ -4,6 +4,7 @@
     .venv/bin/python bench/train_ranker.py               # train, cross-validate, check on val, write the weights
     .venv/bin/python bench/train_ranker.py --no-write    # the figures only
     .venv/bin/python bench/train_ranker.py --limit 300   # a quick run on the first 300 train clusters
+    .venv/bin/python bench/train_ranker.py --documents   # how much is choosing which article the roundup follows
 
 Every cluster becomes an in-memory Collection (MiniLM vectors cached in bench/out/, see summary_quality.py), and the
 product itself makes the pool, fact groups and features (summarizer.summary.summaries.candidates and
@@ -368,17 +369,66 @@ def changed(w: LearnedWeights) -> dict:
     return {f.name: getattr(w, f.name) for f in dataclasses.fields(w) if getattr(w, f.name) != getattr(LEARNED_WEIGHTS, f.name)}
 
 
+def document_choice(rouge: Rouge, clusters: list[Cluster]) -> None:
+    """How much of the gap to the oracle is choosing which article to follow: each article's own lead (its pool
+    sentences in order, cut), the best of them per cluster (it needs the roundup), round-robin lead, and the article
+    a cross-validated logistic model picks from its mean MiniLM vector and mean support (folds by cluster)."""
+    from sklearn.linear_model import LogisticRegression
+
+    support_col = FEATURES.index("support")
+    rows, scores, best, cluster_of = [], [], [], []
+    rr = np.zeros(2)
+    for ci, c in enumerate(clusters):
+        pool = c.cands.pool
+        docs = np.unique(pool.doc_codes)
+        if len(docs) < 2:
+            continue
+        own = []
+        for d in docs:
+            mine = pool.doc_codes == d
+            words = [w for r in np.flatnonzero(mine) for w in c.words[r]][:CUT]
+            a, b = rouge.grams([t for w in words for t in w])
+            own.append([rouge.f1(a, c.ref_grams[0]), rouge.f1(b, c.ref_grams[1])])
+            rows.append(np.append(pool.vectors[mine].mean(axis=0), 10 * c.x[mine, support_col].mean()))
+            cluster_of.append(ci)
+        scores += own
+        best += list(np.arange(len(docs)) == int(np.argmax(np.sum(own, axis=1))))
+        order = sorted(range(len(pool.rank)), key=lambda i: (pool.rank[i], pool.doc_codes[i]))
+        words = [w for r in order for w in c.words[r]][:CUT]
+        a, b = rouge.grams([t for w in words for t in w])
+        rr += [rouge.f1(a, c.ref_grams[0]), rouge.f1(b, c.ref_grams[1])]
+    x, y, s, g = np.array(rows), np.array(best), np.array(scores), np.array(cluster_of)
+    fold_of = {ci: k % FOLDS for k, ci in enumerate(np.random.default_rng(SEED).permutation(np.unique(g)))}
+    fold = np.array([fold_of[ci] for ci in g])
+    pred = np.zeros(len(y))
+    for k in range(FOLDS):
+        model = LogisticRegression(C=1.0, max_iter=3000).fit(x[fold != k], y[fold != k])
+        pred[fold == k] = model.decision_function(x[fold == k])
+    picked = [np.flatnonzero(g == ci)[np.argmax(pred[g == ci])] for ci in np.unique(g)]
+    n = len(np.unique(g))
+    print(f"choosing the article (train, {n} clusters of 2-3 articles; R1 R2 of one article's lead, cut):")
+    print(f"  any one article (mean)              {fmt(100 * s.mean(axis=0))}")
+    print(f"  the best article (needs the roundup) {fmt(100 * s[y].mean(axis=0))}")
+    print(f"  round-robin lead of all              {fmt(100 * rr / n)}")
+    print(f"  the article a model picks (5-fold)   {fmt(100 * s[picked].mean(axis=0))}   right in "
+          f"{float(y[picked].mean()):.0%} of clusters")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N train clusters (a quick run)")
     ap.add_argument("--models", default="ridge,logistic,lgbm,lgbm_oracle,lgbm_oracle_small,lgbm_soft,lgbm_rank,"
                     "lgbm_rank_oracle", help="model kinds to cross-validate; the best CV R1 + R2 is written")
     ap.add_argument("--no-write", action="store_true", help="do not write summarizer/summary/ranker.json")
+    ap.add_argument("--documents", action="store_true", help="only the figures of choosing which article to follow")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     t0 = time.perf_counter()
     rouge, scorer = Rouge(), official_scorer()
     train = prepare("train", args.limit)
+    if args.documents:
+        document_choice(rouge, train)
+        return
     val = prepare("val", None)
     print(f"NeuS train {len(train)} clusters ({sum(len(c.gain) for c in train)} sentences), val {len(val)} "
           f"clusters; prepared in {time.perf_counter() - t0:.0f} s")
