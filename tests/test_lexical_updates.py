@@ -3,6 +3,7 @@ and both score as bm25s does over the same token lists."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from dataclasses import replace
@@ -267,4 +268,28 @@ def test_an_index_saved_from_two_segments_in_small_chunks_loads_the_same(tmp_pat
     assert len(live.own._fresh) and len(live.own._main)  # both segments went into the file
     loaded = Lexicon.load(store)
     assert loaded is not None and len(loaded.sids) == len(live.sids)
+    _assert_same(loaded.update(store, store.generation), build_corpus(store), rng)
+
+
+def test_a_save_that_fails_keeps_the_last_file_and_still_answers(tmp_path, fake_embedder, monkeypatch, caplog):
+    """A full disk while the index is written: the file written before stays whole, no half-written file is left,
+    and the corpus is served from memory."""
+    rng = random.Random(31)
+    store = Store(tmp_path / "s", embedder=fake_embedder)
+    store.add([_article(rng, i) for i in range(4)])
+    corpus_of(store)
+    path = tmp_path / "s" / LEXICAL_FILE
+    before = path.read_bytes()
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    store.add([_article(rng, 9)])
+    monkeypatch.setattr(os, "fsync", full)  # the disk fills after the store took the document
+    live = corpus_of(store)
+    assert len(live.sids) == len(build_corpus(store).sids)
+    assert path.read_bytes() == before and sorted(p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")) == []
+    assert "not written" in caplog.text
+    monkeypatch.undo()
+    loaded = Lexicon.load(store)  # the older file loads and catches up
     _assert_same(loaded.update(store, store.generation), build_corpus(store), rng)

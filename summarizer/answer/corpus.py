@@ -13,7 +13,7 @@ import weakref
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -277,7 +277,10 @@ class Lexicon:
         if store.path is not None and self.unsaved and (
             len(self.sids) < SAVE_ALWAYS_BELOW or self.unsaved >= SAVE_SHARE * len(self.sids)
         ):
-            self.save(store.path / LEXICAL_FILE, store.uid)
+            try:
+                self.save(store.path / LEXICAL_FILE, store.uid)
+            except OSError as exc:  # the file is a cache: a full disk leaves the last one and costs a rebuild later
+                logger.warning("%s: lexical index not written (%s); answering from memory", store.path, exc)
         return self.corpus
 
     # ------------------------------------------------------------------ changes
@@ -420,11 +423,15 @@ class Lexicon:
                                                    for a in self.aliases.get(n, ())]) for n in nums),
         }
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with open(tmp, "wb") as fh:
-            _write_npz(fh, entries)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "wb") as fh:
+                _write_npz(fh, entries)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:  # a full disk or an interrupt: the file written before stays, the half-written one goes
+            tmp.unlink(missing_ok=True)
+            raise
         self.unsaved = 0
         logger.info("lexical index written: %d sentences, %d documents", len(self.sids), len(nums))
 
@@ -495,10 +502,17 @@ def _joined(strings) -> np.ndarray:
 def _release_freed_memory() -> None:
     """Hand memory that was freed back to the system (glibc's ``malloc_trim``; elsewhere nothing): after a first
     build at a million sentences the process held about 50 MB of freed blocks, which the later peaks stood on."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
     try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc
+        return None
 
 
 def _write_npz(fh, entries: dict) -> None:
