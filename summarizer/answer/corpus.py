@@ -271,8 +271,6 @@ class Lexicon:
             gone, new = set(), sorted(current)
         if gone or new:
             self._change(store, numbers, gone, new)
-            if len(new) > _ADD_CHUNK:
-                _release_freed_memory()  # a build's tokens and segments leave freed blocks the process still holds
         self.corpus = self._snapshot(generation)
         if store.path is not None and self.unsaved and (
             len(self.sids) < SAVE_ALWAYS_BELOW or self.unsaved >= SAVE_SHARE * len(self.sids)
@@ -293,6 +291,8 @@ class Lexicon:
         id_of = {n: d for d, n in numbers.items()}
         for lo in range(0, len(new), _ADD_CHUNK):  # in chunks: a first build holds one chunk's tokens at a time
             self._add(store, [(n, id_of[n]) for n in new[lo : lo + _ADD_CHUNK]])
+        if len(new) > _ADD_CHUNK:
+            _release_freed_memory()  # a build's tokens and segments leave freed blocks the process still holds
         logger.info("lexical index: %d documents added, %d removed; %d sentences, %d terms",
                     len(new), len(gone), len(self.sids), len(self.sorted_vocab))
 
@@ -522,10 +522,10 @@ def _write_npz(fh, entries: dict) -> None:
         for name, make in entries.items():
             value = make()
             with zf.open(f"{name}.npy", "w", force_zip64=True) as out:
-                if isinstance(value, np.ndarray):
-                    npy.write_array(out, value, allow_pickle=False)
+                if not isinstance(value, tuple):  # as np.savez takes it
+                    npy.write_array(out, np.asanyarray(value), allow_pickle=False)
                     continue
-                dtype, length, chunks = value
+                dtype, length, chunks = value  # (the postings' chunks are made once for rows, once for counts)
                 npy.write_array_header_1_0(out, {"descr": npy.dtype_to_descr(np.dtype(dtype)),
                                                  "fortran_order": False, "shape": (length,)})
                 written = 0
