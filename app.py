@@ -33,6 +33,7 @@ from summarizer import (
     MAX_FILE_BYTES,
     METHODS,
     NO_ANSWER,
+    RATIO,
     SUFFIXES,
     default_store_dir,
     open_collection,
@@ -309,10 +310,13 @@ def render_summary(collection: Collection) -> None:
     left, right = st.columns(2)
     words = left.slider("Length (words)", min_value=30, max_value=500, value=150, step=10, key="summary_words")
     method = right.selectbox("Method", METHODS, key="summary_method")
+    condense = st.checkbox(f"Stop at {RATIO:.0%} of the sources' words", value=True, key="summary_condense",
+                           help="Short sources get a short summary; clear it to fill the length")
     if st.button("Write merged summary", type="primary", key="summarize"):
         with st.spinner("Summarizing…"):
             try:
-                st.session_state["summary"] = collection.summarize(max_words=words, method=method)
+                st.session_state["summary"] = collection.summarize(max_words=words, method=method,
+                                                                   ratio=RATIO if condense else None)
             except (ValueError, DocumentNotFoundError) as exc:
                 st.error(render.plain_markdown(str(exc)))
     summary: Summary | None = st.session_state.get("summary")
@@ -323,7 +327,7 @@ def render_summary(collection: Collection) -> None:
         return
     st.caption(
         f"{summary.word_count} words from {len(summary.doc_ids)} documents · method {summary.method} · "
-        f"limit {summary.max_words} words"
+        f"limit {summary.max_words} words" + (f" or {summary.ratio:.0%} of the sources' words" if summary.ratio else "")
     )
     st.html(render.cited_html(summary.sentences, _lookup(collection), numbered=False))
     a, b = st.columns(2)

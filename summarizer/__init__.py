@@ -11,7 +11,7 @@ from .compare import Comparison, Difference, Rewrite
 from .defaults import STORE_ENV, default_store_dir, open_collection, seeds_dir
 from .results import (Answer, Citation, CitationNumbers, CitedSentence, SourceDifference, Summary,
                       conversation_markdown, document_label)
-from .summary import METHODS
+from .summary import METHODS, RATIO
 
 __all__ = [
     "Collection",
@@ -37,6 +37,7 @@ __all__ = [
     "default_store_dir",
     "STORE_ENV",
     "METHODS",
+    "RATIO",
     "NO_ANSWER",
     "SUFFIXES",
     "MAX_FILE_BYTES",

@@ -18,7 +18,7 @@ from .collection import Collection
 from .defaults import STORE_ENV, default_store_dir, open_collection
 from .results import cited_text, document_label
 from .sources import FeedResult, is_url
-from .summary import METHODS
+from .summary import METHODS, RATIO
 
 __all__ = ["main", "build_parser"]
 
@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("summarize", "write the merged, cited summary")
     p.add_argument("--words", type=int, default=150, help="word budget (default 150)")
     p.add_argument("--sentences", type=int, default=None, help="at most this many sentences")
+    p.add_argument("--ratio", type=float, default=RATIO,
+                   help=f"stop once the summary holds this share of its sources' words (default {RATIO}; 1: fill the "
+                        "word budget)")
     p.add_argument("--method", default="default", choices=METHODS, help="summary method (default: default)")
     p.add_argument("--query", default=None, help="summarize only the documents most related to this text")
     cmd("rebuild", "rebuild the vector index from the stored embeddings (after damage or a crash)")
@@ -215,7 +218,8 @@ def _history(path: str | None) -> list[str]:
 
 
 def _summarize(col: Collection, args: argparse.Namespace):
-    summ = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method, query=args.query)
+    summ = col.summarize(max_words=args.words, max_sentences=args.sentences, method=args.method, query=args.query,
+                         ratio=args.ratio)
     parts = [summ.message] if summ.message else []
     if summ.sentences:
         parts.append(cited_text(summ.sentences, numbered=False, markdown=False))

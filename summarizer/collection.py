@@ -17,7 +17,7 @@ from .answer import HistoryItem, answer_question, check_question, resolve_follow
 from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
 from .sources import MAX_FEED_ENTRIES, FeedResult, add_entries, fetch_source, new_document, read_feed
-from .summary import summarize_store
+from .summary import RATIO, summarize_store
 from .threads import one_blas_thread
 
 __all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS", "FeedResult"]
@@ -270,13 +270,17 @@ class Collection:
 
     def summarize(
         self, max_words: int = 150, *, max_sentences: int | None = None, method: str = "default",
-        doc_ids: list[str] | None = None, query: str | None = None,
+        doc_ids: list[str] | None = None, query: str | None = None, ratio: float | None = RATIO,
     ) -> Summary:
-        """A merged extractive summary, in reading order, of the documents in scope (see :meth:`scope`)."""
+        """A merged extractive summary, in reading order, of the documents in scope (see :meth:`scope`).
+
+        It holds at most ``max_words`` words and stops once it holds ``ratio`` of its sources' words (``None``:
+        it fills ``max_words``); short sources get a short summary.
+        """
         with self.store.lock:
             ids, note = self.scope(doc_ids, query, "summary")
             summ = summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
-                                   doc_ids=ids)
+                                   doc_ids=ids, ratio=ratio)
             return replace(summ, message=" ".join(m for m in (note, summ.message) if m)) if note else summ
 
     def rebuild(self) -> int:

@@ -160,6 +160,7 @@ class Summary(_CitedResult):
     max_words: int | None = None
     doc_ids: list[str] = field(default_factory=list)
     message: str = ""
+    ratio: float | None = None  # the share of its sources' words it stopped at (None: it filled max_words)
 
     @property
     def text(self) -> str:
@@ -170,8 +171,8 @@ class Summary(_CitedResult):
         return sum(len(s.text.split()) for s in self.sentences)
 
     def to_dict(self) -> dict:
-        return self._with_sentences(method=self.method, max_words=self.max_words, word_count=self.word_count,
-                                    doc_ids=list(self.doc_ids), message=self.message)
+        return self._with_sentences(method=self.method, max_words=self.max_words, ratio=self.ratio,
+                                    word_count=self.word_count, doc_ids=list(self.doc_ids), message=self.message)
 
     def to_markdown(self) -> str:
         head = f"**Summary** ({self.method}, {self.word_count} words, {len(self.doc_ids)} documents)"

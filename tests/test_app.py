@@ -368,6 +368,12 @@ def test_summary_length_and_method_controls(at, seeds):
     assert expected.word_count <= 60
     assert _points(_results(at)[0]) == [" ".join(s.text.split()) for s in expected.sentences]
     assert any(f"{expected.word_count} words" in c.value for c in at.caption)
+    assert any("35% of the sources' words" in c.value for c in at.caption), "the length rule is named"
+    at.checkbox(key="summary_condense").uncheck()
+    at.button(key="summarize").click().run()
+    expected = seeds.summarize(max_words=60, method=METHODS[-1], ratio=None)
+    assert _points(_results(at)[0]) == [" ".join(s.text.split()) for s in expected.sentences]
+    assert not any("of the sources' words" in c.value for c in at.caption)
 
 
 # ----------------------------------------------------------------------------- rendering helpers

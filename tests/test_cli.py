@@ -50,6 +50,16 @@ def test_summarize_json_is_exactly_to_dict(capsys, embedder):
             assert col.document(c["doc_id"]).text[c["start"] : c["end"]] == c["text"]
 
 
+def test_summarize_ratio_flag_is_the_api_ratio(capsys, seeds):
+    outs = {}
+    for ratio in ("0.1", "1"):
+        code, out, _ = run(capsys, "--docs", str(SEEDS), "summarize", "--words", "400", "--ratio", ratio, "--json")
+        assert code == 0
+        outs[ratio] = json.loads(out)
+        assert outs[ratio] == seeds.summarize(max_words=400, ratio=float(ratio)).to_dict()
+    assert outs["0.1"]["word_count"] < outs["1"]["word_count"] <= 400
+
+
 def test_human_summary_notes_where_sources_differ(capsys, seeds):
     code, out, _ = run(capsys, "--docs", str(SEEDS), "summarize", "--words", "150")
     assert code == 0
@@ -165,6 +175,7 @@ def test_bad_sources_exit_1_and_store_nothing(capsys, tmp_path, site, target, wo
         (["ask", "x", "--docs", "/no/such/path"], "no such file"),
         (["remove", "nope"], "unknown document id"),
         (["summarize", "--words", "0", "--docs", str(SEEDS)], "max_words"),
+        (["summarize", "--ratio", "0", "--docs", str(SEEDS)], "ratio"),
     ],
 )
 def test_bad_input_exits_non_zero_with_message(capsys, argv, words):

@@ -80,6 +80,8 @@ def test_ask_over_http_is_the_python_answer(client, seeds, question):
     ({"max_words": 80}, {"max_words": 80}),
     ({"max_words": 60, "method": "lexrank"}, {"max_words": 60, "method": "lexrank"}),
     ({"query": "New START treaty"}, {"query": "New START treaty"}),
+    ({"max_words": 400, "ratio": None}, {"max_words": 400, "ratio": None}),
+    ({"max_words": 400, "ratio": 0.1}, {"max_words": 400, "ratio": 0.1}),
 ])
 def test_summary_over_http_is_the_python_summary(client, seeds, body, kwargs):
     r = client.post("/collections/seeds/summarize", json=body)
@@ -202,6 +204,7 @@ def test_links_run_as_a_job_when_private_links_are_allowed(embedder, tmp_path, s
      "unsupported-media-type"),
     ("post", "/collections/nope/ask", {"json": {"question": "Who?"}}, 404, "collection-not-found"),
     ("post", "/collections/seeds/summarize", {"json": {"method": "best"}}, 422, "validation-error"),
+    ("post", "/collections/seeds/summarize", {"json": {"ratio": 0}}, 422, "validation-error"),
     ("post", "/collections/seeds/summarize", {"json": {"doc_ids": ["nope"]}}, 404, "document-not-found"),
     ("post", "/collections/seeds/compare", {"json": {"doc_ids": ["nope"]}}, 404, "document-not-found"),
     ("get", "/collections/seeds/documents/nope", {}, 404, "document-not-found"),

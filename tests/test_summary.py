@@ -10,7 +10,8 @@ import numpy as np
 
 from summarizer import Collection
 from summarizer.groups import group_sentences, lexical_features
-from summarizer.summary.summaries import METHODS, MIN_WORDS, summarize_store
+from summarizer.summary.budget import long_enough
+from summarizer.summary.summaries import METHODS, MIN_WORDS, RATIO, summarize_store
 from summarizer.wording import FRAGMENT, Words, _common_positions, best_member, name_phrases, subheadings
 
 from .conftest import doc_by_prefix
@@ -98,10 +99,56 @@ def test_single_document_keeps_document_order(embedder):
         doc = col.add_text("The river flooded the town on Monday after heavy rain. Hundreds of homes were evacuated "
                            "by boat overnight. The mayor declared an emergency and asked for federal aid. Schools "
                            "will stay closed until the water recedes later this week.", title="flood")
-        s = col.summarize(max_words=1000)
+        s = col.summarize(max_words=1000, ratio=None)
         idx = [x.citations[0].sentence_index for x in s.sentences]
         assert idx == sorted(idx) and len(idx) >= 3
         assert all(x.doc_ids == [doc.id] for x in s.sentences)
+
+
+FLOOD = [
+    "The river flooded the town on Monday after heavy rain. Hundreds of homes were evacuated by boat overnight. "
+    "The mayor declared an emergency and asked for federal aid. Schools will stay closed until the water recedes.",
+    "Floodwater swept through the town on Monday when the river burst its banks after days of rain. Rescue crews "
+    "took hundreds of residents from their homes by boat. The governor said the state would send the National Guard.",
+    "A town was flooded on Monday as the river rose after heavy rain. The mayor declared a state of emergency. "
+    "Officials said the damage would run into millions of dollars and the clean-up could take months.",
+]
+
+
+@pytest.mark.parametrize("method", ["default", "heuristic", "lexrank"])
+def test_short_sources_get_a_summary_that_stops_at_its_share_of_their_words(embedder, method):
+    with Collection(embedder=embedder) as col:
+        col.add_texts(FLOOD)
+        pool_words = sum(len(x.text.split()) for d in col.documents for x in col.sentences(d.id)
+                         if x.is_body and len(x.text.split()) >= MIN_WORDS)
+        full = col.summarize(max_words=150, method=method, ratio=None)
+        short = col.summarize(max_words=150, method=method)
+        assert short.ratio == RATIO and full.ratio is None and short.to_dict()["ratio"] == RATIO
+        assert full.word_count > short.word_count >= RATIO * pool_words, "it stops once it holds its share"
+        # it keeps what the full summary picks first, up to the pick that reaches its share
+        n = len(short.sentences)
+        assert short.sentences == col.summarize(max_words=150, method=method, ratio=None, max_sentences=n).sentences
+        if n > 1:
+            fewer = col.summarize(max_words=150, method=method, ratio=None, max_sentences=n - 1)
+            assert fewer.word_count < RATIO * pool_words
+        tight = col.summarize(max_words=20, method=method)
+        assert tight.word_count <= 20, "the word budget still caps it"
+        assert col.summarize(max_words=150, method=method, ratio=1.0).word_count == full.word_count
+
+
+@pytest.mark.parametrize("bad", [0, -0.5, 1.5, True, "0.3", float("nan")])
+def test_a_bad_ratio_is_named(seeds, bad):
+    with pytest.raises(ValueError, match="ratio"):
+        seeds.summarize(ratio=bad)
+
+
+def test_long_enough_keeps_the_shortest_start_that_reaches_the_target():
+    words = {"a": 10, "b": 5, "c": 20}.__getitem__
+    assert long_enough(["a", "b", "c"], words, 12) == ["a", "b"]
+    assert long_enough(["a", "b", "c"], words, 15) == ["a", "b"]
+    assert long_enough(["a", "b", "c"], words, 1) == ["a"]
+    assert long_enough(["a", "b", "c"], words, 100) == ["a", "b", "c"]
+    assert long_enough([], words, 5) == []
 
 
 @pytest.mark.parametrize("method", METHODS)

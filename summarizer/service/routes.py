@@ -268,7 +268,7 @@ def ask(name: Name, req: AskRequest, svc: Svc) -> JSONResponse:
             summary="A merged, cited summary", responses=BODY_ERRORS)
 def summarize(name: Name, req: SummarizeRequest, svc: Svc) -> JSONResponse:
     summ = svc.registry.get(name).summarize(max_words=req.max_words, max_sentences=req.max_sentences,
-                                            method=req.method, doc_ids=req.doc_ids, query=req.query)
+                                            method=req.method, doc_ids=req.doc_ids, query=req.query, ratio=req.ratio)
     return JSONResponse(summ.to_dict())
 
 

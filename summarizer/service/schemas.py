@@ -11,7 +11,7 @@ from typing import Literal, Union, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from summarizer import METHODS
+from summarizer import METHODS, RATIO
 from summarizer.results import Answer, Citation, CitedSentence
 
 from .jobs import DONE, FAILED, QUEUED, RUNNING
@@ -79,6 +79,8 @@ class AnswerModel(_Out):
 class SummaryModel(_Out):
     method: str
     max_words: int | None
+    ratio: float | None = Field(None, description="the share of its sources' words it stopped at "
+                                "(null: it filled max_words)")
     word_count: int
     doc_ids: list[str]
     message: str
@@ -223,6 +225,8 @@ class AskRequest(_In):
 class SummarizeRequest(_In):
     max_words: int = Field(150, ge=1, le=MAX_WORDS)
     max_sentences: int | None = Field(None, ge=1)
+    ratio: float | None = Field(RATIO, gt=0, le=1, description="stop once the summary holds this share of its "
+                                "sources' words (null: fill max_words)")
     method: Literal[METHODS] = "default"  # type: ignore[valid-type]
     doc_ids: list[str] | None = Field(None, max_length=MAX_DOC_IDS, description="these documents only")
     query: str | None = _non_blank(default=None, description="the documents most related to this")

@@ -1,10 +1,11 @@
-"""The one step every summary method shares: take candidates in order while they fit a word budget."""
+"""The steps every summary method shares: take candidates in order while they fit a word budget, and stop once the
+summary is long enough for its sources."""
 
 from __future__ import annotations
 
 from typing import Callable, Iterable, TypeVar
 
-__all__ = ["fill_budget"]
+__all__ = ["fill_budget", "long_enough"]
 
 T = TypeVar("T")
 
@@ -31,4 +32,17 @@ def fill_budget(
             break
         if on_pick is not None:
             on_pick(c)
+    return kept
+
+
+def long_enough(kept: list[T], words: Callable[[T], int], enough: float) -> list[T]:
+    """The shortest start of ``kept`` that holds at least ``enough`` words (all of ``kept`` when it holds fewer).
+
+    ``kept`` is in pick order, so this is what :func:`fill_budget` would have kept had it stopped there.
+    """
+    used = 0
+    for n, c in enumerate(kept, 1):
+        used += words(c)
+        if used >= enough:
+            return kept[:n]
     return kept
