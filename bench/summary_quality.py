@@ -8,7 +8,10 @@ cross-validated train figure is printed below the table) and `heuristic` (the ha
 Each cluster's article bodies (the `TITLE=>` parts dropped) become one in-memory Collection (real MiniLM;
 vectors cached in bench/out/ across runs). Every method grows its summary one sentence at a time until
 it holds 75 words, the output is cut at 75 words, and rouge-score F1 (stemmed; rougeLsum with one sentence
-a line) is taken against the roundup body.
+a line) is taken against the roundup body. The product's methods stop growing earlier when the summary
+already holds 35% of its sources' words (summarizer.RATIO: a short cluster gets a short summary, as its
+roundup is); the `/fill` rows (`ratio=None`) fill the 75 words as the baselines do, for a like-for-like look at
+which sentences are chosen.
 
 Baselines are those of the eval README: round-robin lead, sumy's four methods (all body sentences, best
 `count` in reading order) and MiniLM centroid + MMR. The rows `<sumy>+groups` are the product's own
@@ -164,8 +167,8 @@ def centroid_mmr(col: Collection, lam: float = 0.7) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N clusters (not the reported figure)")
-    ap.add_argument("--methods", default="default,heuristic,lead,lexrank,textrank,lsa,luhn,centroid_mmr,"
-                    "lexrank+groups,textrank+groups,lsa+groups,luhn+groups")
+    ap.add_argument("--methods", default="default,default/fill,heuristic,heuristic/fill,lead,lexrank,textrank,lsa,luhn,"
+                    "centroid_mmr,lexrank+groups,textrank+groups,lsa+groups,luhn+groups")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     from rouge_score import rouge_scorer
@@ -174,7 +177,7 @@ def main() -> None:
     emb = CachedEmbedder(OUT / "neus_val_vectors.npz")
     data = load(args.limit)
     methods = args.methods.split(",")
-    totals = {m: np.zeros(3) for m in methods}
+    scores: dict[str, list[list[float]]] = {m: [] for m in methods}  # per cluster: R1, R2, RLsum
     spent = {m: 0.0 for m in methods}
     t0 = time.perf_counter()
     for articles, target in data:
@@ -190,18 +193,20 @@ def main() -> None:
                 pred = centroid_mmr(col)
             elif m in SUMY:
                 pred = plain_sumy(col, m)
-            else:  # the product's methods: "default", "heuristic" and "<sumy>+groups" (summarize(method=<sumy>))
-                pred = grow(col, m.removesuffix("+groups"))
+            else:  # the product's: "default", "heuristic", "<sumy>+groups" (summarize(method=<sumy>)); "/fill": ratio=None
+                name = m.removesuffix("/fill")
+                pred = grow(col, name.removesuffix("+groups"), **({"ratio": None} if name != m else {}))
             spent[m] += time.perf_counter() - t
             sc = scorer.score(ref, "\n".join(cut(pred)))
-            totals[m] += [sc["rouge1"].fmeasure, sc["rouge2"].fmeasure, sc["rougeLsum"].fmeasure]
+            scores[m].append([sc["rouge1"].fmeasure, sc["rouge2"].fmeasure, sc["rougeLsum"].fmeasure])
         col.close()
     emb.save()
     n = len(data)
     print(f"NeuS val: {n} clusters{'' if not args.limit else ' (SUBSET: not the reported figure)'}, "
           f"cut at {CUT} words, {time.perf_counter() - t0:.1f} s")
     print(f"{'method':14} {'R1':>6} {'R2':>6} {'RLsum':>6}   {'README (full val)':>20}  ms/cluster")
-    rows = {m: 100 * totals[m] / n for m in methods}
+    per = {m: 100 * np.array(scores[m]) for m in methods}
+    rows = {m: per[m].mean(axis=0) for m in methods}
     for m in methods:
         pub = PUBLISHED.get(m)
         pub_s = " / ".join(f"{x:.2f}" for x in pub) if pub else ""
@@ -209,13 +214,21 @@ def main() -> None:
     if "default" in rows:
         for label, base in (
             ("baselines as the eval README defines them", [m for m in methods if m in BASELINES]),
-            ("every other row, incl. our grouped sumy methods", [m for m in methods if m != "default"]),
+            ("every other row, incl. our grouped sumy methods", [m for m in methods if not m.startswith("default")]),
         ):
             if base:
                 b1 = max(rows[m][0] for m in base)
                 b2 = max(rows[m][1] for m in base)
                 print(f"default - best of {label}: R1 {rows['default'][0] - b1:+.2f} (target +2.50), "
                       f"R2 {rows['default'][1] - b2:+.2f} (target +1.50)")
+        if n > 1:  # how much of a val figure is which clusters happen to be in val
+            se = per["default"].std(axis=0, ddof=1) / np.sqrt(n)
+            line = f"standard error of a val mean (per-cluster spread / sqrt({n})): default R1 {se[0]:.2f}, R2 {se[1]:.2f}"
+            best = max((m for m in methods if m in BASELINES), key=lambda m: rows[m][0], default=None)
+            if best:
+                sd = (per["default"] - per[best]).std(axis=0, ddof=1) / np.sqrt(n)
+                line += f"; of default minus {best} (paired) R1 {sd[0]:.2f}, R2 {sd[1]:.2f}"
+            print(line)
         if "heuristic" in rows:
             print("heuristic: hand-tuned on val, so its val figure is optimistic; on NeuS train, where it was not "
                   "tuned, bench/train_ranker.py prints its figure beside the learned default's CV")
