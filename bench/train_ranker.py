@@ -56,9 +56,8 @@ from summary_quality import (BASELINES, CUT, OUT, SUMY, CachedEmbedder, centroid
 from summarizer import Collection  # noqa: E402
 from summarizer.summary.features import FEATURES, sentence_features  # noqa: E402
 from summarizer.summary.ranker import FORMAT, RANKER_FILE, Ranker, load_ranker  # noqa: E402
-from summarizer.summary.budget import long_enough  # noqa: E402
 from summarizer.summary.summaries import (LEARNED_WEIGHTS, RATIO, Candidates, LearnedWeights, candidates,  # noqa: E402
-                                          enough_words, reading_order, select_groups, select_heuristic)
+                                          long_enough_picks, reading_order, select_groups, select_heuristic)
 
 SEED = 13
 FOLDS = 5
@@ -303,8 +302,7 @@ def picks(c: Cluster, scores: np.ndarray | None, w: LearnedWeights, ratio: float
     length rule (``ratio`` of the pool's words) or CUT words, then in reading order. ``scores`` None: the heuristic
     method's picks."""
     chosen = select_groups(c.cands, scores, BIG, None, w) if scores is not None else select_heuristic(c.cands, BIG, None)
-    if ratio is not None:
-        chosen = long_enough(chosen, lambda x: int(c.cands.pool.words[x[0]]), enough_words(c.cands, ratio))
+    chosen = long_enough_picks(c.cands, chosen, ratio)
     n, k = 0, 0
     while k < len(chosen) and n < CUT:
         n += int(c.cands.pool.words[chosen[k][0]])

@@ -22,7 +22,7 @@ from .sumy_methods import SUMY_METHODS, sumy_ranking
 
 __all__ = ["summarize_store", "METHODS", "RATIO", "Weights", "DEFAULT_WEIGHTS", "LearnedWeights", "LEARNED_WEIGHTS",
            "MIN_WORDS", "Candidates", "candidates", "learned_scores", "select_groups", "select_heuristic", "reading_order",
-           "enough_words"]
+           "long_enough_picks"]
 
 logger = logging.getLogger(__name__)
 
@@ -146,8 +146,8 @@ def summarize_store(
 ) -> Summary:
     """A merged summary of ``doc_ids`` (default: every document) within ``max_words``, in reading order.
 
-    It stops growing once it holds ``ratio`` of the words of the sentences it may use (:func:`enough_words`; the
-    sentence that reaches it is kept); ``ratio=None`` fills ``max_words``.
+    It stops growing once it holds ``ratio`` of the words of the sentences it may use (:func:`long_enough_picks`;
+    the sentence that reaches it is kept); ``ratio=None`` fills ``max_words``.
 
     ``method="default"`` groups sentences that state one fact (:func:`summarizer.groups.group_sentences`),
     rates every sentence with the learned ranker (:mod:`summarizer.summary.ranker`, trained on NeuS train by
@@ -170,8 +170,7 @@ def summarize_store(
         chosen = select_heuristic(c, max_words, max_sentences, weights)
     else:
         chosen = _select_ranked(c, sumy_ranking(method, c.pool.texts), max_words, max_sentences)
-    if ratio is not None:
-        chosen = long_enough(chosen, lambda x: int(c.pool.words[x[0]]), enough_words(c, ratio))
+    chosen = long_enough_picks(c, chosen, ratio)
     out = []
     for rep, cites, score in reading_order(c, chosen):
         sents = c.pool.sentences
@@ -181,9 +180,13 @@ def summarize_store(
     return Summary(out, method, max_words, ids, message, ratio)
 
 
-def enough_words(c: Candidates, ratio: float) -> float:
-    """How many words make a summary of ``c`` long enough: ``ratio`` of its pool's (the sentences it may use)."""
-    return ratio * float(c.pool.words.sum())
+def long_enough_picks(c: Candidates, chosen: list[tuple[int, list[int], float]],
+                      ratio: float | None) -> list[tuple[int, list[int], float]]:
+    """``chosen`` (in pick order) up to the pick that brings the summary to ``ratio`` of the words of the sentences
+    it may use (``c``'s pool); all of it when ``ratio`` is None."""
+    if ratio is None:
+        return chosen
+    return long_enough(chosen, lambda x: int(c.pool.words[x[0]]), ratio * float(c.pool.words.sum()))
 
 
 def _check(method: str, max_words: int, max_sentences: int | None, ratio: float | None = None) -> None:
