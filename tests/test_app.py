@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from summarizer import Citation, CitedSentence, Collection, Document
+from summarizer import RATIO, Citation, CitedSentence, Collection, Document
 from summarizer.collection import MAX_FILE_BYTES
 from summarizer.defaults import STORE_ENV
 from webapp.render import (
@@ -368,7 +368,7 @@ def test_summary_length_and_method_controls(at, seeds):
     assert expected.word_count <= 60
     assert _points(_results(at)[0]) == [" ".join(s.text.split()) for s in expected.sentences]
     assert any(f"{expected.word_count} words" in c.value for c in at.caption)
-    assert any("35% of the sources' words" in c.value for c in at.caption), "the length rule is named"
+    assert any(f"{RATIO:.0%} of the sources' words" in c.value for c in at.caption), "the length rule is named"
     at.checkbox(key="summary_condense").uncheck()
     at.button(key="summarize").click().run()
     expected = seeds.summarize(max_words=60, method=METHODS[-1], ratio=None)

@@ -243,6 +243,33 @@ def test_ranker_ships_as_a_small_plain_file_and_scores_with_numpy():
     assert scores.shape == (3,) and np.isfinite(scores).all()
 
 
+def test_word_rates_give_each_sentence_the_mean_sum_and_share_of_its_stems_and_pairs():
+    from summarizer.summary.roundup_words import WORD_FEATURES, WordRates, units
+
+    assert units("The Senate's vote.") == (frozenset({"the", "senat", "vote"}), frozenset({"the senat", "senat vote"}))
+    rates = WordRates({"senat": 1.0, "said": -1.0}, {"the senat": 2.0})
+    x = rates.features(["The Senate said no.", "", "Hello"])
+    assert x.shape == (3, len(WORD_FEATURES)) and x.dtype == np.float32
+    # stems the, senat, said, no: 0 + 1 - 1 + 0; pairs the senat, senat said, said no: 2 + 0 + 0
+    assert x[0] == pytest.approx([0.0, 0.0, 0.25, 2 / 3, 0.2, 1 / 3])
+    assert not x[1:].any(), "no words, or none the rates know: every column 0"
+
+
+def test_the_shipped_ranker_carries_the_word_rates_its_features_read(seeds):
+    from summarizer.summary.features import FEATURES, sentence_features
+    from summarizer.summary.ranker import load_ranker
+    from summarizer.summary.roundup_words import WORD_FEATURES
+    from summarizer.summary.summaries import candidates
+
+    rates = load_ranker().rates
+    assert rates.words and rates.pairs
+    c = candidates(seeds.store, [d.id for d in seeds.store.documents])
+    cols = [FEATURES.index(f) for f in WORD_FEATURES]
+    with_rates = sentence_features(c.pool, c.feats, c.groups, rates=rates)
+    assert np.array_equal(with_rates[:, cols], rates.features(c.pool.texts)) and with_rates[:, cols].any()
+    assert not sentence_features(c.pool, c.feats, c.groups)[:, cols].any(), "no rates: the columns are 0"
+
+
 def test_a_damaged_ranker_file_is_named(tmp_path):
     from summarizer.summary.ranker import load_ranker
 

@@ -12,6 +12,7 @@ from index import Sentence, Store
 
 from ..groups import LexicalFeatures
 from ..wording import FRAGMENT
+from .roundup_words import WORD_FEATURES, WordRates
 
 __all__ = ["Pool", "make_pool", "support", "consensus", "word_frequency", "sentence_features", "FEATURES",
            "MIN_WORDS", "OPENERS", "DANGLING_START"]
@@ -56,6 +57,7 @@ FEATURES = (
     "centrality_rank",  # share of the pool more central than it (0 = the most central)
     "support_rank",  # share of the pool better supported than it
     "pool_size",  # sentences in the pool / 100
+    *WORD_FEATURES,  # how often human roundups keep its stems and stem pairs (the ranker's WordRates)
 )
 
 
@@ -212,10 +214,12 @@ def _group_columns(pool: Pool, groups: list[list[int]], weight: np.ndarray) -> t
 
 
 def sentence_features(pool: Pool, feats: LexicalFeatures, groups: list[list[int]],
-                      centrality: np.ndarray | None = None, supported: np.ndarray | None = None) -> np.ndarray:
+                      centrality: np.ndarray | None = None, supported: np.ndarray | None = None,
+                      rates: WordRates | None = None) -> np.ndarray:
     """The :data:`FEATURES` of every pool sentence (rows in pool order), float32.
 
-    ``centrality`` and ``supported`` may pass the cosine to the centroid and :func:`support` when computed already.
+    ``centrality`` and ``supported`` may pass the cosine to the centroid and :func:`support` when computed already;
+    ``rates`` are the word rates the ranker was trained with (none: the :data:`WORD_FEATURES` columns are 0).
     """
     texts = pool.texts
     if centrality is None:
@@ -248,4 +252,6 @@ def sentence_features(pool: Pool, feats: LexicalFeatures, groups: list[list[int]
         "quote": _flags(_QUOTE, texts, search=True), "centrality_rank": _rank_share(centrality),
         "support_rank": _rank_share(supported), "pool_size": np.full(len(texts), len(texts) / 100.0),
     }
+    kept = (rates or WordRates()).features(texts)
+    columns.update(zip(WORD_FEATURES, kept.T))
     return np.column_stack([np.asarray(columns[f], dtype=np.float32) for f in FEATURES]).astype(np.float32)

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .features import FEATURES
+from .roundup_words import WordRates
 
 __all__ = ["Ranker", "load_ranker", "RANKER_FILE", "FORMAT"]
 
@@ -41,6 +42,7 @@ class Ranker:
     right: np.ndarray | None = None
     value: np.ndarray | None = None
     depth: int = 0  # longest root-to-leaf path
+    rates: WordRates = WordRates()  # the word rates its word features are read from (summarizer.summary.roundup_words)
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """One score per row of ``x`` (columns in :attr:`features` order); higher is better."""
@@ -82,7 +84,8 @@ def load_ranker(path: str | Path = RANKER_FILE) -> Ranker:
         _array(data, "coef", np.float64), _array(data, "mean", np.float64), _array(data, "scale", np.float64),
         _array(trees, "roots", np.int64), _array(trees, "feature", np.int64), _array(trees, "threshold", np.float64),
         _array(trees, "left", np.int64), _array(trees, "right", np.int64), _array(trees, "value", np.float64),
-        int(trees.get("depth", 0)),
+        int(trees.get("depth", 0)), WordRates(dict(data.get("rates", {}).get("words", {})),
+                                              dict(data.get("rates", {}).get("pairs", {}))),
     )
     logger.info("loaded the sentence ranker %s (%s)", path.name, data.get("model", "?"))
     return ranker
