@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -253,6 +256,20 @@ def test_word_rates_give_each_sentence_the_mean_sum_and_share_of_its_stems_and_p
     # stems the, senat, said, no: 0 + 1 - 1 + 0; pairs the senat, senat said, said no: 2 + 0 + 0
     assert x[0] == pytest.approx([0.0, 0.0, 0.25, 2 / 3, 0.2, 1 / 3])
     assert not x[1:].any(), "no words, or none the rates know: every column 0"
+
+
+def test_word_rate_features_do_not_depend_on_the_process_hash_seed():
+    """Set order changes with PYTHONHASHSEED; the features (and so the trees' splits and the summaries) must not."""
+    import subprocess
+    import sys
+
+    code = ("from summarizer.summary.ranker import load_ranker; import hashlib; "
+            "t = open('seeds/000_99b297de7d00b540.txt', encoding='utf-8').read().split('. '); "
+            "print(hashlib.sha256(load_ranker().rates.features(t).tobytes()).hexdigest())")
+    root = Path(__file__).resolve().parent.parent
+    out = {subprocess.run([sys.executable, "-c", code], cwd=root, env={**os.environ, "PYTHONHASHSEED": seed},
+                          capture_output=True, text=True, check=True, timeout=120).stdout for seed in ("1", "2")}
+    assert len(out) == 1
 
 
 def test_the_shipped_ranker_carries_the_word_rates_its_features_read(seeds):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -51,7 +52,7 @@ class WordRates:
                 if found:
                     get = tables[col].get
                     values = [get(u, 0.0) for u in found]
-                    total = sum(values)
+                    total = math.fsum(values)  # exact, so the same whatever order the set gives
                     out[row, 3 * col: 3 * col + 3] = (total / len(values), total / 10.0,
                                                       sum(v > 0 for v in values) / len(values))
         return out
