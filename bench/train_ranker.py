@@ -195,9 +195,10 @@ class RateCounts:
     the word rates of any set of folds are then a sum, so every fold of cross-validation gets rates fitted without
     the clusters it is scored on."""
 
-    def __init__(self, clusters: list[Cluster], fold_of: np.ndarray) -> None:
+    def __init__(self, clusters: list[Cluster]) -> None:
+        self.fold_of = fold_numbers(len(clusters))  # each cluster's fold (folds())
         self.counts: dict[int, list[tuple[Counter, Counter]]] = {}
-        for c, f in zip(clusters, fold_of.tolist()):
+        for c, f in zip(clusters, self.fold_of.tolist()):
             per = self.counts.setdefault(f, [(Counter(), Counter()), (Counter(), Counter())])
             for kind in (0, 1):
                 src = frozenset().union(*(u[kind] for u in c.units))
@@ -416,7 +417,7 @@ def out_of_fold(kind: str, clusters: list[Cluster], counts: RateCounts) -> list[
     """Each cluster's sentence scores by a model fitted on the other folds, its word rates too: a training cluster's
     word features come from rates fitted without its own fold and the held one, the held cluster's without its fold."""
     scores: list[np.ndarray] = [np.zeros(0)] * len(clusters)
-    fold_of = fold_numbers(len(clusters))
+    fold_of = counts.fold_of
     for k, held in enumerate(folds(len(clusters))):
         rest = [with_rates(c, counts.rates(frozenset({k, int(fold_of[i])}))) for i, c in enumerate(clusters)
                 if fold_of[i] != k]
@@ -516,7 +517,7 @@ def main() -> None:
     print(f"NeuS train {len(train)} clusters ({sum(len(c.gain) for c in train)} sentences), val {len(val)} "
           f"clusters; prepared in {time.perf_counter() - t0:.0f} s")
     print(f"{'model':12} {'5-fold CV on train, R1 R2':>26}   selection settings (changed from LearnedWeights)")
-    counts = RateCounts(train, fold_numbers(len(train)))
+    counts = RateCounts(train)
     results = {}
     for kind in args.models.split(","):
         oof = out_of_fold(kind, train, counts)
@@ -529,8 +530,8 @@ def main() -> None:
     for ratio in (None, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
         print(f"  {str(ratio) + (' (shipped)' if ratio == RATIO else ''):14} {fmt(fast_rouge(rouge, train, oof, w, ratio))}")
     cv = rouge_of(train, oof, w, scorer)
-    fold_of = fold_numbers(len(train))  # the final model: each cluster's word features from rates without its fold
-    model = fit(kind, [with_rates(c, counts.rates(frozenset({int(f)}))) for c, f in zip(train, fold_of)])
+    # the final model: each cluster's word features from rates without its fold
+    model = fit(kind, [with_rates(c, counts.rates(frozenset({int(f)}))) for c, f in zip(train, counts.fold_of)])
     ranker = to_ranker(model)
     rates = counts.rates()
     val = [with_rates(c, rates) for c in val]

@@ -79,13 +79,13 @@ def load_ranker(path: str | Path = RANKER_FILE) -> Ranker:
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{path}: ranker trained on features {data['features']}, the package computes {list(FEATURES)}")
     trees = data.get("trees", {})
+    rates = data.get("rates", {})
     ranker = Ranker(
         tuple(data["features"]), float(data.get("bias", 0.0)),
         _array(data, "coef", np.float64), _array(data, "mean", np.float64), _array(data, "scale", np.float64),
         _array(trees, "roots", np.int64), _array(trees, "feature", np.int64), _array(trees, "threshold", np.float64),
         _array(trees, "left", np.int64), _array(trees, "right", np.int64), _array(trees, "value", np.float64),
-        int(trees.get("depth", 0)), WordRates(dict(data.get("rates", {}).get("words", {})),
-                                              dict(data.get("rates", {}).get("pairs", {}))),
+        int(trees.get("depth", 0)), WordRates(dict(rates.get("words", {})), dict(rates.get("pairs", {}))),
     )
     logger.info("loaded the sentence ranker %s (%s)", path.name, data.get("model", "?"))
     return ranker

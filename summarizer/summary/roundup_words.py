@@ -34,7 +34,7 @@ def units(text: str) -> tuple[frozenset[str], frozenset[str]]:
 class WordRates:
     """Per stem and per stem pair, the log-odds that a human roundup keeps it when its sources use it, minus the
     log-odds of an average stem (pair): above 0, kept more often than most (``announc``, ``the senat``), below 0,
-    less (``said``, ``told report``). Fitted by bench/train_ranker.py (smoothed towards 0, rare ones left out)."""
+    less (``mr``, ``familiar with``). Fitted by bench/train_ranker.py (smoothed towards 0, rare ones left out)."""
 
     words: Mapping[str, float] = field(default_factory=dict)
     pairs: Mapping[str, float] = field(default_factory=dict)
