@@ -10,7 +10,7 @@ from index import Document, Sentence
 
 __all__ = ["Citation", "CitedSentence", "SourceDifference", "Answer", "Summary", "cite", "escape_markdown",
            "number_citations", "source_label", "CitationNumbers", "doc_label", "document_label", "cited_text",
-           "conversation_markdown"]
+           "conversation_markdown", "differences_note"]
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,11 @@ class SourceDifference:
         """A short note naming the source by title: `<title> omits 'China'; adds 'Thursday'`."""
         return self.described(doc_label(self.doc_title, self.doc_id))
 
-    def described(self, name: str) -> str:
-        """``name`` (how the reader knows the source, e.g. its citation ``[3]``), then `omits 'China'; adds '2023'`."""
-        parts = [f"{verb} {', '.join(repr(w) for w in ws)}" for verb, ws in (("omits", self.omits), ("adds", self.adds))
-                 if ws]
+    def described(self, name: str, plural: bool = False) -> str:
+        """``name`` (how the reader knows the source, e.g. its citation ``[3]``), then `omits 'China'; adds '2023'`
+        (`omit`, `add` when ``plural``: ``name`` stands for several sources that differ alike)."""
+        verbs = ("omit", "add") if plural else ("omits", "adds")
+        parts = [f"{verb} {', '.join(repr(w) for w in ws)}" for verb, ws in zip(verbs, (self.omits, self.adds)) if ws]
         return f"{name} {'; '.join(parts)}"
 
 
@@ -90,7 +91,7 @@ class CitedSentence:
     @property
     def difference_note(self) -> str:
         """`Sources differ: 003 omits 'China'.`, or empty when the cited sources agree on names and numbers."""
-        return f"Sources differ: {'; '.join(d.note for d in self.differences)}." if self.differences else ""
+        return differences_note(self.differences, lambda d: doc_label(d.doc_title, d.doc_id))
 
     @property
     def doc_ids(self) -> list[str]:
@@ -211,20 +212,34 @@ class CitationNumbers:
         return f"{escape(sentence.text if text is None else text)}{sep}{self.marks(sentence, mark)}"
 
     def difference_note(self, sentence: CitedSentence) -> str:
-        """`Sources differ: [3] omits 'China'.`: each differing source by its citation number in ``sentence``, or
-        empty when the sentence's sources agree on names and numbers."""
+        """`Sources differ: [3] omits 'China'.`: each differing source by its citation number in ``sentence`` (those
+        that differ alike in one note: `[2] and [3] omit 'China'`), or empty when its sources agree on names and
+        numbers."""
         if not sentence.differences:
             return ""
         number = {}
         for c in sentence.citations:
             number.setdefault(c.doc_id, self.number(c))
-        notes = [d.described(f"[{number[d.doc_id]}]" if d.doc_id in number else doc_label(d.doc_title, d.doc_id))
-                 for d in sentence.differences]
-        return f"Sources differ: {'; '.join(notes)}."
+        return differences_note(sentence.differences, lambda d: f"[{number[d.doc_id]}]" if d.doc_id in number
+                                else doc_label(d.doc_title, d.doc_id))
 
     def source_lines(self, escape: Callable[[str], str] = str, start: int = 1) -> list[str]:
         """``[n] outlet · date · title, sentence i, characters a-b`` for every numbered source from ``start`` on."""
         return [f"[{n}] {escape(source_label(c))}" for n, c in enumerate(self.sources[start - 1 :], start)]
+
+
+def differences_note(differences: Sequence[SourceDifference], name: Callable[[SourceDifference], str]) -> str:
+    """`Sources differ: [1] omits 'China'; [2] and [3] add '2023'.`, each source by its ``name``, those that differ
+    alike in one note; empty when there are no differences."""
+    alike: dict[tuple, list[SourceDifference]] = {}
+    for d in differences:
+        alike.setdefault((d.omits, d.adds), []).append(d)
+    notes = []
+    for ds in alike.values():
+        names = [name(d) for d in ds]
+        joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        notes.append(ds[0].described(joined, plural=len(names) > 1))
+    return f"Sources differ: {'; '.join(notes)}." if notes else ""
 
 
 def number_citations(sentences: Iterable[CitedSentence]) -> list[Citation]:

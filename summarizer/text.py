@@ -6,7 +6,7 @@ import logging
 import pkgutil
 import re
 from functools import lru_cache
-from typing import Callable, Generic, Hashable, Iterable, TypeVar
+from typing import Callable, Generic, Hashable, Iterable, Sequence, TypeVar
 
 __all__ = [
     "WORD",
@@ -23,6 +23,11 @@ __all__ = [
     "ORGANISATION_WORDS",
     "CALENDAR_WORDS",
     "PLACE_WORDS",
+    "DEMONYMS",
+    "COUNTRIES",
+    "COUNTRY_NAMES",
+    "COUNTRY_PHRASES",
+    "country_keys",
     "IRREGULAR_FORMS",
     "SYNONYMS",
     "synonyms",
@@ -90,6 +95,61 @@ PLACE_WORDS = frozenset(
     republic kingdom federation park area square street avenue bridge castle tower village town valley bay beach
     forest""".split()
 )
+
+# Country and people words that spelling cannot connect ("the French foreign minister" / "the representative of
+# France"): language data, not answers. Both directions are used.
+DEMONYMS = {
+    "french": "france", "german": "germany", "dutch": "netherlands", "british": "britain", "english": "england",
+    "spanish": "spain", "italian": "italy", "russian": "russia", "chinese": "china", "japanese": "japan",
+    "indian": "india", "american": "america", "ukrainian": "ukraine", "polish": "poland", "turkish": "turkey",
+    "greek": "greece", "swedish": "sweden", "norwegian": "norway", "danish": "denmark", "finnish": "finland",
+    "swiss": "switzerland", "austrian": "austria", "belgian": "belgium", "portuguese": "portugal",
+    "irish": "ireland", "scottish": "scotland", "welsh": "wales", "canadian": "canada", "mexican": "mexico",
+    "brazilian": "brazil", "argentine": "argentina", "argentinian": "argentina", "chilean": "chile",
+    "peruvian": "peru", "colombian": "colombia", "australian": "australia", "korean": "korea",
+    "vietnamese": "vietnam", "thai": "thailand", "indonesian": "indonesia", "pakistani": "pakistan",
+    "iranian": "iran", "iraqi": "iraq", "israeli": "israel", "palestinian": "palestine", "saudi": "arabia",
+    "egyptian": "egypt", "syrian": "syria", "lebanese": "lebanon", "afghan": "afghanistan", "nigerian": "nigeria",
+    "kenyan": "kenya", "ethiopian": "ethiopia", "african": "africa", "european": "europe", "asian": "asia",
+    "belarusian": "belarus", "hungarian": "hungary", "czech": "czechia", "romanian": "romania",
+    "bulgarian": "bulgaria", "serbian": "serbia", "croatian": "croatia", "georgian": "georgia",
+    "armenian": "armenia", "estonian": "estonia", "latvian": "latvia", "lithuanian": "lithuania",
+    "moldovan": "moldova", "slovak": "slovakia", "taiwanese": "taiwan", "filipino": "philippines",
+}
+COUNTRIES = frozenset(DEMONYMS.values())
+
+# What news writes for a country itself beyond its name and people word: its capital or seat of power ("Moscow
+# urged", "Kyiv said") and short forms, keyed to the country word of DEMONYMS. Wording only: sources that write
+# "Moscow" and "Russia" for the same actor do not differ on a name.
+COUNTRY_NAMES = {
+    "moscow": "russia", "kremlin": "russia", "kyiv": "ukraine", "kiev": "ukraine", "beijing": "china",
+    "washington": "america", "us": "america", "usa": "america", "london": "britain", "uk": "britain",
+    "paris": "france", "berlin": "germany", "tokyo": "japan", "delhi": "india", "tehran": "iran",
+    "ankara": "turkey", "minsk": "belarus", "warsaw": "poland", "rome": "italy", "madrid": "spain",
+    "ottawa": "canada", "canberra": "australia", "riyadh": "arabia", "damascus": "syria", "baghdad": "iraq",
+    "kabul": "afghanistan", "cairo": "egypt", "taipei": "taiwan", "seoul": "korea", "islamabad": "pakistan",
+    "jakarta": "indonesia", "brasilia": "brazil", "tbilisi": "georgia", "budapest": "hungary",
+}
+# Two-word names of the same kind ("United States", "U.S." split by the word pattern, "New Delhi").
+COUNTRY_PHRASES = {
+    ("united", "states"): "america", ("u", "s"): "america", ("united", "kingdom"): "britain",
+    ("great", "britain"): "britain", ("new", "delhi"): "india", ("south", "korea"): "korea",
+}
+
+
+def country_keys(names: Sequence[str]) -> list[str | None]:
+    """For each word of a sentence (lowercased, as written, in order), the country it names (its country word in
+    :data:`DEMONYMS`: ``Russian``, ``Moscow`` and ``Russia`` -> ``russia``; both words of ``United States`` ->
+    ``america``), or None."""
+    out: list[str | None] = [None] * len(names)
+    for k, (a, b) in enumerate(zip(names, names[1:])):
+        if (a, b) in COUNTRY_PHRASES:
+            out[k] = out[k + 1] = COUNTRY_PHRASES[(a, b)]
+    for k, w in enumerate(names):
+        if out[k] is None:
+            out[k] = DEMONYMS.get(w) or COUNTRY_NAMES.get(w) or (w if w in COUNTRIES else None)
+    return out
+
 
 # Irregular verb forms the stemmer cannot bring to their verb ("met" / "meet", "spoke" / "speak"): matched as the verb.
 # Forms that are also common other words (left, found, saw, rose, felt, lay, bound) are not listed.

@@ -9,7 +9,7 @@ from typing import Hashable, Mapping, Sequence
 import numpy as np
 from scipy import sparse
 
-from .text import NUMBER_WORDS, WORD, stemmer, stop_words
+from .text import NUMBER_WORDS, WORD, country_keys, stemmer, stop_words
 
 __all__ = ["Token", "Words", "best_member", "subheadings", "FRAGMENT", "SUBHEADING_WORDS", "name_phrases"]
 
@@ -150,6 +150,7 @@ class Words:
         self._stems: dict[int, set[str]] = {}
         self._bigrams: dict[int, set[tuple[str, str]]] = {}
         self._sequences: dict[int, tuple[list[int], list[str]]] = {}
+        self._countries: dict[int, list[str | None]] = {}
 
     def tokens(self, i: int) -> list[Token]:
         if i not in self._tokens:
@@ -170,7 +171,8 @@ class Words:
         """Names and numbers of sentence ``i`` that sentence ``j`` lacks, inside the stretch of ``i`` that ``j`` also
         states: from the first to the last content word of the longest in-order run of content words the two share.
         So it is what the two say differently about the same thing, not what one says beyond it. A bare "one"
-        ("one-on-one", "no one") is not taken for a number here."""
+        ("one-on-one", "no one") is not taken for a number here, nor a country ``j`` names another way ("Moscow" where
+        ``j`` writes "Russia"): that is wording, not a different name."""
         toks = self.tokens(i)
         shared = self.content(j)
         lacking = _lacking(toks, shared)
@@ -178,7 +180,18 @@ class Words:
             return []  # nothing of ``i`` can differ: no word alignment needed
         positions, stems = self._sequence(i)
         common = _common_positions(positions, stems, self._sequence(j)[1])
-        return [toks[k] for k in lacking if common and common[0] <= k <= common[-1]]
+        if not common:
+            return []
+        countries = self.countries(i)
+        named = {c for c in self.countries(j) if c}
+        return [toks[k] for k in lacking if common[0] <= k <= common[-1] and not (countries[k] and countries[k] in named)]
+
+    def countries(self, i: int) -> list[str | None]:
+        """The country each token of sentence ``i`` names, if any (``Moscow``, ``Russian``, ``Russia`` -> ``russia``;
+        :func:`summarizer.text.country_keys`); only capitalised words count, so the pronoun "us" names no country."""
+        if i not in self._countries:
+            self._countries[i] = country_keys([_norm(t.surface) if t.surface[0].isupper() else "" for t in self.tokens(i)])
+        return self._countries[i]
 
     def gaps(self, i: int, j: int) -> int:
         """How many names or numbers of sentence ``j`` leave a hole where sentence ``i`` drops them.

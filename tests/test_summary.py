@@ -13,6 +13,7 @@ import numpy as np
 
 from summarizer import Collection
 from summarizer.groups import group_sentences, lexical_features
+from summarizer.results import Citation, CitationNumbers, CitedSentence, SourceDifference
 from summarizer.summary.budget import long_enough
 from summarizer.summary.summaries import METHODS, MIN_WORDS, RATIO, summarize_store
 from summarizer.wording import FRAGMENT, Words, _common_positions, best_member, name_phrases, subheadings
@@ -367,11 +368,37 @@ def test_differences_are_names_and_numbers_inside_what_both_state():
              "Blinken urged Russia to reverse its decision on the treaty.",
              "The two spoke for less than 10 minutes in their first one-on-one talk since the February 2022 invasion.",
              "Blinken and Lavrov spoke for less than 10 minutes in their first talk since the invasion."]
+    texts += ["Blinken urged China to reverse its decision on the treaty."]
     words = Words(texts)
-    assert [t.surface for t in words.differing(0, 1)] == ["Moscow"]  # not Paul Whelan: beyond what 1 states
-    assert [t.surface for t in words.differing(1, 0)] == ["Russia"]
+    assert [t.surface for t in words.differing(4, 1)] == ["China"]  # not Paul Whelan: beyond what 1 states
+    assert [t.surface for t in words.differing(1, 4)] == ["Russia"]
     assert name_phrases(words.differing(2, 3), texts[2]) == ("February 2022",)  # "one-on-one" is no number
     assert words.differing(3, 2) == []  # the names before "spoke" stand where 2 says "The two"
+    assert [t.surface for t in words.differing(0, 4)] == ["Moscow"]
+
+
+def test_a_country_named_another_way_is_wording_not_a_difference():
+    texts = ["Blinken also called on Moscow to reverse its decision on the treaty and to release Paul Whelan.",
+             "Blinken urged Russia to reverse its decision on the treaty.",
+             "The Russian government was urged by Washington to reverse its decision on the treaty.",
+             "The Kremlin was urged by the United States to reverse its decision on the treaty.",
+             "The Kremlin was urged by the U.S. to reverse its decision on the treaty.",
+             "Let us urge Russia to reverse its decision on the treaty."]
+    words = Words(texts)
+    for i, j in ((0, 1), (1, 0), (0, 2), (2, 3), (3, 2), (4, 2), (2, 4), (3, 4)):
+        assert words.differing(i, j) == [], (i, j)
+    assert [t.surface for t in words.differing(2, 5)] == ["Washington"]  # the pronoun "us" names no country
+    assert words.countries(3)[-9:-7] == ["america", "america"]  # both words of "United States"
+
+
+def test_sources_that_differ_alike_share_one_note():
+    cites = [Citation(d, d.upper(), 0, 0, 4, "text") for d in ("a", "b", "c")]
+    s = CitedSentence("Only Russia and China opposed.", cites,
+                      differences=(SourceDifference("b", "B", ("China",)), SourceDifference("c", "C", ("China",)),
+                                   SourceDifference("a", "A", (), ("2023",))))
+    assert CitationNumbers().difference_note(s) == "Sources differ: [2] and [3] omit 'China'; [1] adds '2023'."
+    assert s.difference_note == "Sources differ: B and C omit 'China'; A adds '2023'."
+    assert CitationNumbers().difference_note(CitedSentence("x", cites[:1])) == ""
 
 
 

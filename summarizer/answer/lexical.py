@@ -13,7 +13,7 @@ import numpy as np
 
 from index.rows import runs
 
-from ..text import QUESTION_WORDS, stem, synonyms, words
+from ..text import DEMONYMS, QUESTION_WORDS, stem, synonyms, words
 from .postings import TF_DTYPE, Merge, Postings
 
 __all__ = [
@@ -23,26 +23,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Country and people words that spelling cannot connect ("the French foreign minister" / "the representative of
-# France"): language data, not answers. Both directions are used.
-DEMONYMS = {
-    "french": "france", "german": "germany", "dutch": "netherlands", "british": "britain", "english": "england",
-    "spanish": "spain", "italian": "italy", "russian": "russia", "chinese": "china", "japanese": "japan",
-    "indian": "india", "american": "america", "ukrainian": "ukraine", "polish": "poland", "turkish": "turkey",
-    "greek": "greece", "swedish": "sweden", "norwegian": "norway", "danish": "denmark", "finnish": "finland",
-    "swiss": "switzerland", "austrian": "austria", "belgian": "belgium", "portuguese": "portugal",
-    "irish": "ireland", "scottish": "scotland", "welsh": "wales", "canadian": "canada", "mexican": "mexico",
-    "brazilian": "brazil", "argentine": "argentina", "argentinian": "argentina", "chilean": "chile",
-    "peruvian": "peru", "colombian": "colombia", "australian": "australia", "korean": "korea",
-    "vietnamese": "vietnam", "thai": "thailand", "indonesian": "indonesia", "pakistani": "pakistan",
-    "iranian": "iran", "iraqi": "iraq", "israeli": "israel", "palestinian": "palestine", "saudi": "arabia",
-    "egyptian": "egypt", "syrian": "syria", "lebanese": "lebanon", "afghan": "afghanistan", "nigerian": "nigeria",
-    "kenyan": "kenya", "ethiopian": "ethiopia", "african": "africa", "european": "europe", "asian": "asia",
-    "belarusian": "belarus", "hungarian": "hungary", "czech": "czechia", "romanian": "romania",
-    "bulgarian": "bulgaria", "serbian": "serbia", "croatian": "croatia", "georgian": "georgia",
-    "armenian": "armenia", "estonian": "estonia", "latvian": "latvia", "lithuanian": "lithuania",
-    "moldovan": "moldova", "slovak": "slovakia", "taiwanese": "taiwan", "filipino": "philippines",
-}
 _COUNTRY = {v: k for k, v in DEMONYMS.items()}
 
 
