@@ -9,7 +9,7 @@ from typing import Hashable, Mapping, Sequence
 import numpy as np
 from scipy import sparse
 
-from .text import NUMBER_WORDS, WORD, country_keys, stemmer, stop_words
+from .text import CALENDAR_WORDS, NUMBER_WORDS, TITLE_WORDS, WORD, country_keys, stemmer, stop_words
 
 __all__ = ["Token", "Words", "best_member", "subheadings", "FRAGMENT", "SUBHEADING_WORDS", "name_phrases"]
 
@@ -24,6 +24,15 @@ _FINAL_STOP = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 _DIGIT = re.compile(r"\d")
 _OPENERS = frozenset("“\"‘'([-—–:")
 _VAGUE = frozenset({"one"})  # number words too often no number at all to count as a difference
+# A word, or a number written with group or decimal marks as one ("212,000", "1.2"): "212,000" and "200,000" differ.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|" + WORD.pattern)
+# Between two words of one name as written: spaces, initials' stops, quotes (`I. Lewis “Scooter” Libby`).
+_NAME_GAP = re.compile(r"[\s.“”\"'‘’]*")
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+         "seventeen eighteen nineteen twenty".split()
+# The value of a number word, so that "six feet" and "6 feet" state one number.
+_NUMBER_VALUES = {w: str(n) for n, w in enumerate(_UNITS)} | {
+    w: str(10 * n) for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ def _norm(word: str) -> str:
 def _raw_tokens(text: str) -> list[tuple[str, int, int, bool]]:
     """(word, start, end, initial): ``initial`` when the word opens the sentence or a quote/clause."""
     out = []
-    for k, m in enumerate(WORD.finditer(text)):
+    for k, m in enumerate(_TOKEN.finditer(text)):
         p = m.start() - 1
         while p >= 0 and text[p].isspace():
             p -= 1
@@ -171,8 +180,8 @@ class Words:
         """Names and numbers of sentence ``i`` that sentence ``j`` lacks, inside the stretch of ``i`` that ``j`` also
         states: from the first to the last content word of the longest in-order run of content words the two share.
         So it is what the two say differently about the same thing, not what one says beyond it. A bare "one"
-        ("one-on-one", "no one") is not taken for a number here, nor a country ``j`` names another way ("Moscow" where
-        ``j`` writes "Russia"): that is wording, not a different name."""
+        ("one-on-one", "no one") is not taken for a number here, nor what ``j`` writes another way (:meth:`_same_in`:
+        "Moscow" where ``j`` writes "Russia", "six" for "6", "Donald Trump" for "Trump"): that is wording."""
         toks = self.tokens(i)
         shared = self.content(j)
         lacking = _lacking(toks, shared)
@@ -182,9 +191,41 @@ class Words:
         common = _common_positions(positions, stems, self._sequence(j)[1])
         if not common:
             return []
-        countries = self.countries(i)
-        named = {c for c in self.countries(j) if c}
-        return [toks[k] for k in lacking if common[0] <= k <= common[-1] and not (countries[k] and countries[k] in named)]
+        return [toks[k] for k in lacking if common[0] <= k <= common[-1] and not self._same_in(i, k, j)]
+
+    def _same_in(self, i: int, k: int, j: int) -> bool:
+        """Whether token ``k`` of sentence ``i``, which sentence ``j`` lacks, is only written another way there: a
+        country named otherwise (``Moscow`` / ``Russia``), a number in words or digits (``six`` / ``6``), or a part
+        of a name whose other words ``j`` has (``Donald`` of ``President Donald Trump`` / ``President Trump``,
+        ``19`` of ``COVID-19`` / ``COVID``), a month shortened (``Sept.``). A weekday or month is never a name
+        part."""
+        toks, text, shared = self.tokens(i), self.texts[i], self.content(j)
+        t = toks[k]
+        country = self.countries(i)[k]
+        if country and country in self.countries(j):
+            return True
+        if t.number:
+            value = self._value(t)
+            if value is not None and value in {self._value(u) for u in self.tokens(j) if u.number}:
+                return True
+            prev = toks[k - 1] if k else None  # "COVID-19": a number tied to a name by a hyphen is part of it
+            return bool(prev and prev.name and text[prev.end : t.start] == "-" and prev.stem in shared)
+        if _norm(t.surface) in CALENDAR_WORDS:  # "Sept." for "September"
+            months = {_norm(u.surface)[:3] for u in self.tokens(j) if _norm(u.surface) in CALENDAR_WORDS}
+            return _norm(t.surface)[:3] in months
+        a = k
+        while a > 0 and toks[a - 1].name and _NAME_GAP.fullmatch(text[toks[a - 1].end : toks[a].start]):
+            a -= 1
+        b = k
+        while b + 1 < len(toks) and toks[b + 1].name and _NAME_GAP.fullmatch(text[toks[b].end : toks[b + 1].start]):
+            b += 1
+        return any(m != k and toks[m].stem in shared and _norm(toks[m].surface) not in TITLE_WORDS | CALENDAR_WORDS
+                   for m in range(a, b + 1))
+
+    @staticmethod
+    def _value(t: Token) -> str | None:
+        w = t.surface.lower().replace(",", "")
+        return (w.lstrip("0") or "0") if w.isdigit() else _NUMBER_VALUES.get(w, w if w[:1].isdigit() else None)
 
     def countries(self, i: int) -> list[str | None]:
         """The country each token of sentence ``i`` names, if any (``Moscow``, ``Russian``, ``Russia`` -> ``russia``;

@@ -391,6 +391,24 @@ def test_a_country_named_another_way_is_wording_not_a_difference():
     assert words.countries(3)[-9:-7] == ["america", "america"]  # both words of "United States"
 
 
+def test_names_and_numbers_written_another_way_are_not_differences():
+    texts = ["President Donald Trump pardoned I. Lewis “Scooter” Libby on Friday, saying 6 feet and COVID-19.",
+             "President Trump pardoned Scooter Libby on Friday, saying six feet and COVID.",
+             "President Trump pardoned Scooter Libby on Monday, saying five feet and COVID.",
+             "Agents apprehended over 212,000 migrants in July, breaking the 200,000 mark after 10 of the 12 Sept. 11 "
+             "attackers.",
+             "Agents made about 200,000 arrests in July, breaking the 200,000 mark after 10 of the 12 September 11 "
+             "attackers.",
+             "US Secretary of State Antony Blinken said the talks were short.",
+             "US Secretary of State on Thursday said the talks were short."]
+    words = Words(texts)
+    assert words.differing(0, 1) == [] and words.differing(1, 0) == []  # Donald, Lewis, 6/six, 19 of COVID-19
+    assert name_phrases(words.differing(0, 2), texts[0]) == ("Friday", "6")  # a weekday is no part of a name
+    assert name_phrases(words.differing(3, 4), texts[3]) == ("212,000",)  # one number, not "212" beside a "000"
+    assert words.differing(4, 3) == []  # and "Sept." is "September"
+    assert name_phrases(words.differing(5, 6), texts[5]) == ("Antony Blinken",)  # a title is not the name
+
+
 def test_sources_that_differ_alike_share_one_note():
     cites = [Citation(d, d.upper(), 0, 0, 4, "text") for d in ("a", "b", "c")]
     s = CitedSentence("Only Russia and China opposed.", cites,
