@@ -26,6 +26,8 @@ _OPENERS = frozenset("“\"‘'([-—–:")
 _VAGUE = frozenset({"one"})  # number words too often no number at all to count as a difference
 # A word, or a number written with group or decimal marks as one ("212,000", "1.2"): "212,000" and "200,000" differ.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|" + WORD.pattern)
+# Between two words that name_phrases shows as one: a space, a hyphen, an abbreviation's stop.
+_PHRASE_GAP = re.compile(r"\s+|-|\.\s*")
 # Between two words of one name as written: spaces, initials' stops, quotes (`I. Lewis “Scooter” Libby`).
 _NAME_GAP = re.compile(r"[\s.“”\"'‘’]*")
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
@@ -88,14 +90,15 @@ def _tokens(text: str, proper: frozenset[str]) -> list[Token]:
 
 
 def name_phrases(tokens: Sequence[Token], text: str) -> tuple[str, ...]:
-    """Names and numbers among ``tokens`` (in sentence order), adjacent ones joined as written ("Paul Whelan")."""
+    """Names and numbers among ``tokens`` (in sentence order), adjacent ones joined as written ("Paul Whelan",
+    "COVID-19", "Jan. 29")."""
     out: list[str] = []
     prev_end = None
     for t in tokens:
         if not t.flagged:
             prev_end = None
             continue
-        if prev_end is not None and not text[prev_end : t.start].strip():
+        if prev_end is not None and _PHRASE_GAP.fullmatch(text[prev_end : t.start]):
             out[-1] += text[prev_end : t.start] + t.surface
         else:
             out.append(t.surface)

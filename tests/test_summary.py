@@ -407,6 +407,9 @@ def test_names_and_numbers_written_another_way_are_not_differences():
     assert name_phrases(words.differing(3, 4), texts[3]) == ("212,000",)  # one number, not "212" beside a "000"
     assert words.differing(4, 3) == []  # and "Sept." is "September"
     assert name_phrases(words.differing(5, 6), texts[5]) == ("Antony Blinken",)  # a title is not the name
+    dates = ["Pelosi asked Trump to delay the address set for Jan. 29 and the COVID-19 bill to Congress.",
+             "Pelosi asked Trump to delay the address and the bill to Congress."]
+    assert name_phrases(Words(dates).differing(0, 1), dates[0]) == ("Jan. 29", "COVID-19")  # shown as written
 
 
 def test_sources_that_differ_alike_share_one_note():
