@@ -11,7 +11,8 @@ from scipy import sparse
 
 from .text import CALENDAR_WORDS, NUMBER_WORDS, TITLE_WORDS, WORD, country_keys, stemmer, stop_words
 
-__all__ = ["Token", "Words", "best_member", "subheadings", "FRAGMENT", "SUBHEADING_WORDS", "name_phrases"]
+__all__ = ["Token", "Words", "best_member", "subheadings", "FRAGMENT", "SUBHEADING_WORDS", "name_phrases",
+           "differences"]
 
 # A fragment: opens in lower case or with punctuation, or ends without a stop (closing quotes and brackets allowed).
 FRAGMENT = re.compile(r"^\s*(?:[,;:.)(\[\]…]|[a-z])|[^.!?\"”’')\]]\s*$")
@@ -104,6 +105,20 @@ def name_phrases(tokens: Sequence[Token], text: str) -> tuple[str, ...]:
             out.append(t.surface)
         prev_end = t.end
     return tuple(dict.fromkeys(out))
+
+
+def differences(words: Words, shown: int, others: Sequence[int]) -> list[tuple[int, tuple[str, ...], tuple[str, ...]]]:
+    """``(row, omits, adds)`` for each of ``others`` that differs from sentence ``shown`` on names or numbers: the
+    names and numbers of ``shown`` it lacks and those it has instead (:meth:`Words.differing`), as written."""
+    out = []
+    for j in others:
+        if j == shown:
+            continue
+        omits = name_phrases(words.differing(shown, j), words.texts[shown])
+        adds = name_phrases(words.differing(j, shown), words.texts[j])
+        if omits or adds:
+            out.append((j, omits, adds))
+    return out
 
 
 def _common_positions(positions: list[int], a: list[str], b: list[str]) -> list[int]:
@@ -202,25 +217,40 @@ class Words:
         of a name whose other words ``j`` has (``Donald`` of ``President Donald Trump`` / ``President Trump``,
         ``19`` of ``COVID-19`` / ``COVID``), a month shortened (``Sept.``). A weekday or month is never a name
         part."""
-        toks, text, shared = self.tokens(i), self.texts[i], self.content(j)
-        t = toks[k]
+        t = self.tokens(i)[k]
         country = self.countries(i)[k]
         if country and country in self.countries(j):
             return True
         if t.number:
-            value = self._value(t)
-            if value is not None and value in {self._value(u) for u in self.tokens(j) if u.number}:
-                return True
-            prev = toks[k - 1] if k else None  # "COVID-19": a number tied to a name by a hyphen is part of it
-            return bool(prev and prev.name and text[prev.end : t.start] == "-" and prev.stem in shared)
+            return self._same_number(i, k, j)
         if _norm(t.surface) in CALENDAR_WORDS:  # "Sept." for "September"
             months = {_norm(u.surface)[:3] for u in self.tokens(j) if _norm(u.surface) in CALENDAR_WORDS}
             return _norm(t.surface)[:3] in months
+        return self._name_part(i, k, j)
+
+    def _same_number(self, i: int, k: int, j: int) -> bool:
+        """The number token ``k`` of ``i`` has its value in ``j`` (``six`` / ``6``), or it ends a name ``j`` has
+        (``COVID-19`` / ``COVID``: a number tied to a name by a hyphen)."""
+        toks, text = self.tokens(i), self.texts[i]
+        value = self._value(toks[k])
+        if value is not None and value in {self._value(u) for u in self.tokens(j) if u.number}:
+            return True
+        prev = toks[k - 1] if k else None
+        return bool(prev and prev.name and text[prev.end : toks[k].start] == "-" and prev.stem in self.content(j))
+
+    def _name_part(self, i: int, k: int, j: int) -> bool:
+        """The name token ``k`` of ``i`` belongs to a name (words joined by spaces, initials' stops or quotes) of
+        which ``j`` has another word, neither a title nor a date (``Donald`` of ``President Donald Trump``)."""
+        toks, text, shared = self.tokens(i), self.texts[i], self.content(j)
+
+        def joined(a: int, b: int) -> bool:
+            return toks[a].name and toks[b].name and bool(_NAME_GAP.fullmatch(text[toks[a].end : toks[b].start]))
+
         a = k
-        while a > 0 and toks[a - 1].name and _NAME_GAP.fullmatch(text[toks[a - 1].end : toks[a].start]):
+        while a > 0 and joined(a - 1, a):
             a -= 1
         b = k
-        while b + 1 < len(toks) and toks[b + 1].name and _NAME_GAP.fullmatch(text[toks[b].end : toks[b + 1].start]):
+        while b + 1 < len(toks) and joined(b, b + 1):
             b += 1
         return any(m != k and toks[m].stem in shared and _norm(toks[m].surface) not in TITLE_WORDS | CALENDAR_WORDS
                    for m in range(a, b + 1))

@@ -84,6 +84,21 @@ def test_paraphrases_are_one_point_citing_every_source(seeds):
     assert sum(("treaties" in t and "verifiable" in t) or ("treaties" in t and "supportable" in t) for t in texts) == 1
 
 
+def test_an_answer_point_notes_where_its_sources_differ(seeds):
+    ans = seeds.ask("Who opposed condemnation of the war in Ukraine?", k=3)
+    check_invariants(seeds, ans, 3)
+    point = next(p for p in ans.sentences if "opposed condemnation" in p.text)
+    d000, d003 = doc_by_prefix(seeds, "000"), doc_by_prefix(seeds, "003")
+    assert "China" in point.text and {d000.id, d003.id} <= set(point.doc_ids)
+    assert [(d.doc_id, d.omits) for d in point.differences] == [(d003.id, ("China",))]
+    assert f"{d003.title} omits 'China'" in point.difference_note
+    assert point.to_dict()["differences"][0]["omits"] == ["China"]
+    assert "omits 'China'" in ans.to_markdown()
+    # the point all three state notes only the date one of them leaves out
+    same = seeds.ask("How long did Blinken and Lavrov talk?", k=3).sentences[0]
+    assert all("February 2022" in d.omits for d in same.differences)
+
+
 def test_neighbour_that_carries_the_answer_is_shown(seeds):
     # the sentence naming the meeting and the next one (what it focussed on) are one point citing both
     ans = seeds.ask("What did Blinken and Jaishankar's meeting focus on?", k=3)

@@ -83,8 +83,10 @@ def _sources(fragment: str) -> list[str]:
 
 
 def _points(fragment: str) -> list[str]:
-    """The text of each point (list item or summary sentence), unescaped, without the [n] markers."""
+    """The text of each point (list item or summary sentence), unescaped, without the [n] markers or the note on
+    where its sources differ."""
     parts = re.findall(r'class="mds-point">(.*?)</(?:li|span)>', fragment, flags=re.S)
+    parts = [re.sub(r'<span class="mds-diff">.*', "", p, flags=re.S) for p in parts]
     return [" ".join(html.unescape(re.sub(r"<sup[^>]*>.*?</sup>", "", p)).split()) for p in parts]
 
 
@@ -313,6 +315,9 @@ def test_follow_up_is_answered_with_the_conversation_and_new_conversation_clears
     assert expected.understood_as  # the library resolved "she"; the app shows how
     assert len(at.chat_message) == 4
     assert _points(_results(at)[1]) == [" ".join(s.text.split()) for s in expected.sentences]
+    nums = CitationNumbers(expected.sentences)  # an answer point notes where its sources differ, as a summary does
+    notes = [nums.difference_note(s) for s in expected.sentences if s.differences]
+    assert notes and all(f'<span class="mds-diff">{html.escape(n)}</span>' in _results(at)[1] for n in notes)
     captions = [c.value for c in at.chat_message[3].caption]
     assert plain_markdown(f"Answering: {expected.understood_as}") in captions
     labels = [d.label for d in at.get("download_button")]

@@ -16,9 +16,9 @@ from index import Store, encode_queries
 from index.errors import DocumentNotFoundError, EmptyQuestionError, InputTooLargeError
 
 from ..groups import SAME_FACT_RULE, SameFactRule, group_sentences
-from ..results import Answer, CitedSentence, cite
+from ..results import Answer, CitedSentence, SourceDifference, cite
 from ..rewrites import rewritten_documents
-from ..wording import Words, best_member
+from ..wording import Words, best_member, differences
 from .retrieval import RETRIEVAL_WEIGHTS, Corpus, Query, RetrievalWeights, Scored, corpus_of, make_query, retrieve
 from ..text import GROUP_PRONOUNS, NUMBER_WORDS, PERSON_PRONOUNS, THING_PRONOUNS, stem, words
 from .followup import FollowUp
@@ -333,6 +333,7 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     """
     chosen = _choose(corpus, scored, _groups(corpus, scored, k, w), k, w)
     chosen = [_best_wording_first(store, corpus, p) for p in chosen]  # the best wording shown first
+    notes = {p[0]: _differences(store, corpus, p) for p in chosen}
     points = _next_door(corpus, query, chosen, lambda r: store.sentence(int(corpus.sids[r])).paragraph, w)
     position = {int(r): i for i, r in enumerate(scored.rows)}
     out = []
@@ -342,8 +343,30 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
             s = store.sentence(int(corpus.sids[r]))
             cits.append(cite(s, store.document(s.doc_id)))
         score = max(float(scored.score[position[r]]) for r in members if r in position)
-        out.append(CitedSentence(cits[0].text, tuple(cits), score))
+        cited = {c.doc_id for c in cits}  # a neighbour that leads its point now is not what the notes compared
+        diffs = tuple(d for d in notes.get(members[0], ()) if d.doc_id in cited)
+        out.append(CitedSentence(cits[0].text, tuple(cits), score, diffs))
     return out
+
+
+def _differences(store: Store, corpus: Corpus, members: list[int]) -> tuple[SourceDifference, ...]:
+    """Where a point's other sources (the best-rated sentence of each other document among its first
+    :data:`SHOWN_FROM`) differ from its shown sentence on names or numbers, as a summary notes them."""
+    shown_doc = corpus.doc_id(members[0])
+    rows = [members[0]]
+    seen = {shown_doc}
+    for r in members[1:SHOWN_FROM]:
+        if corpus.doc_id(r) not in seen:
+            seen.add(corpus.doc_id(r))
+            rows.append(r)
+    if len(rows) < 2:
+        return ()
+    words = Words([corpus.texts[r] for r in rows])
+    out = []
+    for k, omits, adds in differences(words, 0, range(1, len(rows))):
+        doc = store.document(corpus.doc_id(rows[k]))
+        out.append(SourceDifference(doc.id, doc.title, omits, adds))
+    return tuple(out)
 
 
 SHOWN_FROM = 8  # the best wording of a point is chosen among its best this many sentences: comparing every pair

@@ -54,7 +54,7 @@ CitationModel = _mirror(Citation)
 
 
 class SourceDifferenceModel(_Out):
-    """Names and numbers one cited source omits from, or adds to, the shown sentence (summaries only)."""
+    """Names and numbers one cited source omits from, or adds to, the shown sentence (summaries and answer points)."""
 
     doc_id: str
     doc_title: str

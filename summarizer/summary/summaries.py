@@ -13,7 +13,7 @@ from index import Store
 from ..groups import LexicalFeatures, group_sentences, lexical_features
 from ..results import CitedSentence, SourceDifference, Summary, cite
 from ..rewrites import rewritten_documents
-from ..wording import FRAGMENT, Words, best_member, name_phrases, subheadings
+from ..wording import FRAGMENT, Words, best_member, differences, subheadings
 from .budget import fill_budget, long_enough
 from .features import (DANGLING_START, MIN_WORDS, OPENERS, Pool, consensus, make_pool, sentence_features, support,
                        word_frequency)
@@ -344,12 +344,7 @@ def _differences(c: Candidates, rep: int, cites: list[int], docs: dict) -> tuple
     """For each other cited source, the names and numbers it omits from, or adds to, what it shares with the shown
     sentence (:meth:`summarizer.wording.Words.differing`)."""
     out = []
-    for j in cites:
-        if j == rep:
-            continue
-        omits = name_phrases(c.words.differing(rep, j), c.words.texts[rep])
-        adds = name_phrases(c.words.differing(j, rep), c.words.texts[j])
-        if omits or adds:
-            d = docs[c.pool.sentences[j].doc_id]
-            out.append(SourceDifference(d.id, d.title, omits, adds))
+    for j, omits, adds in differences(c.words, rep, cites):
+        d = docs[c.pool.sentences[j].doc_id]
+        out.append(SourceDifference(d.id, d.title, omits, adds))
     return tuple(out)
