@@ -196,6 +196,7 @@ def _merge(flat: str, starts: list[int]) -> list[int]:
         if (
             not any(c.isalnum() for c in piece)  # a lone closing quote or bracket
             or piece[:1].islower()  # a continuation such as `from Reuters.`
+            or piece[:1] in ",;:)]}"  # after an abbreviation: `McConnell, R-Ky.` + `, told Fox News ...`
             or (_open_quote(flat[:s]) and len(flat[kept[-1] : end]) <= 1000)
             or len(before.strip()) <= 3  # an abbreviation or initial left alone
         ):

@@ -60,6 +60,14 @@ def test_quote_ending_in_period_then_lowercase_attribution():
     assert sentences(text) == ["“We will not sign. The text is wrong.” the minister said.", "Talks went on."]
 
 
+def test_a_piece_opening_with_a_comma_continues_the_sentence():
+    text = ("McConnell said he had not spoken to Biden since Jan. 20. McConnell, R-Ky., told Fox News' \"America's "
+            "Newsroom\" on Wednesday that the White House had not called. Talks went on.")
+    assert sentences(text) == ["McConnell said he had not spoken to Biden since Jan. 20.",
+                               "McConnell, R-Ky., told Fox News' \"America's Newsroom\" on Wednesday that the White "
+                               "House had not called.", "Talks went on."]
+
+
 def test_lone_closing_quote_joins_its_sentence():
     text = "He said the war must end. Only Russia and China opposed it.”\nBlinken told reporters."
     got = sentences(text)
