@@ -133,14 +133,14 @@ COUNTRY_NAMES = {
 # Two-word names of the same kind ("United States", "U.S." split by the word pattern, "New Delhi").
 COUNTRY_PHRASES = {
     ("united", "states"): "america", ("u", "s"): "america", ("united", "kingdom"): "britain",
-    ("great", "britain"): "britain", ("new", "delhi"): "india", ("south", "korea"): "korea",
+    ("great", "britain"): "britain", ("new", "delhi"): "india",
 }
 
 
 def country_keys(names: Sequence[str]) -> list[str | None]:
     """For each word of a sentence (lowercased, as written, in order), the country it names (its country word in
     :data:`DEMONYMS`: ``Russian``, ``Moscow`` and ``Russia`` -> ``russia``; both words of ``United States`` ->
-    ``america``), or None."""
+    ``america``), or None. Pass only names: "us" is also a pronoun."""
     out: list[str | None] = [None] * len(names)
     for k, (a, b) in enumerate(zip(names, names[1:])):
         if (a, b) in COUNTRY_PHRASES:

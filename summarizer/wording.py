@@ -213,10 +213,8 @@ class Words:
 
     def _same_in(self, i: int, k: int, j: int) -> bool:
         """Whether token ``k`` of sentence ``i``, which sentence ``j`` lacks, is only written another way there: a
-        country named otherwise (``Moscow`` / ``Russia``), a number in words or digits (``six`` / ``6``), or a part
-        of a name whose other words ``j`` has (``Donald`` of ``President Donald Trump`` / ``President Trump``,
-        ``19`` of ``COVID-19`` / ``COVID``), a month shortened (``Sept.``). A weekday or month is never a name
-        part."""
+        country named otherwise (``Moscow`` / ``Russia``), a number in words or digits (``six`` / ``6``; ``19`` of
+        ``COVID-19`` / ``COVID``), a month shortened (``Sept.``), or a name written shorter (:meth:`_name_part`)."""
         t = self.tokens(i)[k]
         country = self.countries(i)[k]
         if country and country in self.countries(j):
@@ -239,21 +237,30 @@ class Words:
         return bool(prev and prev.name and text[prev.end : toks[k].start] == "-" and prev.stem in self.content(j))
 
     def _name_part(self, i: int, k: int, j: int) -> bool:
-        """The name token ``k`` of ``i`` belongs to a name (words joined by spaces, initials' stops or quotes) of
-        which ``j`` has another word, neither a title nor a date (``Donald`` of ``President Donald Trump``)."""
-        toks, text, shared = self.tokens(i), self.texts[i], self.content(j)
+        """The name token ``k`` of ``i`` is a first name, initial or title of a name whose last word ``j`` writes in
+        a name of its own with nothing ``i`` lacks (``Donald`` of ``President Donald Trump`` / ``President Trump``;
+        not ``North`` of ``North Korea`` / ``South Korea``, nor ``York`` of ``New York`` / ``New Jersey``)."""
+        run = next((r for r in self._runs(i) if r[0] <= k <= r[-1]), [k])
+        last = self.tokens(i)[run[-1]]
+        if k == run[-1] or _norm(last.surface) in TITLE_WORDS or last.stem not in self.content(j):
+            return False
+        mine, theirs = self._all_stems(i), self.tokens(j)
+        return any(any(theirs[m].stem == last.stem for m in r) and all(theirs[m].stem in mine for m in r)
+                   for r in self._runs(j))
 
-        def joined(a: int, b: int) -> bool:
-            return toks[a].name and toks[b].name and bool(_NAME_GAP.fullmatch(text[toks[a].end : toks[b].start]))
-
-        a = k
-        while a > 0 and joined(a - 1, a):
-            a -= 1
-        b = k
-        while b + 1 < len(toks) and joined(b, b + 1):
-            b += 1
-        return any(m != k and toks[m].stem in shared and _norm(toks[m].surface) not in TITLE_WORDS | CALENDAR_WORDS
-                   for m in range(a, b + 1))
+    def _runs(self, i: int) -> list[list[int]]:
+        """The names of sentence ``i``: runs of name tokens joined by spaces, initials' stops or quotes
+        (``I. Lewis “Scooter” Libby``); a weekday or month is none (``Trump's July 25 call``)."""
+        toks, text = self.tokens(i), self.texts[i]
+        runs: list[list[int]] = []
+        for k, t in enumerate(toks):
+            if not t.name or _norm(t.surface) in CALENDAR_WORDS:
+                continue
+            if runs and runs[-1][-1] == k - 1 and _NAME_GAP.fullmatch(text[toks[k - 1].end : t.start]):
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+        return runs
 
     @staticmethod
     def _value(t: Token) -> str | None:

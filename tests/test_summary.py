@@ -407,6 +407,15 @@ def test_names_and_numbers_written_another_way_are_not_differences():
     assert name_phrases(words.differing(3, 4), texts[3]) == ("212,000",)  # one number, not "212" beside a "000"
     assert words.differing(4, 3) == []  # and "Sept." is "September"
     assert name_phrases(words.differing(5, 6), texts[5]) == ("Antony Blinken",)  # a title is not the name
+    other = ["On Friday North Korea fired a missile at the coast.", "On Friday South Korea fired a missile at the coast.",
+             "Judges of the New York court ruled on the case.", "Judges of the New Jersey court ruled on the case."]
+    places = Words(other)
+    assert [t.surface for t in places.differing(0, 1)] == ["North"]  # another name, not a shorter one
+    assert [t.surface for t in places.differing(1, 0)] == ["South"]
+    assert [t.surface for t in places.differing(2, 3)] == ["York"]
+    calls = ["Vindman listened to President Donald Trump's July 25 call with Zelensky.",
+             "Vindman listened to Trump’s July 25 call with Zelensky."]
+    assert Words(calls).differing(0, 1) == []  # the month is not part of the name
     dates = ["Pelosi asked Trump to delay the address set for Jan. 29 and the COVID-19 bill to Congress.",
              "Pelosi asked Trump to delay the address and the bill to Congress."]
     assert name_phrases(Words(dates).differing(0, 1), dates[0]) == ("Jan. 29", "COVID-19")  # shown as written
