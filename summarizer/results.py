@@ -60,11 +60,6 @@ class SourceDifference:
     def to_dict(self) -> dict:
         return {"doc_id": self.doc_id, "doc_title": self.doc_title, "omits": list(self.omits), "adds": list(self.adds)}
 
-    @property
-    def note(self) -> str:
-        """A short note naming the source by title: `<title> omits 'China'; adds 'Thursday'`."""
-        return self.described(doc_label(self.doc_title, self.doc_id))
-
     def described(self, name: str, plural: bool = False) -> str:
         """``name`` (how the reader knows the source, e.g. its citation ``[3]``), then `omits 'China'; adds '2023'`
         (`omit`, `add` when ``plural``: ``name`` stands for several sources that differ alike)."""

@@ -332,8 +332,9 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     the first point is shown next to it when it covers part of the question the point does not.
     """
     chosen = _choose(corpus, scored, _groups(corpus, scored, k, w), k, w)
-    chosen = [_best_wording_first(store, corpus, p) for p in chosen]  # the best wording shown first
-    notes = {p[0]: _differences(store, corpus, p) for p in chosen}
+    worded = [_best_wording_first(store, corpus, p) for p in chosen]  # the best wording shown first
+    chosen = [p for p, _ in worded]
+    notes = {p[0]: diffs for p, diffs in worded}
     points = _next_door(corpus, query, chosen, lambda r: store.sentence(int(corpus.sids[r])).paragraph, w)
     position = {int(r): i for i, r in enumerate(scored.rows)}
     out = []
@@ -349,46 +350,38 @@ def _points(store: Store, corpus: Corpus, query: Query, scored: Scored, k: int, 
     return out
 
 
-def _differences(store: Store, corpus: Corpus, members: list[int]) -> tuple[SourceDifference, ...]:
-    """Where a point's other sources (the best-rated sentence of each other document among its first
-    :data:`SHOWN_FROM`) differ from its shown sentence on names or numbers, as a summary notes them."""
-    shown_doc = corpus.doc_id(members[0])
-    rows = [members[0]]
-    seen = {shown_doc}
-    for r in members[1:SHOWN_FROM]:
-        if corpus.doc_id(r) not in seen:
-            seen.add(corpus.doc_id(r))
-            rows.append(r)
-    if len(rows) < 2:
-        return ()
-    words = Words([corpus.texts[r] for r in rows])
-    out = []
-    for k, omits, adds in differences(words, 0, range(1, len(rows))):
-        doc = store.document(corpus.doc_id(rows[k]))
-        out.append(SourceDifference(doc.id, doc.title, omits, adds))
-    return tuple(out)
-
-
 SHOWN_FROM = 8  # the best wording of a point is chosen among its best this many sentences: comparing every pair
 # costs O(n^2) word alignments, and large points (many sources of one fact) made it half of an ask at 1M sentences
 
 
-def _best_wording_first(store: Store, corpus: Corpus, members: list[int]) -> list[int]:
+def _best_wording_first(store: Store, corpus: Corpus,
+                        members: list[int]) -> tuple[list[int], tuple[SourceDifference, ...]]:
     """A point's rows (best first) with the one to show first: the best wording (:func:`summarizer.wording.best_member`:
     no gap where another source has a name, not from a rewrite of another of the point's documents, a full sentence);
-    among equals the best-scoring. Only points stated by several documents are checked."""
+    among equals the best-scoring. Only points stated by several documents are checked. With them, where the
+    best-rated sentence of each other document (among the first :data:`SHOWN_FROM`) differs from the shown one on
+    names or numbers, as a summary notes it."""
     doc_ids = [corpus.doc_id(r) for r in members[:SHOWN_FROM]]
     if len(set(doc_ids)) < 2:
-        return members
+        return members, ()
     ids = list(dict.fromkeys(doc_ids))
     per_doc = [store.body_ids([d]) for d in ids]
     sids = [s for part in per_doc for s in part]
     codes = np.repeat(np.arange(len(ids), dtype=np.int64), [len(part) for part in per_doc])
     rewritten = rewritten_documents(store, ids, codes, np.asarray(store.vectors(sids), dtype=np.float32), [])
     order = list(range(len(doc_ids)))
-    shown = best_member(order, Words([corpus.texts[r] for r in members[: len(order)]]), doc_ids, rewritten=rewritten,
-                        complete=np.ones(len(order)), key=-np.arange(len(order), dtype=np.float32), floor=0.0)
-    return [members[shown]] + [r for k, r in enumerate(members) if k != shown]
+    words = Words([corpus.texts[r] for r in members[: len(order)]])
+    shown = best_member(order, words, doc_ids, rewritten=rewritten, complete=np.ones(len(order)),
+                        key=-np.arange(len(order), dtype=np.float32), floor=0.0)
+    first_of = {}  # each other document's best-rated row
+    for k, d in enumerate(doc_ids):
+        if d != doc_ids[shown]:
+            first_of.setdefault(d, k)
+    diffs = []
+    for k, omits, adds in differences(words, shown, list(first_of.values())):
+        doc = store.document(doc_ids[k])
+        diffs.append(SourceDifference(doc.id, doc.title, omits, adds))
+    return [members[shown]] + [r for k, r in enumerate(members) if k != shown], tuple(diffs)
 
 
 def _groups(corpus: Corpus, scored: Scored, k: int, w: AnswerWeights) -> list[list[int]]:
