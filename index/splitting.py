@@ -56,6 +56,7 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_POSSESSIVE = re.compile(r"['’]s\b")  # a piece opening with `’s` is the rest of `Joseph R. Biden Jr.’s victory.`
 _PYSBD_MAX = 3000  # pysbd is fast per paragraph but slow on long strings: feed it pieces
 
 
@@ -187,7 +188,8 @@ def _pieces(flat: str) -> list[tuple[int, str]]:
 
 
 def _merge(flat: str, starts: list[int]) -> list[int]:
-    """Undo splits that break a sentence: inside an open quote, before a lowercase word, lone punctuation."""
+    """Undo splits that break a sentence: inside an open quote, before a lowercase word or a possessive `’s`, lone
+    punctuation."""
     kept = [starts[0]]
     for i, s in enumerate(starts[1:], 1):
         end = starts[i + 1] if i + 1 < len(starts) else len(flat)
@@ -197,6 +199,7 @@ def _merge(flat: str, starts: list[int]) -> list[int]:
             not any(c.isalnum() for c in piece)  # a lone closing quote or bracket
             or piece[:1].islower()  # a continuation such as `from Reuters.`
             or piece[:1] in ",;:)]}"  # after an abbreviation: `McConnell, R-Ky.` + `, told Fox News ...`
+            or _POSSESSIVE.match(piece)  # after an abbreviation: `Biden Jr.` + `’s victory.`
             or (_open_quote(flat[:s]) and len(flat[kept[-1] : end]) <= 1000)
             or len(before.strip()) <= 3  # an abbreviation or initial left alone
         ):

@@ -68,6 +68,13 @@ def test_a_piece_opening_with_a_comma_continues_the_sentence():
                                "House had not called.", "Talks went on."]
 
 
+def test_a_piece_opening_with_a_possessive_continues_the_sentence():
+    text = ("Trump tried to block President-elect Joseph R. Biden Jr.’s victory. Facebook Inc.'s ban began. "
+            "Talks went on.")
+    assert sentences(text) == ["Trump tried to block President-elect Joseph R. Biden Jr.’s victory.",
+                               "Facebook Inc.'s ban began.", "Talks went on."]
+
+
 def test_lone_closing_quote_joins_its_sentence():
     text = "He said the war must end. Only Russia and China opposed it.”\nBlinken told reporters."
     got = sentences(text)
