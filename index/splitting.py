@@ -56,6 +56,9 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A quoted sentence's end, then a new quote opening with a capital: `... Party." “She’s ...`. pysbd keeps the two
+# together; _plain_starts and people do not.
+_QUOTE_AFTER_QUOTE = re.compile(r"[.!?][\"”]\s+(?=[“\"][A-Z])")
 _POSSESSIVE = re.compile(r"['’]s\b")  # a piece opening with `’s` is the rest of `Joseph R. Biden Jr.’s victory.`
 _PYSBD_MAX = 3000  # pysbd is fast per paragraph but slow on long strings: feed it pieces
 
@@ -132,6 +135,7 @@ def _segment(para: str) -> list[int]:
             cursor = pos + len(stripped)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
+    starts += [m.end() for m in _QUOTE_AFTER_QUOTE.finditer(flat)]  # _merge drops those inside an open quote
     return _merge(flat, sorted(set(starts)))
 
 

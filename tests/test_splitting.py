@@ -75,6 +75,14 @@ def test_a_piece_opening_with_a_possessive_continues_the_sentence():
                                "Facebook Inc.'s ban began.", "Talks went on."]
 
 
+def test_a_quote_opening_after_a_closed_quote_starts_a_sentence():
+    text = ('Rep. Tulsi Gabbard (D-Hawaii) called her "the rot of the Democratic Party." “She’s the favorite of the '
+            'Russians,” Clinton said. Rep. Smith said: “We lost. "Never again." We move on.” Talks went on.')
+    assert sentences(text) == ['Rep. Tulsi Gabbard (D-Hawaii) called her "the rot of the Democratic Party."',
+                               "“She’s the favorite of the Russians,” Clinton said.",
+                               'Rep. Smith said: “We lost. "Never again." We move on.”', "Talks went on."]
+
+
 def test_lone_closing_quote_joins_its_sentence():
     text = "He said the war must end. Only Russia and China opposed it.”\nBlinken told reporters."
     got = sentences(text)
