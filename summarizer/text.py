@@ -22,6 +22,8 @@ __all__ = [
     "TITLE_WORDS",
     "ORGANISATION_WORDS",
     "CALENDAR_WORDS",
+    "WEEKDAYS",
+    "weekdays",
     "PLACE_WORDS",
     "DEMONYMS",
     "COUNTRIES",
@@ -87,6 +89,15 @@ CALENDAR_WORDS = frozenset(
     """january february march april may june july august september october november december jan feb mar apr jun
     jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today yesterday""".split()
 )
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b")
+
+
+def weekdays(text: str) -> frozenset[str]:
+    """The weekday names ``text`` holds (`... said on Tuesday` gives {"Tuesday"}); news leads date their event so."""
+    return frozenset(_WEEKDAY.findall(text))
+
 
 # Capitalised words that name a part of the world (the West, Eastern Europe) rather than someone.
 PLACE_WORDS = frozenset(

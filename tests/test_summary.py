@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from summarizer import Collection
 from summarizer.groups import group_sentences, lexical_features
 from summarizer.results import Citation, CitationNumbers, CitedSentence, SourceDifference
 from summarizer.summary.budget import long_enough
-from summarizer.summary.summaries import METHODS, MIN_WORDS, RATIO, summarize_store
+from summarizer.summary.summaries import LEARNED_WEIGHTS, METHODS, MIN_WORDS, RATIO, summarize_store
+from summarizer.text import weekdays
 from summarizer.wording import FRAGMENT, Words, _common_positions, best_member, name_phrases, subheadings
 
 from .conftest import doc_by_prefix
@@ -431,6 +433,44 @@ def test_sources_that_differ_alike_share_one_note():
     assert CitationNumbers().difference_note(CitedSentence("x", cites[:1])) == ""
 
 
+
+
+TIKTOK_A = ("A federal judge blocked the Trump administration's order prohibiting TikTok downloads in the U.S. on Sunday, "
+            "less than four hours before the ban was set to begin. The judge did not explain the ruling in public. "
+            "The Commerce Department said it would comply with the order.")
+TIKTOK_B = ("A federal judge granted a temporary reprieve Sunday to TikTok, the short-form video app that was facing a "
+            "midnight deadline that would have kept users from downloading it. The company had argued the ban violated its "
+            "right to free speech. Its lawyers called the ruling a relief for millions of users.")
+
+
+def test_two_articles_leads_reporting_one_event_show_once(embedder):
+    """Two leads dated the same weekday that tell one event in other words (too loosely for a fact group) show once,
+    citing both articles; without the rule both would show."""
+    with Collection(embedder=embedder) as col:
+        col.add_text(TIKTOK_A, title="a")
+        col.add_text(TIKTOK_B, title="b")
+        leads = ("A federal judge blocked", "A federal judge granted")
+        summary = summarize_store(col.store, max_words=150, ratio=None)
+        shown = summary.text
+        assert sum(lead in shown for lead in leads) == 1
+        lead = next(x for x in summary.sentences if x.text.startswith(leads))
+        assert len({c.doc_id for c in lead.citations}) == 2, "the other article's lead is cited as a source"
+        assert "The judge did not explain the ruling in public." in shown  # the rest still fills the budget
+        off = dataclasses.replace(LEARNED_WEIGHTS, lead_restatement=1.01)
+        assert all(lead in summarize_store(col.store, max_words=150, ratio=None, learned=off).text for lead in leads)
+
+
+def test_leads_of_different_events_on_one_weekday_both_show(embedder):
+    with Collection(embedder=embedder) as col:
+        col.add_text("The Senate passed a farm bill on Tuesday after months of talks. Farmers welcomed the vote.")
+        col.add_text("A powerful storm knocked out power to thousands of homes in Florida on Tuesday. Schools closed.")
+        shown = summarize_store(col.store, max_words=150, ratio=None).text
+        assert "The Senate passed a farm bill" in shown and "A powerful storm" in shown
+
+
+def test_weekdays_are_the_names_a_text_holds():
+    assert weekdays("Trump said on Tuesday night and again Wednesday that he would sign.") == {"Tuesday", "Wednesday"}
+    assert weekdays("Sundays are quiet; the summit ends in May.") == frozenset()
 
 
 def _plain_common_positions(positions, a, b):

@@ -12,6 +12,7 @@ from index import Store
 
 from ..groups import LexicalFeatures, group_sentences, lexical_features
 from ..results import CitedSentence, SourceDifference, Summary, cite
+from ..text import weekdays
 from ..rewrites import rewritten_documents
 from ..wording import FRAGMENT, Words, best_member, differences, subheadings
 from .budget import fill_budget, long_enough
@@ -31,8 +32,9 @@ METHODS = ("default", "heuristic", *SUMY_METHODS)
 # A summary stops growing once it holds this share of its sources' words (the pool's), within its word budget:
 # three 60-word excerpts get a summary of about 55 words, not 150 (nearly all of them). Chosen by 5-fold
 # cross-validated ROUGE on NeuS train with the learned ranker (bench/train_ranker.py prints them): 0.25-0.30 best
-# with the word-rate features (0.35 before them, when 0.30-0.40 were level), where human roundups are about as long.
-RATIO = 0.3
+# with the word-rate features (0.35 before them, when 0.30-0.40 were level), where human roundups are about as long;
+# 0.30 until 0.25 led it in three trainings running, last by 0.12 / 0.20 (40.78 / 17.59; 0.225 falls to 40.47 / 17.39).
+RATIO = 0.25
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Weights:
     lead_decay: float = 0.6  # ... the lead prior's ratio from one sentence to the next (0.5 and 0.7 were worse)
     redundancy: float = 0.2  # MMR: penalty per unit of cosine to the closest fact already chosen
     same_fact: float = 0.65  # a candidate this close to a chosen fact says the same thing: skipped
+    lead_restatement: float = 0.55  # two articles' leads naming the same weekday this close report one event: skipped
     quote: float = 0.08  # penalty for a sentence that opens with a quote or dash, or is first person
     consensus: float = 2.0  # words shared across sources: mean share of the other documents using each content word
     sumbasic: float = 0.5  # mean pooled cluster frequency of the content words not yet covered (SumBasic)
@@ -86,6 +89,14 @@ class LearnedWeights:
     # Fact groups merge what states one fact; this also keeps out a looser restatement of a shown fact (in 15.6% of
     # NeuS train summaries two shown facts were above 0.7 cosine when it was off, 2.1% above 0.8; 10.2% and 0 with
     # it). Chosen for readers: CV 40.73/17.52 against 40.75/17.54 off (noise), 40.65/17.45 at 0.7
+    lead_restatement: float = 0.55  # two articles' first sentences that name the same weekday (`on Tuesday`) and keep
+    # this cosine report one event in other words ("President Trump on Thursday encouraged a racist conspiracy
+    # theory ..." / "... gave credence to a false and racist conspiracy theory about Kamala Harris' eligibility"):
+    # the later one is skipped (and its article cited for the shown one), as same_fact skips a close one; MiniLM puts
+    # such pairs anywhere from 0.44 to 0.74. 15% of NeuS val summaries showed two such leads above 0.4; in samples of
+    # train and val, pairs from 0.55 up were one event, below it some were two events of one day. Chosen for readers
+    # (at RATIO 0.30): CV 40.66 / 17.39 against 40.69 / 17.49 without (0.5: 40.65 / 17.36, 0.6: 40.64 / 17.40).
+    # Above 1: never
     sumbasic: float = 0.25  # weight of the mean frequency of the content words not yet covered (SumBasic; 0.5
     # before the length rule; 0.25 and 0.5 have been within 0.1 in CV since)
     sumbasic_decay: float = 0.5  # a chosen fact's words keep this share of their frequency afterwards
@@ -223,14 +234,22 @@ def _representatives(c: Candidates, complete: np.ndarray, key: np.ndarray, floor
 
 
 def _mmr(c: Candidates, reps: np.ndarray, gscore: np.ndarray, redundancy: float, same_fact: float,
-         sumbasic: float, sumbasic_decay: float, max_words: int, max_sentences: int | None) -> list[int]:
+         sumbasic: float, sumbasic_decay: float, max_words: int, max_sentences: int | None,
+         lead_restatement: float = 1.01) -> list[int]:
     """Groups by maximal marginal relevance (plus SumBasic gain, re-rated after every pick) within the budget.
 
     A group whose shown member is a subheading is never taken; one this close (``same_fact``) to a taken group
-    says the same thing and is skipped.
+    says the same thing and is skipped, as is an article's lead naming the weekday of another article's taken
+    lead at ``lead_restatement`` cosine or more (the same event).
     """
     pool = c.pool
     gvec = pool.vectors[reps]
+    days = _dated_leads(c, reps)
+    taken_leads: list[int] = []  # taken groups whose shown member is an article's dated lead
+
+    def restates(g: int) -> bool:
+        return any(_restates(c, reps, days, g, t, lead_restatement) for t in taken_leads)
+
     rep_words = c.feats.content[reps].astype(np.float32).tocsr()
     rep_len = np.maximum(np.asarray(rep_words.sum(axis=1)).ravel(), 1.0)
     freq = word_frequency(c.feats)
@@ -244,11 +263,13 @@ def _mmr(c: Candidates, reps: np.ndarray, gscore: np.ndarray, redundancy: float,
                 gain = gain + sumbasic * np.asarray(rep_words @ freq).ravel() / rep_len
             g = int(np.argmax(np.where(open_, gain, -np.inf)))
             open_[g] = False
-            if nearest[g] < same_fact:
+            if nearest[g] < same_fact and not (days[g] and restates(g)):
                 yield g
 
     def picked(g: int) -> None:
         nearest[:] = np.maximum(nearest, gvec @ gvec[g])
+        if days[g]:
+            taken_leads.append(g)
         if sumbasic:
             freq[rep_words[g].indices] *= sumbasic_decay
 
@@ -265,8 +286,39 @@ def select_groups(c: Candidates, scores: np.ndarray, max_words: int, max_sentenc
     complete = _completeness(c, w.opener_incomplete, w.dangling_incomplete)
     reps = _representatives(c, complete, scores, w.rep_floor)
     gscore = np.array([scores[g].max() for g in c.groups], dtype=np.float32) + w.sources * _corroboration(c)
-    taken = _mmr(c, reps, gscore, w.redundancy, w.same_fact, w.sumbasic, w.sumbasic_decay, max_words, max_sentences)
-    return [(int(reps[g]), c.groups[g], float(gscore[g])) for g in taken]
+    taken = _mmr(c, reps, gscore, w.redundancy, w.same_fact, w.sumbasic, w.sumbasic_decay, max_words, max_sentences,
+                 w.lead_restatement)
+    return _with_restatements(c, reps, gscore, taken, w.lead_restatement)
+
+
+def _dated_leads(c: Candidates, reps: np.ndarray) -> list[frozenset[str]]:
+    """Per group, the weekdays its shown member names when that is an article's first sentence (else none)."""
+    return [weekdays(c.pool.texts[r]) if c.pool.rank[r] == 0 else frozenset() for r in reps.tolist()]
+
+
+def _restates(c: Candidates, reps: np.ndarray, days: list[frozenset[str]], g: int, t: int, floor: float) -> bool:
+    """Whether group ``g``'s dated lead tells the event of group ``t``'s: another article, a shared weekday and at
+    least ``floor`` cosine (LearnedWeights.lead_restatement)."""
+    pool = c.pool
+    return bool(days[g] & days[t]) and pool.doc_codes[reps[g]] != pool.doc_codes[reps[t]] and \
+        float(pool.vectors[reps[g]] @ pool.vectors[reps[t]]) >= floor
+
+
+def _with_restatements(c: Candidates, reps: np.ndarray, gscore: np.ndarray, taken: list[int],
+                       floor: float) -> list[tuple[int, list[int], float]]:
+    """(shown row, members, score) of the ``taken`` groups; a taken dated lead's members also hold the leads of
+    other articles that tell its event (:func:`_restates`), so the summary cites those sources too."""
+    days = _dated_leads(c, reps)
+    extra: dict[int, list[int]] = {}
+    leads = [t for t in taken if days[t]]
+    if leads:
+        chosen = set(taken)
+        for g in range(len(reps)):
+            told = [t for t in leads if g not in chosen and _restates(c, reps, days, g, t, floor)]
+            if told:
+                closest = max(told, key=lambda t: float(c.pool.vectors[reps[g]] @ c.pool.vectors[reps[t]]))
+                extra.setdefault(closest, []).extend(c.groups[g])
+    return [(int(reps[g]), sorted(c.groups[g] + extra.get(g, [])), float(gscore[g])) for g in taken]
 
 
 def _corroboration(c: Candidates) -> np.ndarray:
@@ -299,8 +351,9 @@ def select_heuristic(c: Candidates, max_words: int, max_sentences: int | None,
     key = scores + w.rep_score * complete / max(float(complete.max(initial=0.0)), 1e-6)
     reps = _representatives(c, complete, key, w.rep_floor)
     gscore = np.array([scores[g].max() for g in c.groups], dtype=np.float32) + w.sources * _corroboration(c)
-    taken = _mmr(c, reps, gscore, w.redundancy, w.same_fact, w.sumbasic, w.sumbasic_decay, max_words, max_sentences)
-    return [(int(reps[g]), c.groups[g], float(gscore[g])) for g in taken]
+    taken = _mmr(c, reps, gscore, w.redundancy, w.same_fact, w.sumbasic, w.sumbasic_decay, max_words, max_sentences,
+                 w.lead_restatement)
+    return _with_restatements(c, reps, gscore, taken, w.lead_restatement)
 
 
 def _select_ranked(c: Candidates, ranking: list[tuple[int, float]], max_words: int,
@@ -341,10 +394,12 @@ def _citations(pool: Pool, rep: int, members: list[int], feats: LexicalFeatures)
 
 
 def _differences(c: Candidates, rep: int, cites: list[int], docs: dict) -> tuple[SourceDifference, ...]:
-    """For each other cited source, the names and numbers it omits from, or adds to, what it shares with the shown
-    sentence (:meth:`summarizer.wording.Words.differing`)."""
+    """For each other cited source of the shown sentence's own fact group, the names and numbers it omits from, or
+    adds to, what it shares with the shown sentence (:meth:`summarizer.wording.Words.differing`). Another article's
+    lead cited as telling the same event (:func:`_with_restatements`) words it too freely for a word-level note."""
     out = []
-    for j, omits, adds in differences(c.words, rep, cites):
+    group = c.group_of[rep]
+    for j, omits, adds in differences(c.words, rep, [i for i in cites if c.group_of[i] == group]):
         d = docs[c.pool.sentences[j].doc_id]
         out.append(SourceDifference(d.id, d.title, omits, adds))
     return tuple(out)
