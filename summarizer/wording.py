@@ -27,8 +27,9 @@ _OPENERS = frozenset("“\"‘'([-—–:")
 _VAGUE = frozenset({"one"})  # number words too often no number at all to count as a difference
 # A word, or a number written with group or decimal marks as one ("212,000", "1.2"): "212,000" and "200,000" differ.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|" + WORD.pattern)
-# Between two words that name_phrases shows as one: a space, a hyphen, an abbreviation's stop.
-_PHRASE_GAP = re.compile(r"\s+|-|\.\s*")
+# Between two words that name_phrases shows as one: a space, a hyphen, an abbreviation's stop, or the `of` / `for the`
+# inside a name (`US Court of Appeals for the District of Columbia Circuit`, `10 of 12`).
+_PHRASE_GAP = re.compile(r"\s+|-|\.\s*|\s+(?:of|for)(?:\s+the)?\s+")
 # Between two words of one name as written: spaces, initials' stops, quotes (`I. Lewis “Scooter” Libby`).
 _NAME_GAP = re.compile(r"[\s.“”\"'‘’]*")
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \

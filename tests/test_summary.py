@@ -409,6 +409,11 @@ def test_names_and_numbers_written_another_way_are_not_differences():
     assert name_phrases(words.differing(3, 4), texts[3]) == ("212,000",)  # one number, not "212" beside a "000"
     assert words.differing(4, 3) == []  # and "Sept." is "September"
     assert name_phrases(words.differing(5, 6), texts[5]) == ("Antony Blinken",)  # a title is not the name
+    court = ["House general counsel Douglas Letter told the US Court of Appeals for the District of Columbia Circuit that "
+             "the House needs the material.",
+             "House general counsel Douglas Letter told the judges that the House needs the material."]
+    assert name_phrases(Words(court).differing(0, 1), court[0]) == (
+        "US Court of Appeals for the District of Columbia Circuit",)  # one name, not 'US Court', 'Appeals', ...
     other = ["On Friday North Korea fired a missile at the coast.", "On Friday South Korea fired a missile at the coast.",
              "Judges of the New York court ruled on the case.", "Judges of the New Jersey court ruled on the case."]
     places = Words(other)
