@@ -30,8 +30,8 @@ shipped model is trained on rates that leave out each cluster's own fold.
 
 Shipped: ``lgbm_oracle`` on 35 features (``--models lgbm_oracle``), with the product's length rule (a summary stops
 at summarizer.RATIO = 0.25 of its sources' words, chosen here by CV) and LearnedWeights.lead_restatement 0.55 (set for
-readers): CV 40.79 / 17.59, val 40.30 / 17.75; filling the 75 words as the baselines do, CV 39.79 / 16.97, val
-39.39 / 17.26. At RATIO 0.30 without lead_restatement: CV 40.69 / 17.49, val 40.29 / 17.81. Retrained after two splitting fixes (48 of
+readers): CV 40.80 / 17.59, val 40.37 / 17.83; filling the 75 words as the baselines do, CV 39.78 / 16.97, val
+39.51 / 17.42. At RATIO 0.30 without lead_restatement: CV 40.69 / 17.49, val 40.29 / 17.81. Retrained after two splitting fixes (48 of
 18,047 NeuS pieces: a possessive 's continues a sentence, a quote opening after a closed quote starts one); before them
 CV 40.66 / 17.53, val 40.26 / 17.62. Retrained before that after a splitting fix (62 of 18,067
 NeuS pieces joined to the sentence they continue); before it the model scored CV 40.73 / 17.52, val 40.40 / 17.83,

@@ -12,7 +12,7 @@ from index import Store
 
 from ..groups import LexicalFeatures, group_sentences, lexical_features
 from ..results import CitedSentence, SourceDifference, Summary, cite
-from ..text import weekdays
+from ..text import WEEKDAYS, weekdays
 from ..rewrites import rewritten_documents
 from ..wording import FRAGMENT, Words, best_member, differences, subheadings
 from .budget import fill_budget, long_enough
@@ -55,7 +55,7 @@ class Weights:
     lead_decay: float = 0.6  # ... the lead prior's ratio from one sentence to the next (0.5 and 0.7 were worse)
     redundancy: float = 0.2  # MMR: penalty per unit of cosine to the closest fact already chosen
     same_fact: float = 0.65  # a candidate this close to a chosen fact says the same thing: skipped
-    lead_restatement: float = 0.55  # two articles' leads naming the same weekday this close report one event: skipped
+    lead_restatement: float = 0.55  # articles' leads naming one weekday and a shared name this close: one event
     quote: float = 0.08  # penalty for a sentence that opens with a quote or dash, or is first person
     consensus: float = 2.0  # words shared across sources: mean share of the other documents using each content word
     sumbasic: float = 0.5  # mean pooled cluster frequency of the content words not yet covered (SumBasic)
@@ -89,8 +89,8 @@ class LearnedWeights:
     # Fact groups merge what states one fact; this also keeps out a looser restatement of a shown fact (in 15.6% of
     # NeuS train summaries two shown facts were above 0.7 cosine when it was off, 2.1% above 0.8; 10.2% and 0 with
     # it). Chosen for readers: CV 40.73/17.52 against 40.75/17.54 off (noise), 40.65/17.45 at 0.7
-    lead_restatement: float = 0.55  # two articles' first sentences that name the same weekday (`on Tuesday`) and keep
-    # this cosine report one event in other words ("President Trump on Thursday encouraged a racist conspiracy
+    lead_restatement: float = 0.55  # two articles' first sentences that name the same weekday (`on Tuesday`), share a
+    # name and keep this cosine report one event in other words ("President Trump on Thursday encouraged a racist conspiracy
     # theory ..." / "... gave credence to a false and racist conspiracy theory about Kamala Harris' eligibility"):
     # the later one is skipped (and its article cited for the shown one), as same_fact skips a close one; MiniLM puts
     # such pairs anywhere from 0.44 to 0.74. 15% of NeuS val summaries showed two such leads above 0.4; in samples of
@@ -297,11 +297,18 @@ def _dated_leads(c: Candidates, reps: np.ndarray) -> list[frozenset[str]]:
 
 
 def _restates(c: Candidates, reps: np.ndarray, days: list[frozenset[str]], g: int, t: int, floor: float) -> bool:
-    """Whether group ``g``'s dated lead tells the event of group ``t``'s: another article, a shared weekday and at
-    least ``floor`` cosine (LearnedWeights.lead_restatement)."""
+    """Whether group ``g``'s dated lead tells the event of group ``t``'s: another article, a shared weekday, at least
+    ``floor`` cosine (LearnedWeights.lead_restatement) and a shared name (`The Senate on Tuesday passed ...` and `The
+    House on Tuesday passed ...` are two events)."""
     pool = c.pool
-    return bool(days[g] & days[t]) and pool.doc_codes[reps[g]] != pool.doc_codes[reps[t]] and \
-        float(pool.vectors[reps[g]] @ pool.vectors[reps[t]]) >= floor
+    a, b = int(reps[g]), int(reps[t])
+    return bool(days[g] & days[t]) and pool.doc_codes[a] != pool.doc_codes[b] and \
+        float(pool.vectors[a] @ pool.vectors[b]) >= floor and bool(_names(c, a) & _names(c, b))
+
+
+def _names(c: Candidates, row: int) -> set[str]:
+    """Stems of the names a pool sentence holds, weekdays left out."""
+    return {t.stem for t in c.words.tokens(row) if t.name and t.surface not in WEEKDAYS}
 
 
 def _with_restatements(c: Candidates, reps: np.ndarray, gscore: np.ndarray, taken: list[int],
