@@ -76,8 +76,8 @@ def test_a_piece_opening_with_a_possessive_continues_the_sentence():
 
 
 def test_a_quote_opening_after_a_closed_quote_starts_a_sentence():
-    text = ('Rep. Tulsi Gabbard (D-Hawaii) called her "the rot of the Democratic Party." “She’s the favorite of the '
-            'Russians,” Clinton said. Rep. Smith said: “We lost. "Never again." We move on.” Talks went on.')
+    text = ('Rep. Tulsi Gabbard (D-Hawaii) called her "the rot of the Democratic Party." “She’s the favorite of '
+            'the Russians,” Clinton said. Rep. Smith said: “We lost. "Never again." We move on.” Talks went on.')
     assert sentences(text) == ['Rep. Tulsi Gabbard (D-Hawaii) called her "the rot of the Democratic Party."',
                                "“She’s the favorite of the Russians,” Clinton said.",
                                'Rep. Smith said: “We lost. "Never again." We move on.”', "Talks went on."]

@@ -409,8 +409,8 @@ def test_names_and_numbers_written_another_way_are_not_differences():
     assert name_phrases(words.differing(3, 4), texts[3]) == ("212,000",)  # one number, not "212" beside a "000"
     assert words.differing(4, 3) == []  # and "Sept." is "September"
     assert name_phrases(words.differing(5, 6), texts[5]) == ("Antony Blinken",)  # a title is not the name
-    court = ["House general counsel Douglas Letter told the US Court of Appeals for the District of Columbia Circuit that "
-             "the House needs the material.",
+    court = ["House general counsel Douglas Letter told the US Court of Appeals for the District of Columbia Circuit "
+             "that the House needs the material.",
              "House general counsel Douglas Letter told the judges that the House needs the material."]
     assert name_phrases(Words(court).differing(0, 1), court[0]) == (
         "US Court of Appeals for the District of Columbia Circuit",)  # one name, not 'US Court', 'Appeals', ...
@@ -440,12 +440,12 @@ def test_sources_that_differ_alike_share_one_note():
 
 
 
-TIKTOK_A = ("A federal judge blocked the Trump administration's order prohibiting TikTok downloads in the U.S. on Sunday, "
-            "less than four hours before the ban was set to begin. The judge did not explain the ruling in public. "
-            "The Commerce Department said it would comply with the order.")
+TIKTOK_A = ("A federal judge blocked the Trump administration's order prohibiting TikTok downloads in the U.S. on "
+            "Sunday, less than four hours before the ban was set to begin. The judge did not explain the ruling in "
+            "public. The Commerce Department said it would comply with the order.")
 TIKTOK_B = ("A federal judge granted a temporary reprieve Sunday to TikTok, the short-form video app that was facing a "
-            "midnight deadline that would have kept users from downloading it. The company had argued the ban violated its "
-            "right to free speech. Its lawyers called the ruling a relief for millions of users.")
+            "midnight deadline that would have kept users from downloading it. The company had argued the ban violated "
+            "its right to free speech. Its lawyers called the ruling a relief for millions of users.")
 
 
 def test_two_articles_leads_reporting_one_event_show_once(embedder):

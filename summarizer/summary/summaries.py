@@ -12,8 +12,8 @@ from index import Store
 
 from ..groups import LexicalFeatures, group_sentences, lexical_features
 from ..results import CitedSentence, SourceDifference, Summary, cite
-from ..text import WEEKDAYS, weekdays
 from ..rewrites import rewritten_documents
+from ..text import WEEKDAYS, weekdays
 from ..wording import FRAGMENT, Words, best_member, differences, subheadings
 from .budget import fill_budget, long_enough
 from .features import (DANGLING_START, MIN_WORDS, OPENERS, Pool, consensus, make_pool, sentence_features, support,
@@ -89,14 +89,14 @@ class LearnedWeights:
     # Fact groups merge what states one fact; this also keeps out a looser restatement of a shown fact (in 15.6% of
     # NeuS train summaries two shown facts were above 0.7 cosine when it was off, 2.1% above 0.8; 10.2% and 0 with
     # it). Chosen for readers: CV 40.73/17.52 against 40.75/17.54 off (noise), 40.65/17.45 at 0.7
-    lead_restatement: float = 0.55  # two articles' first sentences that name the same weekday (`on Tuesday`), share a
-    # name and keep this cosine report one event in other words ("President Trump on Thursday encouraged a racist conspiracy
-    # theory ..." / "... gave credence to a false and racist conspiracy theory about Kamala Harris' eligibility"):
-    # the later one is skipped (and its article cited for the shown one), as same_fact skips a close one; MiniLM puts
-    # such pairs anywhere from 0.44 to 0.74. 15% of NeuS val summaries showed two such leads above 0.4; in samples of
-    # train and val, pairs from 0.55 up were one event, below it some were two events of one day. Chosen for readers
-    # (at RATIO 0.30): CV 40.66 / 17.39 against 40.69 / 17.49 without (0.5: 40.65 / 17.36, 0.6: 40.64 / 17.40).
-    # Above 1: never
+    lead_restatement: float = 0.55  # two articles' first sentences that name the same weekday (`on Tuesday`), share
+    # a name and keep this cosine report one event in other words ("President Trump on Thursday encouraged a racist
+    # conspiracy theory ..." / "... gave credence to a false and racist conspiracy theory about Kamala Harris'
+    # eligibility"): the later one is skipped (and its article cited for the shown one), as same_fact skips a close
+    # one; MiniLM puts such pairs anywhere from 0.44 to 0.74. 15% of NeuS val summaries showed two such leads above
+    # 0.4; in samples of train and val, pairs from 0.55 up were one event, below it some were two events of one day.
+    # Chosen for readers: at RATIO 0.30 and without the shared name, CV 40.66 / 17.39 against 40.69 / 17.49 without
+    # the rule (0.5: 40.65 / 17.36, 0.6: 40.64 / 17.40); as shipped, 40.80 / 17.59 against 40.81 / 17.61. Above 1: never
     sumbasic: float = 0.25  # weight of the mean frequency of the content words not yet covered (SumBasic; 0.5
     # before the length rule; 0.25 and 0.5 have been within 0.1 in CV since)
     sumbasic_decay: float = 0.5  # a chosen fact's words keep this share of their frequency afterwards
@@ -235,7 +235,7 @@ def _representatives(c: Candidates, complete: np.ndarray, key: np.ndarray, floor
 
 def _mmr(c: Candidates, reps: np.ndarray, gscore: np.ndarray, redundancy: float, same_fact: float,
          sumbasic: float, sumbasic_decay: float, max_words: int, max_sentences: int | None,
-         lead_restatement: float = 1.01) -> list[int]:
+         lead_restatement: float) -> list[int]:
     """Groups by maximal marginal relevance (plus SumBasic gain, re-rated after every pick) within the budget.
 
     A group whose shown member is a subheading is never taken; one this close (``same_fact``) to a taken group
@@ -321,7 +321,9 @@ def _with_restatements(c: Candidates, reps: np.ndarray, gscore: np.ndarray, take
     if leads:
         chosen = set(taken)
         for g in range(len(reps)):
-            told = [t for t in leads if g not in chosen and _restates(c, reps, days, g, t, floor)]
+            if not days[g] or g in chosen:
+                continue
+            told = [t for t in leads if _restates(c, reps, days, g, t, floor)]
             if told:
                 closest = max(told, key=lambda t: float(c.pool.vectors[reps[g]] @ c.pool.vectors[reps[t]]))
                 extra.setdefault(closest, []).extend(c.groups[g])
