@@ -84,13 +84,14 @@ ORGANISATION_WORDS = frozenset(
     airport station church hospital center centre club league team""".split()
 )
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 # Month and weekday names: capitalised, never someone's name.
 CALENDAR_WORDS = frozenset(
     """january february march april may june july august september october november december jan feb mar apr jun
-    jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today yesterday""".split()
+    jul aug sep sept oct nov dec today yesterday""".split() + [d.lower() for d in WEEKDAYS]
 )
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b")
 
 

@@ -233,18 +233,17 @@ def _representatives(c: Candidates, complete: np.ndarray, key: np.ndarray, floor
                                  incomplete=c.incomplete) for g in c.groups], dtype=np.int64)
 
 
-def _mmr(c: Candidates, reps: np.ndarray, gscore: np.ndarray, redundancy: float, same_fact: float,
-         sumbasic: float, sumbasic_decay: float, max_words: int, max_sentences: int | None,
+def _mmr(c: Candidates, reps: np.ndarray, gscore: np.ndarray, days: list[frozenset[str]], redundancy: float,
+         same_fact: float, sumbasic: float, sumbasic_decay: float, max_words: int, max_sentences: int | None,
          lead_restatement: float) -> list[int]:
     """Groups by maximal marginal relevance (plus SumBasic gain, re-rated after every pick) within the budget.
 
     A group whose shown member is a subheading is never taken; one this close (``same_fact``) to a taken group
     says the same thing and is skipped, as is an article's lead naming the weekday of another article's taken
-    lead at ``lead_restatement`` cosine or more (the same event).
+    lead at ``lead_restatement`` cosine or more (the same event; ``days``: :func:`_dated_leads`).
     """
     pool = c.pool
     gvec = pool.vectors[reps]
-    days = _dated_leads(c, reps)
     taken_leads: list[int] = []  # taken groups whose shown member is an article's dated lead
 
     def restates(g: int) -> bool:
@@ -284,11 +283,19 @@ def select_groups(c: Candidates, scores: np.ndarray, max_words: int, max_sentenc
     """
     scores = np.asarray(scores, dtype=np.float32)
     complete = _completeness(c, w.opener_incomplete, w.dangling_incomplete)
-    reps = _representatives(c, complete, scores, w.rep_floor)
+    return _pick(c, scores, _representatives(c, complete, scores, w.rep_floor), w, max_words, max_sentences)
+
+
+def _pick(c: Candidates, scores: np.ndarray, reps: np.ndarray, w: Weights | LearnedWeights, max_words: int,
+          max_sentences: int | None) -> list[tuple[int, list[int], float]]:
+    """(shown row, members, group score) of the groups :func:`_mmr` takes: a group rated by its best member's score
+    plus ``w.sources`` times its corroboration; a taken article lead's members with the other articles' leads that
+    tell its event (:func:`_with_restatements`)."""
     gscore = np.array([scores[g].max() for g in c.groups], dtype=np.float32) + w.sources * _corroboration(c)
-    taken = _mmr(c, reps, gscore, w.redundancy, w.same_fact, w.sumbasic, w.sumbasic_decay, max_words, max_sentences,
-                 w.lead_restatement)
-    return _with_restatements(c, reps, gscore, taken, w.lead_restatement)
+    days = _dated_leads(c, reps)
+    taken = _mmr(c, reps, gscore, days, w.redundancy, w.same_fact, w.sumbasic, w.sumbasic_decay, max_words,
+                 max_sentences, w.lead_restatement)
+    return _with_restatements(c, reps, gscore, days, taken, w.lead_restatement)
 
 
 def _dated_leads(c: Candidates, reps: np.ndarray) -> list[frozenset[str]]:
@@ -311,11 +318,10 @@ def _names(c: Candidates, row: int) -> set[str]:
     return {t.stem for t in c.words.tokens(row) if t.name and t.surface not in WEEKDAYS}
 
 
-def _with_restatements(c: Candidates, reps: np.ndarray, gscore: np.ndarray, taken: list[int],
-                       floor: float) -> list[tuple[int, list[int], float]]:
+def _with_restatements(c: Candidates, reps: np.ndarray, gscore: np.ndarray, days: list[frozenset[str]],
+                       taken: list[int], floor: float) -> list[tuple[int, list[int], float]]:
     """(shown row, members, score) of the ``taken`` groups; a taken dated lead's members also hold the leads of
     other articles that tell its event (:func:`_restates`), so the summary cites those sources too."""
-    days = _dated_leads(c, reps)
     extra: dict[int, list[int]] = {}
     leads = [t for t in taken if days[t]]
     if leads:
@@ -358,11 +364,7 @@ def select_heuristic(c: Candidates, max_words: int, max_sentences: int | None,
     scores = _heuristic_scores(c, w)
     complete = _completeness(c, w.opener_incomplete, w.dangling_incomplete)
     key = scores + w.rep_score * complete / max(float(complete.max(initial=0.0)), 1e-6)
-    reps = _representatives(c, complete, key, w.rep_floor)
-    gscore = np.array([scores[g].max() for g in c.groups], dtype=np.float32) + w.sources * _corroboration(c)
-    taken = _mmr(c, reps, gscore, w.redundancy, w.same_fact, w.sumbasic, w.sumbasic_decay, max_words, max_sentences,
-                 w.lead_restatement)
-    return _with_restatements(c, reps, gscore, taken, w.lead_restatement)
+    return _pick(c, scores, _representatives(c, complete, key, w.rep_floor), w, max_words, max_sentences)
 
 
 def _select_ranked(c: Candidates, ranking: list[tuple[int, float]], max_words: int,
