@@ -32,7 +32,7 @@ from .errors import (
     UnsupportedFileError,
 )
 from .feeds import FeedEntry
-from .splitting import ends_sentence, split_text
+from .splitting import dateline_outlet, ends_sentence, split_text
 from .store import NewDocument
 
 __all__ = [
@@ -201,7 +201,8 @@ def extract_text(text: str, *, url: str | None = None, weights: ExtractWeights =
 
 def text_metadata(text: str, *, weights: ExtractWeights = WEIGHTS) -> tuple[str | None, str | None, str | None]:
     """(title, date, outlet) of a text: its heading line before the first sentence, else its first sentence
-    shortened; a leading `date 2023-03-02` line; a `Source: X` line names the outlet X."""
+    shortened; a leading `date 2023-03-02` line; a `Source: X` line names the outlet X, else a dateline's
+    `(AP)`."""
     head = text[: weights.head_chars]
     cut = head.rfind("\n")
     if len(text) > weights.head_chars and cut > 0:
@@ -218,6 +219,8 @@ def text_metadata(text: str, *, weights: ExtractWeights = WEIGHTS) -> tuple[str 
             break
     m = _SOURCE_LINE.search(text)
     outlet = m.group(1).strip().rstrip(".") if m else None
+    if outlet is None:  # a wire dateline names its outlet: `WASHINGTON (AP) — ...`
+        outlet = next((dateline_outlet(head[sp.start : sp.end]) for sp in spans if sp.kind == "dateline"), None)
     return (clean_title(title) if title else None), date, outlet
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-__all__ = ["Span", "split_text", "clear_split_cache", "ends_sentence", "KINDS"]
+__all__ = ["Span", "split_text", "clear_split_cache", "ends_sentence", "dateline_outlet", "KINDS"]
 
 # body: article text. heading: a short title line. date: a leading `date 2023-03-02`. source: `Source: ...`.
 # byline: `By Jane Doe`. bio: an author bio at the end. fragment: a truncated or attribution-only piece.
-KINDS = ("body", "heading", "date", "source", "byline", "bio", "fragment")
+# dateline: a wire dateline opening the article (`WASHINGTON (AP) — `), cut off its lead sentence.
+KINDS = ("body", "heading", "date", "source", "byline", "bio", "fragment", "dateline")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # together; _plain_starts and people do not.
 _QUOTE_AFTER_QUOTE = re.compile(r"[.!?][\"”]\s+(?=[“\"][A-Z])")
 _POSSESSIVE = re.compile(r"['’]s\b")  # a piece opening with `’s` is the rest of `Joseph R. Biden Jr.’s victory.`
+# A wire dateline opening the first body paragraph: `WASHINGTON (AP) — `, `(CNN)The ...`, `Washington (CNN) - `,
+# `KYIV, Ukraine (Reuters) - `, `WASHINGTON — `. A place of up to four capitalised words; then an outlet in
+# brackets followed by a dash or, glued, by the sentence; or, with no outlet, a place in capitals and a dash.
+_DATELINE = re.compile(
+    r"(?:[A-Z][\w.'’-]*(?:,?[ \t][A-Z][\w.'’-]*){0,3}[ \t]*)?\((?P<outlet>[A-Z][A-Za-z&.' ]{0,24})\)"
+    r"(?:[ \t]*(?:--|[-—–])[ \t]*|(?=[A-Z“\"‘]))"
+    r"|[A-Z]{3,}[A-Z.'’-]*(?:,?[ \t][A-Z][\w.'’-]*){0,3}[ \t]*(?:--|[-—–])[ \t]+(?=[A-Z“\"‘])"
+)
+_DATELINE_MAX = 60  # characters: a longer match is a sentence, not a dateline
 _PYSBD_MAX = 3000  # pysbd is fast per paragraph but slow on long strings: feed it pieces
 
 
@@ -290,12 +300,18 @@ def _split(text: str, headings: Sequence[tuple[int, int]] | None) -> tuple[list[
     date: str | None = None
     paras = _paragraphs(text)
     ranges = sorted(headings) if headings is not None else None
+    lead = True  # the first body paragraph is still to come (it may open with a dateline)
     for p_i, (ps, pe) in enumerate(paras):
         if p_i == 0:
             date, ps = _leading_date(text, ps, pe, spans)
             if ps >= pe:
                 continue
         marked = None if ranges is None else _inside(ranges, ps, pe)
+        if lead and _kind_of_paragraph(text[ps:pe], is_last=p_i == len(paras) - 1, marked=marked) is None:
+            lead = False
+            ps = _dateline(text, ps, pe, p_i, spans)
+            if ps >= pe:
+                continue
         spans.extend(_paragraph_spans(text, ps, pe, p_i, is_last=p_i == len(paras) - 1, marked=marked))
     _mark_bio(text, spans)
     if spans and not any(sp.kind == "body" for sp in spans):
@@ -315,6 +331,22 @@ def _leading_date(text: str, ps: int, pe: int, spans: list[Span]) -> tuple[str |
     while ps < pe and text[ps].isspace():
         ps += 1
     return m.group(1), ps
+
+
+def _dateline(text: str, ps: int, pe: int, p_i: int, spans: list[Span]) -> int:
+    """A wire dateline opening the paragraph ``text[ps:pe]``: its span (appended to ``spans``) and where the lead
+    sentence starts (``ps`` when there is none)."""
+    m = _DATELINE.match(text, ps, pe)
+    if not m or m.end() - ps > _DATELINE_MAX or (m.end() < pe and len(_words(text[m.end() : pe])) < 3):
+        return ps
+    spans.append(Span(ps, ps + len(m.group(0).rstrip()), "dateline", p_i))
+    return m.end() + len(text[m.end() : pe]) - len(text[m.end() : pe].lstrip())
+
+
+def dateline_outlet(dateline: str) -> str | None:
+    """The outlet a dateline names in brackets (`AP` of `WASHINGTON (AP) —`), else None."""
+    m = _DATELINE.match(dateline)
+    return m.group("outlet").strip() if m and m.group("outlet") else None
 
 
 def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -99,6 +99,8 @@ def test_text_title_from_heading_line_else_first_sentence_and_source_outlet():
     title, _, outlet = text_metadata(f"{long}\nMore text here.\nSource: Hot News\n")
     assert title.endswith("…") and long.startswith(title[:-1]) and len(title.split()) <= ExtractWeights().title_words
     assert outlet == "Hot News"
+    title, _, outlet = text_metadata("WASHINGTON (AP) — The Senate passed the bill on Tuesday. More later.\n")
+    assert (title, outlet) == ("The Senate passed the bill on Tuesday", "AP")
 
 
 def test_seeds_get_readable_titles_dates_and_outlets(seed_paths):

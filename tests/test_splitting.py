@@ -170,3 +170,24 @@ def test_spans_cover_every_non_space_character_once(text):
 def test_control_character_after_a_full_stop_still_ends_the_sentence():
     text = "The envoy\x07 arrived on Monday.\x00 Talks began at noon.\x07 Prices rose."
     assert sentences(text) == ["The envoy\x07 arrived on Monday.\x00", "Talks began at noon.\x07", "Prices rose."]
+
+
+def test_wire_dateline_is_cut_off_the_lead_sentence():
+    cases = [  # text, its dateline, its lead sentence
+        ("WASHINGTON (AP) — Trump signed a bill Friday. He said so.", "WASHINGTON (AP) —", "Trump signed a bill Friday."),
+        ("(CNN)The United States reports more deaths.", "(CNN)", "The United States reports more deaths."),
+        ("Washington (CNN) - Sen. Rand Paul expressed frustration.", "Washington (CNN) -",
+         "Sen. Rand Paul expressed frustration."),
+        ("KYIV, Ukraine (Reuters) - Ukraine said it had retaken the town.", "KYIV, Ukraine (Reuters) -",
+         "Ukraine said it had retaken the town."),
+        ("Senate vote\n\nWASHINGTON – The House passed a spending package.", "WASHINGTON –",
+         "The House passed a spending package."),
+    ]
+    for text, dateline, lead in cases:
+        spans, _ = split_text(text)
+        kinds = [(s.kind, text[s.start : s.end]) for s in spans]
+        assert ("dateline", dateline) in kinds and next(t for k, t in kinds if k == "body") == lead
+    # brackets inside a sentence are no dateline: an acronym, a state after a name
+    for text in ("The Department of Justice (DOJ) on Monday announced a suit.",
+                 "Freshman GOP Rep. Dan Crenshaw (Texas) took aim at Sen. Tammy Duckworth."):
+        assert [s.kind for s in split_text(text)[0]] == ["body"]
