@@ -9,7 +9,7 @@ Each cluster's article bodies (the `TITLE=>` parts dropped) become one in-memory
 vectors cached in bench/out/ across runs). Every method grows its summary one sentence at a time until
 it holds 75 words, the output is cut at 75 words, and rouge-score F1 (stemmed; rougeLsum with one sentence
 a line) is taken against the roundup body. The product's methods stop growing earlier when the summary
-already holds 30% of its sources' words (summarizer.RATIO: a short cluster gets a short summary, as its
+already holds 25% of its sources' words (summarizer.RATIO: a short cluster gets a short summary, as its
 roundup is); the `/fill` rows (`ratio=None`) fill the 75 words as the baselines do, for a like-for-like look at
 which sentences are chosen.
 

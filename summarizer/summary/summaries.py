@@ -33,7 +33,8 @@ METHODS = ("default", "heuristic", *SUMY_METHODS)
 # three 60-word excerpts get a summary of about 55 words, not 150 (nearly all of them). Chosen by 5-fold
 # cross-validated ROUGE on NeuS train with the learned ranker (bench/train_ranker.py prints them): 0.25-0.30 best
 # with the word-rate features (0.35 before them, when 0.30-0.40 were level), where human roundups are about as long;
-# 0.30 until 0.25 led it in three trainings running, last by 0.12 / 0.20 (40.78 / 17.59; 0.225 falls to 40.47 / 17.39).
+# 0.30 until 0.25 led it in three trainings running, last by 0.12 / 0.20 (40.78 / 17.59; 0.225 falls to 40.47 / 17.39);
+# with the logistic ranker the two tie (40.93 / 17.72 at 0.25, 40.98 / 17.68 at 0.30).
 RATIO = 0.25
 
 
@@ -96,7 +97,8 @@ class LearnedWeights:
     # one; MiniLM puts such pairs anywhere from 0.44 to 0.74. 15% of NeuS val summaries showed two such leads above
     # 0.4; in samples of train and val, pairs from 0.55 up were one event, below it some were two events of one day.
     # Chosen for readers: at RATIO 0.30 and without the shared name, CV 40.66 / 17.39 against 40.69 / 17.49 without
-    # the rule (0.5: 40.65 / 17.36, 0.6: 40.64 / 17.40); as shipped, 40.80 / 17.59 against 40.81 / 17.61. Above 1: never
+    # the rule (0.5: 40.65 / 17.36, 0.6: 40.64 / 17.40); as shipped with lgbm_oracle, 40.80 / 17.59 against 40.81 / 17.61.
+    # Above 1: never
     sumbasic: float = 0.25  # weight of the mean frequency of the content words not yet covered (SumBasic; 0.5
     # before the length rule; 0.25 and 0.5 have been within 0.1 in CV since)
     sumbasic_decay: float = 0.5  # a chosen fact's words keep this share of their frequency afterwards
