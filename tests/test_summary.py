@@ -249,6 +249,19 @@ def test_ranker_ships_as_a_small_plain_file_and_scores_with_numpy():
     assert scores.shape == (3,) and np.isfinite(scores).all()
 
 
+def test_pool_relative_sets_each_feature_beside_its_z_score_within_the_pool():
+    from summarizer.summary.features import pool_relative
+
+    x = np.array([[0.2, 1.0], [0.4, 1.0], [0.6, 1.0]], dtype=np.float32)
+    r = pool_relative(x)
+    assert r.shape == (3, 4) and r[:, :2] == pytest.approx(x)
+    assert r[:, 2] == pytest.approx([-1.2247449, 0.0, 1.2247449], abs=1e-6), "z-score of 0.2, 0.4, 0.6"
+    assert not r[:, 3].any(), "a column constant over the pool says nothing relative: 0"
+    assert pool_relative(np.zeros((0, 2))).shape == (0, 4)
+    # the same sentence stands differently in another pool
+    assert pool_relative(np.array([[0.4], [0.9]]))[0, 1] == pytest.approx(-1.0)
+
+
 def test_word_rates_give_each_sentence_the_mean_sum_and_share_of_its_stems_and_pairs():
     from summarizer.summary.roundup_words import WORD_FEATURES, WordRates, units
 

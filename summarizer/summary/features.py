@@ -14,7 +14,7 @@ from ..groups import LexicalFeatures
 from ..wording import FRAGMENT
 from .roundup_words import WORD_FEATURES, WordRates
 
-__all__ = ["Pool", "make_pool", "support", "consensus", "word_frequency", "sentence_features", "FEATURES",
+__all__ = ["Pool", "make_pool", "support", "consensus", "word_frequency", "sentence_features", "pool_relative", "FEATURES",
            "MIN_WORDS", "OPENERS", "DANGLING_START"]
 
 MIN_WORDS = 4  # shorter body sentences (`Blinken stated.`) never stand alone in a summary
@@ -255,3 +255,15 @@ def sentence_features(pool: Pool, feats: LexicalFeatures, groups: list[list[int]
     kept = (rates or WordRates()).features(texts)
     columns.update(zip(WORD_FEATURES, kept.T))
     return np.column_stack([np.asarray(columns[f], dtype=np.float32) for f in FEATURES]).astype(np.float32)
+
+
+def pool_relative(x: np.ndarray) -> np.ndarray:
+    """``x`` (one row per pool sentence) beside each column's z-score within the pool: how a sentence stands against
+    the others it competes with, which the raw values do not say (a cosine of 0.6 tops one pool and trails another).
+    A column constant over the pool gets 0."""
+    x = np.asarray(x, dtype=np.float64)
+    if not len(x):
+        return np.zeros((0, 2 * x.shape[1]))
+    sd = x.std(axis=0)
+    z = np.divide(x - x.mean(axis=0), sd, out=np.zeros_like(x), where=sd > 1e-9)
+    return np.hstack([x, z])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import FEATURES
+from .features import FEATURES, pool_relative
 from .roundup_words import WordRates
 
 __all__ = ["Ranker", "load_ranker", "RANKER_FILE", "FORMAT"]
@@ -27,7 +27,9 @@ class Ranker:
 
     Trees are stored flat: node ``k`` splits on column ``feature[k]`` (``x <= threshold[k]`` goes to ``left[k]``,
     else ``right[k]``), or is a leaf (``feature[k] == -1``) worth ``value[k]``; ``roots`` are the trees' first
-    nodes. The score is ``bias`` plus the linear part plus every tree's leaf value.
+    nodes. The score is ``bias`` plus the linear part plus every tree's leaf value. A ``relative`` ranker reads
+    each feature twice, as it is and as its z-score within the scored pool (:func:`pool_relative`), so ``x`` must
+    hold one whole pool.
     """
 
     features: tuple[str, ...]
@@ -43,10 +45,11 @@ class Ranker:
     value: np.ndarray | None = None
     depth: int = 0  # longest root-to-leaf path
     rates: WordRates = WordRates()  # the word rates its word features are read from (summarizer.summary.roundup_words)
+    relative: bool = False  # columns: the features, then their z-scores within the pool
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """One score per row of ``x`` (columns in :attr:`features` order); higher is better."""
-        x = np.asarray(x, dtype=np.float64)
+        x = pool_relative(x) if self.relative else np.asarray(x, dtype=np.float64)
         out = np.full(len(x), self.bias)
         if self.coef is not None:
             out += ((x - self.mean) / self.scale) @ self.coef
@@ -86,6 +89,7 @@ def load_ranker(path: str | Path = RANKER_FILE) -> Ranker:
         _array(trees, "roots", np.int64), _array(trees, "feature", np.int64), _array(trees, "threshold", np.float64),
         _array(trees, "left", np.int64), _array(trees, "right", np.int64), _array(trees, "value", np.float64),
         int(trees.get("depth", 0)), WordRates(dict(rates.get("words", {})), dict(rates.get("pairs", {}))),
+        bool(data.get("relative", False)),
     )
     logger.info("loaded the sentence ranker %s (%s)", path.name, data.get("model", "?"))
     return ranker
