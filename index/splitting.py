@@ -64,8 +64,9 @@ _POSSESSIVE = re.compile(r"['’]s\b")  # a piece opening with `’s` is the res
 # A wire dateline opening the first body paragraph: `WASHINGTON (AP) — `, `(CNN)The ...`, `Washington (CNN) - `,
 # `KYIV, Ukraine (Reuters) - `, `WASHINGTON — `. A place of up to four capitalised words; then an outlet in
 # brackets followed by a dash or, glued, by the sentence; or, with no outlet, a place in capitals and a dash.
+_OUTLET = re.compile(r"\((?P<outlet>[A-Z][A-Za-z&.' ]{0,24})\)")  # `(AP)`, `(CNN Business)`
 _DATELINE = re.compile(
-    r"(?:[A-Z][\w.'’-]*(?:,?[ \t][A-Z][\w.'’-]*){0,3}[ \t]*)?\((?P<outlet>[A-Z][A-Za-z&.' ]{0,24})\)"
+    r"(?:[A-Z][\w.'’-]*(?:,?[ \t][A-Z][\w.'’-]*){0,3}[ \t]*)?" + _OUTLET.pattern +
     r"(?:[ \t]*(?:--|[-—–])[ \t]*|(?=[A-Z“\"‘]))"
     r"|[A-Z]{3,}[A-Z.'’-]*(?:,?[ \t][A-Z][\w.'’-]*){0,3}[ \t]*(?:--|[-—–])[ \t]+(?=[A-Z“\"‘])"
 )
@@ -337,16 +338,18 @@ def _dateline(text: str, ps: int, pe: int, p_i: int, spans: list[Span]) -> int:
     """A wire dateline opening the paragraph ``text[ps:pe]``: its span (appended to ``spans``) and where the lead
     sentence starts (``ps`` when there is none)."""
     m = _DATELINE.match(text, ps, pe)
-    if not m or m.end() - ps > _DATELINE_MAX or (m.end() < pe and len(_words(text[m.end() : pe])) < 3):
+    rest = text[m.end() : pe] if m else ""
+    if not m or m.end() - ps > _DATELINE_MAX or (rest and len(_words(rest)) < 3):
         return ps
     spans.append(Span(ps, ps + len(m.group(0).rstrip()), "dateline", p_i))
-    return m.end() + len(text[m.end() : pe]) - len(text[m.end() : pe].lstrip())
+    return pe - len(rest.lstrip())
 
 
 def dateline_outlet(dateline: str) -> str | None:
-    """The outlet a dateline names in brackets (`AP` of `WASHINGTON (AP) —`), else None."""
-    m = _DATELINE.match(dateline)
-    return m.group("outlet").strip() if m and m.group("outlet") else None
+    """The outlet a dateline span names in brackets (`AP` of `WASHINGTON (AP) —`, `CNN` of `Washington (CNN)`), else
+    None."""
+    m = _OUTLET.search(dateline)
+    return m.group("outlet").strip() if m else None
 
 
 def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -101,6 +101,8 @@ def test_text_title_from_heading_line_else_first_sentence_and_source_outlet():
     assert outlet == "Hot News"
     title, _, outlet = text_metadata("WASHINGTON (AP) — The Senate passed the bill on Tuesday. More later.\n")
     assert (title, outlet) == ("The Senate passed the bill on Tuesday", "AP")
+    _, _, outlet = text_metadata("Washington (CNN)The Senate passed the bill on Tuesday. More later.\n")
+    assert outlet == "CNN"  # a dateline glued to its sentence names its outlet too
 
 
 def test_seeds_get_readable_titles_dates_and_outlets(seed_paths):
