@@ -174,7 +174,8 @@ def test_control_character_after_a_full_stop_still_ends_the_sentence():
 
 def test_wire_dateline_is_cut_off_the_lead_sentence():
     cases = [  # text, its dateline, its lead sentence
-        ("WASHINGTON (AP) — Trump signed a bill Friday. He said so.", "WASHINGTON (AP) —", "Trump signed a bill Friday."),
+        ("WASHINGTON (AP) — Trump signed a bill Friday. He said so.", "WASHINGTON (AP) —",
+         "Trump signed a bill Friday."),
         ("(CNN)The United States reports more deaths.", "(CNN)", "The United States reports more deaths."),
         ("Washington (CNN) - Sen. Rand Paul expressed frustration.", "Washington (CNN) -",
          "Sen. Rand Paul expressed frustration."),

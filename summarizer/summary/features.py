@@ -14,8 +14,8 @@ from ..groups import LexicalFeatures
 from ..wording import FRAGMENT
 from .roundup_words import WORD_FEATURES, WordRates
 
-__all__ = ["Pool", "make_pool", "support", "consensus", "word_frequency", "sentence_features", "pool_relative", "FEATURES",
-           "MIN_WORDS", "OPENERS", "DANGLING_START"]
+__all__ = ["Pool", "make_pool", "support", "consensus", "word_frequency", "sentence_features", "pool_relative",
+           "FEATURES", "MIN_WORDS", "OPENERS", "DANGLING_START"]
 
 MIN_WORDS = 4  # shorter body sentences (`Blinken stated.`) never stand alone in a summary
 LEAD_DECAY = 0.6  # the lead prior's ratio from one sentence to the next (the heuristic's; 0.5 and 0.7 were worse)

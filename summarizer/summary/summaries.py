@@ -98,8 +98,8 @@ class LearnedWeights:
     # one; MiniLM puts such pairs anywhere from 0.44 to 0.74. 15% of NeuS val summaries showed two such leads above
     # 0.4; in samples of train and val, pairs from 0.55 up were one event, below it some were two events of one day.
     # Chosen for readers: at RATIO 0.30 and without the shared name, CV 40.66 / 17.39 against 40.69 / 17.49 without
-    # the rule (0.5: 40.65 / 17.36, 0.6: 40.64 / 17.40); as shipped with lgbm_oracle, 40.80 / 17.59 against 40.81 / 17.61.
-    # Above 1: never
+    # the rule (0.5: 40.65 / 17.36, 0.6: 40.64 / 17.40); as shipped with lgbm_oracle, 40.80 / 17.59 against 40.81 /
+    # 17.61. Above 1: never
     sumbasic: float = 0.25  # weight of the mean frequency of the content words not yet covered (SumBasic; 0.5
     # before the length rule; 0.25 and 0.5 have been within 0.1 in CV since)
     sumbasic_decay: float = 0.5  # a chosen fact's words keep this share of their frequency afterwards
