@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -309,6 +310,28 @@ def test_a_damaged_ranker_file_is_named(tmp_path):
     bad = tmp_path / "ranker.json"
     bad.write_text('{"format": "something else"}', encoding="utf-8")
     with pytest.raises(ValueError, match="ranker.json"):
+        load_ranker(bad)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d.update(coef=d["coef"][:-1]), "coef holds 69 weights, the ranker scores 70 columns"),
+    (lambda d: d.update(relative=False), "coef holds 70 weights, the ranker scores 35 columns"),
+    (lambda d: d.pop("scale"), "a linear ranker needs coef, mean and scale together"),
+    (lambda d: d.update(trees=dict(roots=[0], feature=[70, -1, -1], threshold=[0.5, 0, 0], left=[1, -1, -1],
+                                   right=[2, -1, -1], value=[0, -1, 1], depth=1)),
+     "a tree node points outside the 70 columns or the 3 nodes"),
+])
+def test_a_ranker_whose_weights_do_not_fit_its_columns_is_refused_naming_the_file(tmp_path, edit, message):
+    import json
+
+    from summarizer.summary.ranker import RANKER_FILE, load_ranker
+
+    data = json.loads(RANKER_FILE.read_text(encoding="utf-8"))
+    assert data["relative"] and len(data["coef"]) == 2 * len(data["features"]) == 70
+    edit(data)
+    bad = tmp_path / "ranker.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(f"{bad}: {message}")):
         load_ranker(bad)
 
 

@@ -91,5 +91,27 @@ def load_ranker(path: str | Path = RANKER_FILE) -> Ranker:
         int(trees.get("depth", 0)), WordRates(dict(rates.get("words", {})), dict(rates.get("pairs", {}))),
         bool(data.get("relative", False)),
     )
+    _check_shapes(path, ranker)
     logger.info("loaded the sentence ranker %s (%s)", path.name, data.get("model", "?"))
     return ranker
+
+
+def _check_shapes(path: Path, r: Ranker) -> None:
+    """Refuse a ranker whose weights do not fit the columns it will score (the features, twice when relative)."""
+    columns = len(r.features) * (2 if r.relative else 1)
+    for name in ("coef", "mean", "scale"):
+        part = getattr(r, name)
+        if part is not None and part.shape != (columns,):
+            raise ValueError(f"{path}: {name} holds {part.size} weights, the ranker scores {columns} columns")
+    if (r.coef is None) != (r.mean is None) or (r.coef is None) != (r.scale is None):
+        raise ValueError(f"{path}: a linear ranker needs coef, mean and scale together")
+    if r.roots is not None:
+        nodes = [r.feature, r.threshold, r.left, r.right, r.value]
+        if any(a is None or a.shape != r.feature.shape for a in nodes):
+            raise ValueError(f"{path}: the trees' node arrays are missing or of different lengths")
+        inner = r.feature >= 0
+        n = len(r.feature)
+        bad = (r.feature >= columns).any() or (r.roots < 0).any() or (r.roots >= n).any() or (
+            inner & ((r.left < 0) | (r.left >= n) | (r.right < 0) | (r.right >= n))).any()
+        if bad:
+            raise ValueError(f"{path}: a tree node points outside the {columns} columns or the {n} nodes")
