@@ -339,10 +339,20 @@ def _dateline(text: str, ps: int, pe: int, p_i: int, spans: list[Span]) -> int:
     sentence starts (``ps`` when there is none)."""
     m = _DATELINE.match(text, ps, pe)
     rest = text[m.end() : pe] if m else ""
-    if not m or m.end() - ps > _DATELINE_MAX or (rest and len(_words(rest)) < 3):
+    if not m or m.end() - ps > _DATELINE_MAX or (rest and len(_words(rest)) < 3) or _named_again(text, m):
         return ps
     spans.append(Span(ps, ps + len(m.group(0).rstrip()), "dateline", p_i))
     return pe - len(rest.lstrip())
+
+
+def _named_again(text: str, m: re.Match) -> bool:
+    """True for a bare capitals word before a dash that the text writes in capitals again: the subject (`NASA — The
+    agency ...`, then NASA's), not a place (`WASHINGTON — `, later Washington). None of the 301 NeuS datelines is one."""
+    head = m.group(0)
+    word = re.match(r"[A-Z][A-Z.'’-]*", head)
+    if word is None or _OUTLET.search(head) or head[word.end() :].strip(" \t-—–"):
+        return False
+    return re.search(rf"(?<![\w.'’-]){re.escape(word.group(0))}(?![\w-])", text[m.end() :]) is not None
 
 
 def dateline_outlet(dateline: str) -> str | None:

@@ -188,6 +188,11 @@ def test_wire_dateline_is_cut_off_the_lead_sentence():
         spans, _ = split_text(text)
         kinds = [(s.kind, text[s.start : s.end]) for s in spans]
         assert ("dateline", dateline) in kinds and next(t for k, t in kinds if k == "body") == lead
+    # a capitals word the text names again in capitals is the lead's subject, not a place
+    for text in ("NASA — The agency launched a rocket on Monday. NASA's chief said it went well.",
+                 "FBI — The bureau opened a case.\n\nThe FBI declined to comment."):
+        assert [s.kind for s in split_text(text)[0]] == ["body", "body"]
+        assert split_text(text)[0][0].start == 0
     # brackets inside a sentence are no dateline: an acronym, a state after a name
     for text in ("The Department of Justice (DOJ) on Monday announced a suit.",
                  "Freshman GOP Rep. Dan Crenshaw (Texas) took aim at Sen. Tammy Duckworth."):
