@@ -337,7 +337,7 @@ def _leading_date(text: str, ps: int, pe: int, spans: list[Span]) -> tuple[str |
 def _dateline(text: str, ps: int, pe: int, p_i: int, spans: list[Span]) -> int:
     """A wire dateline opening the paragraph ``text[ps:pe]``: its span (appended to ``spans``) and where the lead
     sentence starts (``ps`` when there is none)."""
-    m = _DATELINE.match(text, ps, pe)
+    m = _DATELINE.match(text, ps, min(pe, ps + _DATELINE_MAX + 1))  # bounded: the pattern backtracks on long capitals
     rest = text[m.end() : pe] if m else ""
     if not m or m.end() - ps > _DATELINE_MAX or (rest and len(_words(rest)) < 3) or _named_again(text, m):
         return ps

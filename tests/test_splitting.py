@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -197,3 +199,11 @@ def test_wire_dateline_is_cut_off_the_lead_sentence():
     for text in ("The Department of Justice (DOJ) on Monday announced a suit.",
                  "Freshman GOP Rep. Dan Crenshaw (Texas) took aim at Sen. Tammy Duckworth."):
         assert [s.kind for s in split_text(text)[0]] == ["body"]
+
+
+def test_a_long_run_of_capitals_splits_without_stalling():
+    # the dateline pattern backtracks on capitals; unbounded, 50,000 of them took 100 s (and stalled the service)
+    code = ("from index import split_text; t = 'A' * 200_000 + '. Ministers met in Delhi.'; "
+            "print([(s.kind, s.end - s.start) for s in split_text(t)[0]])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[('body', 200001), ('body', 23)]"
