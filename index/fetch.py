@@ -58,7 +58,7 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 # Content types refused before the body is read (nothing in them is an article we read).
 _REFUSED_TYPES = ("image/", "audio/", "video/", "font/", "application/zip", "application/json", "application/javascript",
                   "text/css", "text/javascript", "application/gzip", "application/x-")
-_XML_TYPES = ("application/xml", "text/xml")
+_XML_TYPES = ("application/xml", "text/xml", "application/x-xml")
 
 
 def check_url(url: str, *, allow_private: bool = True) -> str:
@@ -107,9 +107,25 @@ def _resolve(url: str, host: str, port: int) -> list[str]:
 
 
 def _safe(url: str) -> str:
-    """A URL without its credentials, fit for a message."""
+    """A URL without its credentials (its host and port kept as written), fit for a message."""
     parts = urlsplit(url)
-    return parts._replace(netloc=parts.hostname or "").geturl()
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
+def _is_xml(content_type: str) -> bool:
+    """True for an XML type (`text/xml`, `application/x-rss+xml`, ...): what it holds is sniffed, not assumed."""
+    return content_type in _XML_TYPES or content_type.endswith("+xml")
+
+
+def _refused(content_type: str) -> bool:
+    """True for a content type that holds nothing we read (images, scripts, archives, `application/x-*` ...).
+
+    A type we read (`application/x-pdf`, `application/x-rss+xml`) and any application XML (a feed under a type of
+    its server's own) are let through to be read and sniffed.
+    """
+    if format_of_content_type(content_type) or (content_type.startswith("application/") and _is_xml(content_type)):
+        return False
+    return content_type.startswith(_REFUSED_TYPES)
 
 
 def fetch(url: str, *, allow_private: bool = True, limits: FetchLimits = FETCH_LIMITS, transport=None) -> Fetched:
@@ -153,7 +169,7 @@ def _get(client, url: str, limits: FetchLimits, deadline: float) -> Fetched | st
                     resp.status_code,
                 )
             content_type = resp.headers.get("content-type", "").split(";")[0].strip().lower()
-            if content_type.startswith(_REFUSED_TYPES) and not format_of_content_type(content_type):
+            if _refused(content_type):
                 raise UnsupportedContentError(f"{url}: unsupported content type {content_type!r} (not an article)")
             data = _read_capped(resp, url, limits, deadline)
             return Fetched(str(resp.url), data, content_type, _format(data, url, content_type))
@@ -171,7 +187,7 @@ def _get(client, url: str, limits: FetchLimits, deadline: float) -> Fetched | st
 def _format(data: bytes, url: str, content_type: str) -> str:
     """The content type decides; a PDF's magic bytes always win; a generic or missing type is sniffed."""
     fmt = detect_format(data, url, content_type or None)
-    if content_type in _XML_TYPES and fmt not in ("feed", "html"):
+    if _is_xml(content_type) and fmt not in ("feed", "html"):
         raise UnsupportedContentError(f"{url}: XML ({content_type}) that is neither a web page nor an RSS/Atom feed")
     return fmt
 

@@ -6,6 +6,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,6 +56,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_DEFAULT_A, _DEFAULT_B = datetime(2000, 1, 1), datetime(2001, 2, 2)  # see _line_date
 
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 
@@ -106,6 +109,9 @@ _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<m
 _FEED_SNIFF = re.compile(rb"<rss[\s>]|<feed[\s>][^>]*|<rdf:RDF[\s>]", re.I)
 _ATOM_NS = b"http://www.w3.org/2005/Atom"
 _SNIFF_BYTES = 2048
+# Feed types, registered or not: `application/rss+xml`, `application/x-rss+xml` (Python's mimetypes for .rss),
+# `application/atom+xml`, `application/x-atom+xml`, `application/rdf+xml` (RSS 1.0), `text/rss+xml`.
+_FEED_TYPE = re.compile(r"(?:application|text)/(?:x-)?(?:rss|atom|rdf)\+xml")
 
 
 def _sniff(data: bytes) -> str | None:
@@ -131,7 +137,7 @@ def format_of_content_type(content_type: str | None) -> str | None:
         return "html"
     if ct in ("application/pdf", "application/x-pdf"):
         return "pdf"
-    if ct in ("application/rss+xml", "application/atom+xml", "application/rdf+xml"):
+    if _FEED_TYPE.fullmatch(ct):
         return "feed"
     if ct in ("text/plain", "text/markdown"):
         return "text"
@@ -194,19 +200,26 @@ _HEADING_MARKS = re.compile(r"^\s*#{1,6}\s+|\s+#+\s*$")
 
 
 def extract_text(text: str, *, url: str | None = None, weights: ExtractWeights = WEIGHTS) -> Extracted:
-    """A text document as it is, with the title, date and outlet it names itself."""
-    title, date, outlet = text_metadata(text, weights=weights)
-    return Extracted(text, "text", title, date, None, outlet or _host(url), url)
+    """A text document as it is, with the title, date, author and outlet it names itself."""
+    title, date, author, outlet = _text_fields(text, weights)
+    return Extracted(text, "text", title, date, author, outlet or _host(url), url)
 
 
 def text_metadata(text: str, *, weights: ExtractWeights = WEIGHTS) -> tuple[str | None, str | None, str | None]:
     """(title, date, outlet) of a text: its heading line before the first sentence, else its first sentence
-    shortened; a leading `date 2023-03-02` line; a `Source: X` line names the outlet X, else a dateline's
-    `(AP)`."""
+    shortened; a leading date line (`date 2023-03-02`, `Date: March 4, 2023`); a `Source: X` line names the
+    outlet X, else a dateline's `(AP)`. Leading date and byline (`By Jane Doe`) lines are never the title."""
+    title, date, _, outlet = _text_fields(text, weights)
+    return title, date, outlet
+
+
+def _text_fields(text: str, weights: ExtractWeights) -> tuple[str | None, str | None, str | None, str | None]:
+    """(title, date, author, outlet) of a text, as text_metadata reads them; the author from a leading byline."""
     head = text[: weights.head_chars]
     cut = head.rfind("\n")
     if len(text) > weights.head_chars and cut > 0:
         head = head[:cut]  # a whole number of lines: the last line is not cut into a heading
+    line_date, author, head = _leading_lines(head)
     spans, date = split_text(head)
     title = None
     for sp in spans:
@@ -221,7 +234,54 @@ def text_metadata(text: str, *, weights: ExtractWeights = WEIGHTS) -> tuple[str 
     outlet = m.group(1).strip().rstrip(".") if m else None
     if outlet is None:  # a wire dateline names its outlet: `WASHINGTON (AP) — ...`
         outlet = next((dateline_outlet(head[sp.start : sp.end]) for sp in spans if sp.kind == "dateline"), None)
-    return (clean_title(title) if title else None), date, outlet
+    return (clean_title(title) if title else None), line_date or date, author, outlet
+
+
+_META_LINES = 8  # a text's first this many lines are looked at for a date line and a byline
+_DATE_LABEL = re.compile(r"(?:date|dated|published|updated|posted)\b[ \t]*:?[ \t]*", re.I)
+_NAME = r"[A-ZÀ-Þ][\w.'’-]*"
+_BYLINE = re.compile(rf"(?:(?i:by|written by)[ \t]+|(?i:author)[ \t]*:[ \t]*)(?P<name>{_NAME}"
+                     rf"(?:(?:[ \t]+|[ \t]*,[ \t]*|[ \t]+(?:and|&)[ \t]+){_NAME}){{0,7}})")
+
+
+def _leading_lines(head: str) -> tuple[str | None, str | None, str]:
+    """(date, author, head): what the date line (`Date: March 4, 2023`) and byline (`By Jane Doe`) among the
+    text's first lines say, and the head with those lines blanked (so that neither is taken for the title).
+
+    The lines looked at end at the first one that ends like a sentence (the article has begun).
+    """
+    date = author = None
+    lines = head.split("\n")
+    for i, line in enumerate(lines[:_META_LINES]):
+        found_date = None if date else _line_date(line.strip())
+        found_author = None if author or found_date else _line_author(line.strip())
+        if found_date or found_author:
+            date, author, lines[i] = date or found_date, author or found_author, ""
+        elif ends_sentence(line.strip()):
+            break
+    return date, author, "\n".join(lines)
+
+
+def _line_date(line: str) -> str | None:
+    """The date (YYYY-MM-DD) a line that is only a full date says, labelled or not: `Date: March 4, 2023`,
+    `Published: Sat, 04 Mar 2023 10:00 GMT`, `2023-03-04`; None for anything else, a date without a day too."""
+    from dateutil import parser
+
+    label = _DATE_LABEL.match(line)
+    value = line[label.end() :] if label else line
+    if not re.search(r"\d{4}", value) or len(value) > 60:  # a full date has its year in four digits
+        return None
+    try:  # parsed against two different defaults: a part the line leaves out (the day, the year) shows as a change
+        one, two = (parser.parse(value, default=d, ignoretz=True) for d in (_DEFAULT_A, _DEFAULT_B))
+    except (ValueError, OverflowError):
+        return None
+    return one.date().isoformat() if one.date() == two.date() else None
+
+
+def _line_author(line: str) -> str | None:
+    """The name a byline line gives (`By Jane Doe`, `by Jane Doe and John Roe`, `Author: Jane Doe`), else None."""
+    m = _BYLINE.fullmatch(line)
+    return m.group("name") if m else None
 
 
 def short_title(sentence: str, *, weights: ExtractWeights = WEIGHTS) -> str:
@@ -274,7 +334,7 @@ def extract_html(
     meta = default or precise
     page_url = _clean(meta.url) or url
     title = _clean(meta.title) or text_metadata(text, weights=weights)[0]
-    outlet = _clean(meta.sitename) or _host(page_url)
+    outlet = _site_name(meta, page_url)
     return Extracted(text, "html", title, _clean(meta.date), _clean(meta.author), outlet, page_url, headings)
 
 
@@ -430,10 +490,21 @@ def _clean(value) -> str | None:
 
 
 def _host(url: str | None) -> str | None:
+    """The outlet a URL names when nothing else does: its host name without `www.` and without the port."""
     if not url:
         return None
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or None
+
+
+def _site_name(meta, page_url: str | None) -> str | None:
+    """The page's site name, else its host (_host). Trafilatura's own fallback, the URL's `host:port`, is not a
+    site name."""
+    name = _clean(meta.sitename)
+    netlocs = {re.sub(r"^(?:www\.|w\d+\.)", "", urlsplit(u).netloc.lower()) for u in (meta.url, page_url) if u}
+    if name and name.lower() not in netlocs:
+        return name
+    return _host(page_url)
 
 
 # ---------------------------------------------------------------- PDF
@@ -532,8 +603,24 @@ def new_document(e: Extracted, *, path: str | None, title: str, entry: FeedEntry
         title=e.title or (entry.title if entry else None) or title,
         path=path,
         date=e.date or (entry.date if entry else None),
-        author=e.author or (entry.author if entry else None),
+        author=_person(e.author) or (_person(entry.author) if entry else None),
         outlet=e.outlet,
         url=e.url,
         headings=e.headings,
     )
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)|\[\s*\]")
+
+
+def _person(author: str | None) -> str | None:
+    """An author as names only: RSS's `jimmy@example.org (Jimmy Olsen)` and `Jimmy Olsen <jimmy@example.org>`
+    give `Jimmy Olsen`; a bare e-mail address, no name, gives None."""
+    if not author or not _EMAIL.search(author):
+        return author or None
+    names = [n.strip() for n in re.findall(r"\(([^()@]+)\)", author) if n.strip()]
+    if names:
+        return ", ".join(names)
+    rest = " ".join(_EMPTY_BRACKETS.sub(" ", _EMAIL.sub(" ", author)).split())
+    return re.sub(r"\s+(?=[,;])", "", rest).strip(" ,;:") or None

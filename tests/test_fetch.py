@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -19,8 +21,47 @@ from index.errors import (
 )
 from index.feeds import parse_feed
 from index.fetch import check_url, fetch
-from index.formats import extract
-from tests.local_site import ARTICLE, BOMB, FAST, TIGHT
+from index.formats import extract, new_document
+from tests.local_site import ARTICLE, BOMB, FAST, TIGHT, Handler, pdf, rss
+
+# A page with no site name of its own: its outlet is the host's.
+PLAIN = ARTICLE.replace(b'<meta property="og:site_name" content="Local News">', b"")
+ATOM = ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom feed</title>'
+        '<entry><title>One</title><link href="/plain.html"/><updated>2023-03-01T00:00:00Z</updated></entry></feed>')
+AUTHORED = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Planet</title>'
+            '<item><title>One</title><link>{base}/plain.html</link>'
+            '<author>jimmy@dailyplanet.example (Jimmy Olsen)</author></item>'
+            '<item><title>Two</title><link>{base}/doc</link><author>jimmy@dailyplanet.example</author></item>'
+            '</channel></rss>')
+
+
+@pytest.fixture(scope="module")
+def typed_site():
+    """A second local site on 127.0.0.1 serving feeds with the content types `python -m http.server` gives
+    (`.rss` is application/x-rss+xml), other application/x-* types, a page without a site name and a PDF."""
+
+    class Typed(Handler):
+        routes: dict = {}
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Typed)
+    srv.daemon_threads = True
+    base = f"http://127.0.0.1:{srv.server_port}"
+    Typed.routes = {
+        "/feed.rss": lambda h: h.send(200, rss(base, ["/plain.html"]), "application/x-rss+xml"),
+        "/feed.atom": lambda h: h.send(200, ATOM.encode(), "application/x-atom+xml"),
+        "/authored.rss": lambda h: h.send(200, AUTHORED.format(base=base).encode(), "application/x-rss+xml"),
+        "/plain.html": lambda h: h.send(200, PLAIN),
+        "/doc": lambda h, data=pdf(): h.send(200, data, "application/pdf"),
+        "/archive.tar": lambda h: h.send(200, b"\x00" * 512, "application/x-tar"),
+        "/shapes": lambda h: h.send(200, b"<?xml version='1.0'?><shapes/>", "application/x-shapes+xml"),
+    }
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield base
+    srv.shutdown()
+    srv.server_close()
+    thread.join(timeout=5)
+
 
 def test_html_link_is_fetched_and_read(site):
     got = fetch(f"{site}/article.html", limits=FAST)
@@ -94,6 +135,54 @@ def test_gzip_bomb_is_cut_by_the_decoded_size(site):
 def test_unsupported_content_is_refused(site, path, words):
     with pytest.raises(UnsupportedContentError, match=words):
         fetch(f"{site}{path}", limits=FAST)
+
+
+@pytest.mark.parametrize("path, ctype", [("/feed.rss", "application/x-rss+xml"),
+                                         ("/feed.atom", "application/x-atom+xml")])
+def test_feed_with_an_x_content_type_is_a_feed(typed_site, path, ctype):
+    got = fetch(f"{typed_site}{path}", limits=FAST)
+    assert (got.format, got.content_type) == ("feed", ctype)
+    feed = parse_feed(got.data, got.url, base_url=got.url)
+    assert [e.url for e in feed.entries] == [f"{typed_site}/plain.html"]
+
+
+@pytest.mark.parametrize("path, words", [("/archive.tar", "unsupported content type 'application/x-tar'"),
+                                         ("/shapes", "neither a web page nor an RSS/Atom feed")])
+def test_other_x_content_types_are_still_refused(typed_site, path, words):
+    with pytest.raises(UnsupportedContentError, match=words):
+        fetch(f"{typed_site}{path}", limits=FAST)
+
+
+def test_outlet_falls_back_to_the_host_without_its_port(typed_site):
+    assert ":" in typed_site.removeprefix("http://")  # the local site has a port
+    feed = fetch(f"{typed_site}/feed.rss", limits=FAST)
+    entry = parse_feed(feed.data, feed.url, base_url=feed.url).entries[0]
+    page = fetch(entry.url, limits=FAST)
+    from_feed = new_document(extract(page.data, page.url, content_type=page.content_type, url=page.url),
+                             path=None, title=entry.url, entry=entry)
+    doc = fetch(f"{typed_site}/doc", limits=FAST)
+    pdf_doc = extract(doc.data, doc.url, content_type=doc.content_type, url=doc.url)
+    assert from_feed.outlet == pdf_doc.outlet == "127.0.0.1"
+
+
+def test_rss_author_keeps_the_name_and_drops_a_bare_address(typed_site):
+    got = fetch(f"{typed_site}/authored.rss", limits=FAST)
+    entries = parse_feed(got.data, got.url, base_url=got.url).entries
+    authors = []
+    for entry in entries:
+        page = fetch(entry.url, limits=FAST)
+        article = extract(page.data, page.url, content_type=page.content_type, url=page.url)
+        authors.append(new_document(article, path=None, title=entry.url, entry=entry).author)
+    assert authors == ["Jimmy Olsen", None]
+
+
+def test_credentials_error_keeps_the_port_and_drops_the_credentials():
+    with pytest.raises(UnsupportedUrlError) as info:
+        check_url("http://user:pw@127.0.0.1:18080/article.html")
+    assert str(info.value).startswith("http://127.0.0.1:18080/article.html: ")
+    assert "pw" not in str(info.value) and "user" not in str(info.value).split(":")[1]
+    with pytest.raises(UnsupportedUrlError, match=r"^http://\[::1\]:8443/a: "):
+        check_url("http://me@[::1]:8443/a")
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/a.txt", "javascript:alert(1)",

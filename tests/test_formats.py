@@ -22,7 +22,7 @@ from index.errors import (
     ScannedPdfError,
     UnsupportedFileError,
 )
-from index.formats import ExtractWeights, detect_format, extract, read_file, text_metadata
+from index.formats import ExtractWeights, detect_format, extract, extract_text, read_file, text_metadata
 from index.splitting import split_text
 from tests.conftest import SEEDS, SHARED
 
@@ -103,6 +103,25 @@ def test_text_title_from_heading_line_else_first_sentence_and_source_outlet():
     assert (title, outlet) == ("The Senate passed the bill on Tuesday", "AP")
     _, _, outlet = text_metadata("Washington (CNN)The Senate passed the bill on Tuesday. More later.\n")
     assert outlet == "CNN"  # a dateline glued to its sentence names its outlet too
+
+
+@pytest.mark.parametrize("date", ["March 4, 2023", "4 March 2023", "2023-03-04", "Sat, 04 Mar 2023 10:00:00 GMT",
+                                  "Saturday, March 4, 2023, 10:15 AM ET", "Mar. 4th, 2023"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["wrapped", "blank"])
+def test_date_and_byline_lines_give_date_and_author_not_title(date, gap):
+    body = "The council voted on Tuesday to close the old bridge. More later.\n"
+    e = extract_text(f"Date: {date}{gap}By Jane Doe\n\n{body}")
+    assert (e.title, e.date, e.author) == ("The council voted on Tuesday to close the old bridge", "2023-03-04",
+                                           "Jane Doe")
+    e = extract_text(f"Council closes bridge\nPublished: {date}\nby Jane Doe and John Roe\n{body}")
+    assert (e.title, e.date, e.author) == ("Council closes bridge", "2023-03-04", "Jane Doe and John Roe")
+    assert text_metadata(f"Date: {date}\n\n{body}")[:2] == ("The council voted on Tuesday to close the old bridge",
+                                                              "2023-03-04")
+
+
+def test_lines_that_are_not_a_full_date_or_a_byline_stay_text():
+    e = extract_text("Date: May 2023\n\nBy the river the council met on Tuesday. More later.\n")
+    assert (e.title, e.date, e.author) == ("Date: May 2023", None, None)  # no day: not a date
 
 
 def test_seeds_get_readable_titles_dates_and_outlets(seed_paths):
