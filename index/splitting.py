@@ -33,7 +33,7 @@ _LEADING_DATE = re.compile(
     re.IGNORECASE,
 )
 _SOURCE = re.compile(r"(?:sources?|via|credit|credits|photo|image|read more)\s*:", re.IGNORECASE)
-_BYLINE = re.compile(r"(?:by|written by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
+_BYLINE = re.compile(r"(?i:by|written by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
 _MD_HEADING = re.compile(r"#{1,6}\s")
 # A bulleted list item or a table row (as web pages and Markdown render them): content, never a heading.
 _LIST_OR_ROW = re.compile(r"(?:[-*+•]\s+\S|\|.*\|$)")
@@ -93,6 +93,9 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         prev_end = e
     paras: list[tuple[int, int]] = []
     for block in blocks:
+        head = _header_lines(text, block)
+        paras.extend(block[:head])
+        block = block[head:]
         if len(block) > 1 and _is_wrapped(text, block):
             paras.append((block[0][0], block[-1][1]))
         else:
@@ -104,6 +107,22 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         rs = len(chunk) - len(chunk.rstrip())
         out.append((s + ls, e - rs))
     return out
+
+
+def _header_lines(text: str, block: list[tuple[int, int]]) -> int:
+    """How many of a block's first lines are lines of their own above its prose: a title, a byline or a date line
+    (`G20 talks end` / `By Jane Doe` / `The ministers met ...`). In hard-wrapped prose every line but the last runs
+    near the wrap width, so a line under half the block's longest that ends without a stop is none of it."""
+    if len(block) < 2:
+        return 0
+    longest = max(len(text[s:e].strip()) for s, e in block)
+    n = 0
+    for s, e in block[:-1]:
+        line = text[s:e].strip()
+        if len(line) * 2 > longest or _TERMINAL.search(line):
+            break
+        n += 1
+    return n
 
 
 def _is_wrapped(text: str, block: list[tuple[int, int]]) -> bool:

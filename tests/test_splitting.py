@@ -207,3 +207,14 @@ def test_a_long_run_of_capitals_splits_without_stalling():
             "print([(s.kind, s.end - s.start) for s in split_text(t)[0]])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[('body', 200001), ('body', 23)]"
+
+
+def test_title_byline_and_date_lines_above_prose_are_not_glued_to_its_first_sentence():
+    text = "G20 talks end\nBy Jane Doe\nThe minister met his counterpart on Friday. Talks went well."
+    assert [(s.kind, text[s.start : s.end]) for s in split_text(text)[0]] == [
+        ("heading", "G20 talks end"), ("byline", "By Jane Doe"),
+        ("body", "The minister met his counterpart on Friday."), ("body", "Talks went well.")]
+    # hard-wrapped prose stays one paragraph: its lines run near the wrap width
+    wrapped = ("The minister met his counterpart on Friday in New Delhi, where\n"
+               "the talks went on for an hour and ended without\nan agreement.")
+    assert [s.kind for s in split_text(wrapped)[0]] == ["body"]
