@@ -9,6 +9,7 @@ import sqlite3
 import struct
 import threading
 import time
+import unicodedata
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -493,7 +494,9 @@ class Store:
         return found, fresh
 
     def _new_id(self, title: str, taken: set[str]) -> str:
-        base = re.sub(r"[^a-z0-9_-]+", "-", title.lower()).strip("-")[:48].strip("-") or "doc"
+        """An id from ``title``: ASCII (accents dropped: `Bericht über Delhi` gives `bericht-uber-delhi`), unique."""
+        ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+        base = re.sub(r"[^a-z0-9_-]+", "-", ascii_title.lower()).strip("-")[:48].strip("-") or "doc"
         doc_id, n = base, 1
         while doc_id in self._docs or doc_id in taken:
             n += 1

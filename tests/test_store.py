@@ -209,3 +209,12 @@ def test_large_collection_summary_and_comparison_work_on_a_selection(tmp_path, e
     comp = col.compare()
     assert comp.doc_ids == latest.doc_ids and "4 most recently added" in comp.message
     assert col.summarize(max_words=60, doc_ids=[col.documents[0].id]).message == ""
+
+
+def test_a_document_id_keeps_the_letters_of_an_accented_title(fake_embedder, tmp_path):
+    from summarizer import Collection
+
+    with Collection(tmp_path / "store", embedder=fake_embedder) as col:
+        doc = col.add_text("Die Minister trafen sich am Freitag in Delhi.", title="Bericht über Delhi")
+        other = col.add_text("Ministers met in Delhi on Friday and talked.", title="日本語")
+    assert (doc.id, other.id) == ("bericht-uber-delhi", "doc")
