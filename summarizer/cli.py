@@ -5,18 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from index.errors import (DocumentNotFoundError, EmptyQuestionError, FeedError, IngestError, InputTooLargeError,
                           MissingPathError, StoreError)
 from index.formats import FEED_SUFFIXES
 
-from .collection import Collection
+from . import sources
+from .collection import Collection, already_stored
 from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import cited_text, document_label
+from .results import Answer, Citation, CitedSentence, cited_text, document_label
 from .sources import FeedResult, is_url
 from .summary import METHODS, RATIO
 
@@ -38,6 +41,8 @@ examples:
   summarizer --store ./my-store add --ray 10.0.0.5:6379 /shared/articles/
   summarizer ask "Who met Jaishankar?" --json
   summarizer ask "What did they speak about?" --history earlier-questions.txt
+  summarizer ask "Who confirmed that the meeting took place?" --json > turn1.json
+  summarizer ask "What did she tell CNN?" --history turn1.json
 """
 
 
@@ -78,8 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", metavar="QUESTION")
     p.add_argument("-k", type=int, default=3, help="at most this many answer points (default 3)")
     p.add_argument("--history", metavar="FILE", default=None,
-                   help="earlier questions of the conversation, one a line: a follow-up (he, it, and ...?, what else) "
-                        "is resolved against them")
+                   help="the earlier turns of the conversation: a follow-up (he, it, and ...?, what else) is resolved "
+                        "against them. A text file of questions, one a line, or JSON: the --json output of earlier "
+                        "asks (one, several appended, or a list), questions, or {\"question\", \"answer\"} turns")
     p = cmd("summarize", "write the merged, cited summary")
     p.add_argument("--words", type=int, default=150, help="word budget (default 150)")
     p.add_argument("--sentences", type=int, default=None, help="at most this many sentences")
@@ -145,15 +151,38 @@ def _add(col: Collection, args: argparse.Namespace):
     (exit code 1). With ``--ray``, files and directories are read, split and embedded on a Ray cluster.
     """
     paths, ray = _add_paths(args)
-    results = _add_sources(col, paths, args, ray)
-    added = [d for r in results for d in r.added]
+    before = {d.id for d in col.documents}
+    with _quiet(sources.logger):  # the feed reader's "skipped" warnings: reported below, once
+        results = _add_sources(col, paths, args, ray)
+    docs = [d for r in results for d in r.added]
     failed = [(url, reason) for r in results for url, reason in r.failed]
     for url, reason in failed:
         print(f"summarizer: skipped {reason if reason.startswith(url) else f'{url}: {reason}'}", file=sys.stderr)
-    if failed and not added:
+    if failed and not docs:
         raise FeedError(f"nothing added: all {len(failed)} linked articles failed")
-    return [d.to_dict() for d in added], "\n".join(
-        f"added {d.id}  ({d.sentence_count} sentences)  {document_label(d.title, d.outlet, d.date)}" for d in added)
+    stored = already_stored(docs, before)  # one entry per document found, a copy's too
+    return ([{**d.to_dict(), "already_stored": s} for d, s in zip(docs, stored)],
+            "\n".join(_added_line(d, s) for d, s in zip(docs, stored)))
+
+
+def _added_line(doc, stored: bool) -> str:
+    """`added ID  (N sentences)  label`, or `already stored: ID ...` for a text the store held before."""
+    head = f"already stored: {doc.id}" if stored else f"added {doc.id}"
+    return f"{head}  ({doc.sentence_count} sentences)  {document_label(doc.title, doc.outlet, doc.date)}"
+
+
+@contextmanager
+def _quiet(log: logging.Logger) -> Iterator[None]:
+    """Within this block, ``log`` passes on errors only (what it would warn of is reported otherwise)."""
+
+    def errors_only(record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+    log.addFilter(errors_only)
+    try:
+        yield
+    finally:
+        log.removeFilter(errors_only)
 
 
 def _add_paths(args: argparse.Namespace) -> tuple[list[str], str | bool | None]:
@@ -204,17 +233,63 @@ def _ask(col: Collection, args: argparse.Namespace):
     return ans.to_dict(), f"Answering: {ans.understood_as}\n\n{text}" if ans.understood_as else text
 
 
-def _history(path: str | None) -> list[str]:
-    """The earlier questions in a ``--history`` file, one a line (blank lines skipped)."""
+def _history(path: str | None) -> list[str | tuple[str, Answer | None]]:
+    """The earlier turns in a ``--history`` file: questions one a line (blank lines skipped), or JSON (see
+    :func:`_json_turns`) when the file starts with ``{`` or ``[``."""
     if path is None:
         return []
     if not Path(path).is_file():
         raise MissingPathError(f"--history {path}: no such file")
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"--history {path}: cannot read it as UTF-8 text ({exc})") from exc
-    return [line.strip() for line in lines if line.strip()]
+    if text.lstrip()[:1] in ("{", "["):
+        return _json_turns(text, f"--history {path}")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+_SPACE = re.compile(r"\s*")
+
+
+def _json_turns(text: str, name: str) -> list[str | tuple[str, Answer | None]]:
+    """The turns of a JSON history, oldest first: one or more JSON values one after the other (``ask --json``
+    outputs appended to one file), each a turn or a list of turns. A turn is a question string, an answer as
+    ``ask --json`` prints it (``Answer.to_dict()``) or ``{"question", "answer"}`` (the answer may be null)."""
+    decoder = json.JSONDecoder()
+    turns: list = []
+    at = _SPACE.match(text).end()
+    while at < len(text):
+        try:
+            value, end = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{name}: not valid JSON ({exc})") from None
+        turns.extend(value if isinstance(value, list) else [value])
+        at = _SPACE.match(text, end).end()
+    return [_json_turn(t, f"{name}: turn {i}") for i, t in enumerate(turns)]
+
+
+def _json_turn(turn: object, name: str) -> str | tuple[str, Answer | None]:
+    """One turn of a JSON history (see :func:`_json_turns`)."""
+    if isinstance(turn, str):
+        return turn
+    if not isinstance(turn, dict) or not isinstance(turn.get("question"), str):
+        raise ValueError(f"{name}: expected a question string or an object with a \"question\" string")
+    if "sentences" in turn:  # an answer, as `ask --json` prints it
+        return turn["question"], _answer_of(turn, name)
+    answer = turn.get("answer")
+    return turn["question"], None if answer is None else _answer_of(answer, name)
+
+
+def _answer_of(data: object, name: str) -> Answer:
+    """An :class:`Answer` from its ``to_dict()``: what a follow-up needs of it (the points and their citations)."""
+    try:
+        points = [CitedSentence(p["text"], tuple(Citation(**c) for c in p["citations"]), float(p.get("score", 0)))
+                  for p in data["sentences"] if p["citations"]]
+        return Answer(str(data["question"]), points, str(data.get("message", "")),
+                      str(data.get("resolved_question", "")))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: not an answer as `summarizer ask --json` prints it ({exc!r})") from None
 
 
 def _summarize(col: Collection, args: argparse.Namespace):
@@ -243,9 +318,24 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         col.close()
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    elif text:
+        return _write(json.dumps(data, ensure_ascii=False, indent=2))
+    return _write(text) if text else 0
+
+
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE: how a shell reports a program whose reader went away (`... | head -1`)
+
+
+def _write(text: str) -> int:
+    """Print ``text``; when the reader of stdout has gone (a pipe into ``head``), stop quietly with SIGPIPE_EXIT."""
+    try:
         print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # stdout to /dev/null, so that the interpreter's last flush at exit does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return SIGPIPE_EXIT
     return 0
 
 

@@ -20,7 +20,8 @@ from .sources import MAX_FEED_ENTRIES, FeedResult, add_entries, fetch_source, ne
 from .summary import RATIO, summarize_store
 from .threads import one_blas_thread
 
-__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS", "FeedResult"]
+__all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS", "FeedResult", "already_stored",
+           "split_added"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,38 @@ def _new_text(text: str, title: str | None, path: str | None = None, date: str |
     found = extract_text(text)
     return NewDocument(text, title=title or found.title or name, path=path, date=date or found.date,
                        outlet=found.outlet)
+
+
+def already_stored(docs: Iterable[Document], before: Iterable[str]) -> list[bool]:
+    """For each document an add returned, in order, whether its text was already stored.
+
+    The store keeps one document per text: a text stored before the add (``before``: the ids stored then) or
+    earlier in the same add (a copy of a file, the same file twice) returns the stored document.
+    """
+    seen = set(before)
+    flags = []
+    for doc in docs:
+        flags.append(doc.id in seen)
+        seen.add(doc.id)
+    return flags
+
+
+def split_added(docs: Iterable[Document | None], before: Iterable[str]) -> tuple[list[Document], list[Document]]:
+    """An add's documents (None: a file left out) split into those it stored and those already stored, in order."""
+    got = [d for d in docs if d is not None]
+    flags = already_stored(got, before)
+    return [d for d, f in zip(got, flags) if not f], [d for d, f in zip(got, flags) if f]
+
+
+def _check_doc_ids(doc_ids: object) -> list[str]:
+    """``doc_ids`` as a list, refusing a bare string (one id is ``[id]``) and an empty choice."""
+    if isinstance(doc_ids, (str, bytes)):
+        raise TypeError(f"doc_ids must be a list of document ids, not one {type(doc_ids).__name__}: "
+                        f"pass doc_ids=[{doc_ids!r}]")
+    ids = list(doc_ids)  # type: ignore[call-overload]
+    if not ids:
+        raise ValueError("doc_ids is empty: no documents were chosen (leave doc_ids out for all documents)")
+    return ids
 
 
 def _new_upload(name: str, data: bytes) -> NewDocument:
@@ -297,12 +330,13 @@ class Collection:
     def scope(self, doc_ids: list[str] | None, query: str | None, what: str = "summary") -> tuple[list[str] | None, str]:
         """The documents a summary or comparison works on, and a note saying so when they are a selection.
 
-        ``doc_ids`` when given; else the documents with a sentence that matches ``query`` nearly as well as
-        the best-matching document's best (see :class:`ScopeLimits`); else all documents, unless the collection is
-        large, when the most recently added documents stand for it.
+        ``doc_ids`` when given (a list of ids: an empty list raises ValueError, a bare string TypeError); else the
+        documents with a sentence that matches ``query`` nearly as well as the best-matching document's best (see
+        :class:`ScopeLimits`); else all documents, unless the collection is large, when the most recently added
+        documents stand for it.
         """
         if doc_ids is not None:
-            return list(doc_ids), ""
+            return _check_doc_ids(doc_ids), ""
         docs = self.store.documents
         if query is not None:
             q = check_question(query)

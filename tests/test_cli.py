@@ -92,6 +92,34 @@ def test_ask_with_a_history_file_says_how_it_understood_the_question(capsys, tmp
     assert code == 1 and "--history" in err and "missing.txt" in err
 
 
+def test_a_history_file_of_earlier_answers_resolves_she(capsys, tmp_path, seeds):
+    """docs/chat.md's example through --history: the earlier answer (ask --json) names who "she" is."""
+    first_q, follow_q = "Who confirmed that the meeting took place?", "What did she tell CNN?"
+    first = seeds.ask(first_q)
+    expected = seeds.ask(follow_q, history=[(first_q, first)])
+    assert expected.resolved_question == "What did Maria Zakharova tell CNN?"
+    turns = tmp_path / "turns.json"
+    code, out, _ = run(capsys, "ask", first_q, "--json", "--docs", str(SEEDS))
+    turns.write_text(out, encoding="utf-8")
+    code, out, _ = run(capsys, "ask", follow_q, "--history", str(turns), "--docs", str(SEEDS))
+    assert code == 0 and out.startswith("Answering: What did Maria Zakharova tell CNN?\n")
+    code, out, _ = run(capsys, "ask", follow_q, "--history", str(turns), "--docs", str(SEEDS), "--json")
+    assert json.loads(out) == expected.to_dict()
+    with turns.open("a", encoding="utf-8") as f:  # `ask --json >> turns.json` keeps the whole conversation
+        f.write(out)
+    code, out, _ = run(capsys, "ask", "What else did she say?", "--history", str(turns), "--docs", str(SEEDS), "--json")
+    conversation = [(first_q, first), (follow_q, expected)]
+    assert code == 0 and json.loads(out) == seeds.ask("What else did she say?", history=conversation).to_dict()
+    pairs = tmp_path / "pairs.json"  # the HTTP service's history turns: {"question", "answer"}, or a question alone
+    pairs.write_text(json.dumps(["What did Baerbock ask?", {"question": first_q, "answer": first.to_dict()}]))
+    code, out, _ = run(capsys, "ask", follow_q, "--history", str(pairs), "--docs", str(SEEDS), "--json")
+    assert code == 0 and json.loads(out) == seeds.ask(follow_q, history=["What did Baerbock ask?",
+                                                                         (first_q, first)]).to_dict()
+    (tmp_path / "bad.json").write_text('[{"question": "Who?", "answer": {"sentences": 3}}]')
+    code, _, err = run(capsys, "ask", follow_q, "--history", str(tmp_path / "bad.json"), "--docs", str(SEEDS))
+    assert code == 1 and "bad.json: turn 0" in err and "Traceback" not in err
+
+
 def test_only_the_default_store_starts_with_the_seeds(capsys, tmp_path):
     code, out, _ = run(capsys, "docs", "--json")  # $SUMMARIZER_STORE: the default store, a demo
     assert code == 0 and sorted(Path(d["path"]).name for d in json.loads(out)) == sorted(p.name for p in SEEDS.glob("*.txt"))
@@ -136,6 +164,45 @@ def test_add_web_page_pdf_link_and_feed(capsys, tmp_path, site):
     assert f"skipped {site}/missing: the server answered 404" in err and f"skipped {site}/nav.html" in err
     code, out, _ = run(capsys, "--store", store, "ask", "How long did Blinken and Lavrov speak?")
     assert code == 0 and "The Guardian · 2023-03-02 · Blinken and Lavrov meet, sentence" in out
+
+
+def test_add_reports_texts_already_stored(capsys, tmp_path, seed_paths):
+    store = str(tmp_path / "s")
+    assert run(capsys, "--store", store, "add", str(seed_paths[0]))[0] == 0
+    first = seed_paths[0].stem
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(seed_paths[0].read_bytes())
+    code, out, _ = run(capsys, "--store", store, "add", str(copy), str(seed_paths[1]))
+    assert code == 0 and out.startswith(f"already stored: {first}  (") and f"added {first}" not in out
+    assert f"added {seed_paths[1].stem}  (" in out
+    code, out, _ = run(capsys, "--store", store, "add", str(seed_paths[2]), str(seed_paths[0]), "--json")
+    assert [(d["id"], d["already_stored"]) for d in json.loads(out)] == [(seed_paths[2].stem, False), (first, True)]
+    code, out, _ = run(capsys, "--store", store, "docs", "--json")
+    assert sorted(d["id"] for d in json.loads(out)) == sorted(p.stem for p in seed_paths)
+
+
+def test_a_skipped_feed_link_is_reported_once(tmp_path, site):
+    env = {**os.environ, "SUMMARIZER_STORE": str(tmp_path / "store")}
+    argv = [sys.executable, "-m", "summarizer", "--store", str(tmp_path / "s"), "add", f"{site}/feed.xml"]
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count(f"{site}/missing") == 1 and proc.stderr.count(f"{site}/nav.html") == 1, proc.stderr
+    assert f"summarizer: skipped {site}/missing: the server answered 404" in proc.stderr
+
+
+def test_piping_into_head_ends_quietly(capsys, tmp_path):
+    """`summarizer --store S compare | head -1`: the reader goes away; no BrokenPipeError traceback."""
+    store = str(tmp_path / "s")
+    assert run(capsys, "--store", store, "add", str(SEEDS))[0] == 0
+    for argv in (["compare"], ["docs", "--json"]):
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before anything is written, as `head` is after its first line
+        try:
+            proc = subprocess.run([sys.executable, "-m", "summarizer", "--store", store, *argv], stdout=write,
+                                  stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=300)
+        finally:
+            os.close(write)
+        assert proc.returncode == 141 and proc.stderr == "", (argv, proc.stderr)
 
 
 def test_ad_hoc_docs_take_links(capsys, site):

@@ -14,6 +14,8 @@ from summarizer.service import create_app, parse_keys
 from summarizer.service.problems import PROBLEM_MEDIA_TYPE
 from summarizer.service.routes import Limits
 
+from .conftest import ROOT
+
 
 RW, RO = "rw-key-0123456789abcdef", "ro-key-0123456789abcdef"
 QUESTIONS = ["What did Baerbock ask?", "Who met Jaishankar?", "What is the capital of Peru?"]
@@ -160,6 +162,51 @@ def test_job_reports_progress_and_failures(client, app, scratch):
     assert sorted(d["id"] for d in client.get(f"/collections/{scratch}/documents").json()) == sorted(job["doc_ids"])
 
 
+def test_a_job_counts_files_already_stored_apart(client, scratch):
+    same = b"The council met on Monday. It voted twice."
+    other = b"Gamma left. Delta came."
+    files = [("files", ("a.txt", same)), ("files", ("a-copy.txt", same)), ("files", ("b.txt", other))]
+    url = f"/collections/{scratch}/documents?background=true"
+    first = _wait_job(client, client.post(url, files=files).json()["id"])
+    assert first["state"] == "done" and (first["total"], first["found"], first["added"]) == (3, 3, 2)
+    assert first["doc_ids"] == ["a", "b"] and first["already_stored"] == ["a"]  # the copy holds a's text
+    assert first["message"] == "Added 2 of 3 documents; 1 already stored."
+    again = [("files", ("a.txt", same)), ("files", ("c.txt", b"Epsilon spoke. Zeta listened.")),
+             ("files", ("empty.txt", b" \n"))]
+    second = _wait_job(client, client.post(url, files=again).json()["id"])
+    assert (second["doc_ids"], second["already_stored"], second["found"]) == (["c"], ["a"], 3)
+    assert second["message"] == "Added 1 of 3 documents; 1 already stored; 1 failed."
+    assert sorted(d["id"] for d in client.get(f"/collections/{scratch}/documents").json()) == ["a", "b", "c"]
+    r = client.post(f"/collections/{scratch}/documents", files=[("files", ("a.txt", same))])  # at once: nothing new
+    assert r.status_code == 200 and [d["id"] for d in r.json()] == ["a"]
+
+
+def test_empty_or_bare_string_doc_ids_are_refused_by_name(seeds, client):
+    for method in (seeds.summarize, seeds.compare):
+        with pytest.raises(ValueError, match="doc_ids is empty: no documents were chosen"):
+            method(doc_ids=[])
+        one = seeds.documents[0].id
+        with pytest.raises(TypeError, match=rf"doc_ids must be a list of document ids, not one str: .*\['{one}'\]"):
+            method(doc_ids=one)
+    for path in ("/collections/seeds/summarize", "/collections/seeds/compare"):
+        body = _problem(client.post(path, json={"doc_ids": []}), 422, "invalid-value")
+        assert "no documents were chosen" in body["detail"]
+        _problem(client.post(path, json={"doc_ids": seeds.documents[0].id}), 422, "validation-error")
+
+
+def test_the_documented_request_defaults_are_the_services(client, seeds):
+    from summarizer.service.schemas import AskRequest, SummarizeRequest
+
+    doc = (ROOT / "docs" / "service.md").read_text(encoding="utf-8")
+    rows = {m[1]: m[2] for m in re.finditer(r"^\| `POST /collections/\{name\}/(\w+)` \| `(\{.*?\})`", doc, re.M)}
+    for endpoint, model in (("ask", AskRequest), ("summarize", SummarizeRequest)):
+        documented = {k: json.loads(v) for k, v in re.findall(r'"(\w+)": ([^,}]+)', rows[endpoint])}
+        assert documented, endpoint
+        for key, value in documented.items():
+            assert model.model_fields[key].get_default(call_default_factory=True) == value, (endpoint, key)
+    assert client.post("/collections/seeds/summarize", json={}).json()["ratio"] == seeds.summarize().ratio == 0.25
+
+
 def test_background_flag_runs_a_small_add_as_a_job(client, scratch):
     r = client.post(f"/collections/{scratch}/documents?background=true", json={"text": "One fact. Two facts."})
     assert r.status_code == 202
@@ -187,15 +234,30 @@ def test_links_run_as_a_job_when_private_links_are_allowed(embedder, tmp_path, s
         job = _wait_job(c, r.json()["id"])
         docs = c.get("/collections/web/documents").json()
         assert job["state"] == "done" and job["done"] == 2
-        assert set(job["doc_ids"]) == {d["id"] for d in docs} and docs  # the feed links the article again
+        assert job["doc_ids"] == [d["id"] for d in docs] and docs
+        assert job["already_stored"] == job["doc_ids"][:1]  # the feed links the article again
         assert any("Geneva" in c.get(f"/collections/web/documents/{d['id']}").json()["text"] for d in docs)
         assert {f["type"] for f in job["failures"]} == {"urn:mdsum:problem:feed-link-failed"}  # the feed's bad links
+        assert job["message"] == "Added 2 of 5 documents (from 1 feed); 1 already stored; 2 failed."
+
+
+def test_a_feed_job_counts_the_articles_it_found(embedder, tmp_path, site):
+    with TestClient(create_app(tmp_path, embedder=embedder, allow_private_urls=True)) as c:
+        c.put("/collections/web")
+        job = _wait_job(c, c.post("/collections/web/documents", json={"urls": [f"{site}/feed.xml"]}).json()["id"])
+        assert (job["total"], job["done"], job["found"], job["added"], len(job["failures"])) == (1, 1, 4, 2, 2)
+        assert job["message"] == "Added 2 of 4 documents (from 1 feed); 2 failed."
 
 
 # ----------------------------------------------------------------------------- errors
 
 @pytest.mark.parametrize("method, path, kwargs, status, slug", [
-    ("post", "/collections/seeds/ask", {"json": {"question": "   "}}, 422, "validation-error"),
+    ("post", "/collections/seeds/ask", {"json": {"question": "   "}}, 422, "empty-question"),  # as docs/service.md says
+    ("post", "/collections/seeds/ask", {"json": {"question": ""}}, 422, "empty-question"),
+    ("post", "/v1/chat/completions", {"json": {"model": "seeds", "messages": [{"role": "user", "content": " \n"}]}},
+     422, "empty-question"),
+    ("post", "/collections/seeds/summarize", {"json": {"doc_ids": []}}, 422, "invalid-value"),
+    ("post", "/collections/seeds/compare", {"json": {"doc_ids": []}}, 422, "invalid-value"),
     ("post", "/collections/seeds/ask", {"json": {"question": "x" * 2001}}, 413, "input-too-large"),
     ("post", "/collections/seeds/ask", {"json": {"question": "Who?", "k": 0}}, 422, "validation-error"),
     ("post", "/collections/seeds/ask", {"content": b"{not json", "headers": {"content-type": "application/json"}},
@@ -318,6 +380,20 @@ def test_chat_completion_uses_the_earlier_user_messages(client, seeds):
                 {"role": "user", "content": "And Lavrov?"}]
     body = client.post("/v1/chat/completions", json={"model": "seeds", "messages": messages}).json()
     assert body["answer"] == seeds.ask("And Lavrov?", history=["What did Baerbock ask?"]).to_dict()
+
+
+def test_chat_follow_ups_use_the_earlier_assistant_answers(client, seeds):
+    """docs/chat.md's example through the OpenAI format: "she" is the person the earlier answer named."""
+    first_q, follow_q = "Who confirmed that the meeting took place?", "What did she tell CNN?"
+    asked = [{"role": "user", "content": first_q}]
+    reply = client.post("/v1/chat/completions", json={"model": "seeds", "messages": asked}).json()
+    messages = [{"role": "system", "content": "Cite."}, *asked, reply["choices"][0]["message"],
+                {"role": "user", "content": follow_q}]
+    body = client.post("/v1/chat/completions", json={"model": "seeds", "messages": messages}).json()
+    first = seeds.ask(first_q)
+    assert body["answer"] == seeds.ask(follow_q, history=[(first_q, first)]).to_dict()
+    assert body["answer"]["resolved_question"] == "What did Maria Zakharova tell CNN?"
+    assert seeds.ask(follow_q, history=[first_q]).resolved_question == follow_q  # the question alone: unresolved
 
 
 def test_chat_completion_is_the_cited_answer(client, seeds):

@@ -14,11 +14,11 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .ingest import Item, add_chunk, chunks
+from .ingest import Item, Outcome, add_chunk, chunks
 from .problems import INTERNAL, CollectionNotFoundError, JobNotFoundError, ProblemType, problem_type
 from .registry import LOCKS_DIR, Registry
 
@@ -44,11 +44,12 @@ CREATE TABLE IF NOT EXISTS jobs (
     message TEXT NOT NULL DEFAULT '',
     owner TEXT NOT NULL,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    stored TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS jobs_collection ON jobs(collection, state);
 """
-_COLUMNS = "id, collection, state, items, done, doc_ids, failures, message, created, updated"
+_COLUMNS = "id, collection, state, items, done, doc_ids, stored, failures, message, created, updated"
 
 
 def _iso(t: float) -> str:
@@ -57,7 +58,8 @@ def _iso(t: float) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """An ingestion job: ``done`` of ``total`` documents processed, the ids added, and each failure with its reason."""
+    """An ingestion job: ``done`` of ``total`` items (files, texts, links) processed, the ids of the documents added
+    and of those already stored, and each failure with its reason."""
 
     id: str
     collection: str
@@ -69,11 +71,17 @@ class Job:
     message: str
     created: float
     updated: float
+    already_stored: tuple[str, ...] = ()  # documents whose text the collection held (or an earlier item of the job)
+
+    @property
+    def found(self) -> int:
+        """Documents the processed items held (a feed counts as its articles): added, already stored or failed."""
+        return len(self.doc_ids) + len(self.already_stored) + len(self.failures)
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "added": len(self.doc_ids), "doc_ids": list(self.doc_ids),
-                "failures": [dict(f) for f in self.failures], "created": _iso(self.created),
-                "updated": _iso(self.updated)}
+        return {**asdict(self), "found": self.found, "added": len(self.doc_ids), "doc_ids": list(self.doc_ids),
+                "already_stored": list(self.already_stored), "failures": [dict(f) for f in self.failures],
+                "created": _iso(self.created), "updated": _iso(self.updated)}
 
 
 class JobStore:
@@ -91,10 +99,21 @@ class JobStore:
                                    timeout=BUSY_MS / 1000)
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._db.execute("DELETE FROM jobs WHERE state IN (?, ?) AND updated < ?",
                          (DONE, FAILED, time.time() - KEEP_SECONDS))
         for (job_id,) in self._db.execute("SELECT id FROM jobs WHERE state IN (?, ?)", (QUEUED, RUNNING)).fetchall():
             self.get(job_id)  # marks the jobs of dead servers failed
+
+    def _migrate(self) -> None:
+        """Add the ``stored`` column to a jobs table written before it (another process may add it at once)."""
+        if "stored" in {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}:
+            return
+        try:
+            self._db.execute("ALTER TABLE jobs ADD COLUMN stored TEXT NOT NULL DEFAULT '[]'")
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc):
+                raise
 
     def create(self, collection: str, names: list[str]) -> Job:
         now = time.time()
@@ -107,9 +126,10 @@ class JobStore:
 
     def update(self, job_id: str, *, state: str | None = None, done: int | None = None,
                doc_ids: list[str] | None = None, failures: list[dict] | None = None,
-               message: str | None = None) -> None:
+               message: str | None = None, stored: list[str] | None = None) -> None:
         sets = {"state": state, "done": done, "message": message,
                 "doc_ids": None if doc_ids is None else json.dumps(doc_ids),
+                "stored": None if stored is None else json.dumps(stored),
                 "failures": None if failures is None else json.dumps(failures)}
         sets = {k: v for k, v in sets.items() if v is not None}
         with self._lock:
@@ -182,9 +202,9 @@ class JobStore:
 
     @staticmethod
     def _job(row) -> Job:
-        job_id, collection, state, items, done, doc_ids, failures, message, created, updated = row
+        job_id, collection, state, items, done, doc_ids, stored, failures, message, created, updated = row
         return Job(job_id, collection, state, len(json.loads(items)), done, tuple(json.loads(doc_ids)),
-                   tuple(json.loads(failures)), message, created, updated)
+                   tuple(json.loads(failures)), message, created, updated, tuple(json.loads(stored)))
 
 
 FEED_LINK = ProblemType("feed-link-failed", "A link of a feed could not be added", 422)
@@ -238,22 +258,48 @@ class JobRunner:
         self.store.update(job_id, state=state, message=message)
 
     def _add(self, job_id: str, collection: str, items: list[Item]) -> tuple[str, str]:
-        ids: list[str] = []
-        failures: list[dict] = []
+        tally = _Tally()
         done = 0
         for chunk in chunks(items, self.chunk_docs, self.chunk_chars):
             if self._stop.is_set():
-                return FAILED, f"The server stopped during this job: {len(ids)} of {len(items)} documents were added."
+                return FAILED, f"The server stopped during this job. {tally.message(len(items) - done)}"
             try:
-                docs, failed = add_chunk(self.registry, collection, chunk)
-                ids.extend(d.id for d in docs)
-                failures.extend(_failure(name, why) for name, why in failed)
+                tally.count(add_chunk(self.registry, collection, chunk))
             except CollectionNotFoundError as exc:
                 return FAILED, f"{exc}: it was deleted during the job"
             except Exception as exc:  # a text or a link that cannot be added fails alone
-                failures.extend(_failure(i.name, exc) for i in chunk)
+                tally.fail(chunk, exc)
             done += len(chunk)
-            self.store.update(job_id, done=done, doc_ids=ids, failures=failures)
-        state = FAILED if failures and not ids else DONE
-        failed = f"; {len(failures)} failed." if failures else "."
-        return state, f"Added {len(ids)} of {len(items)} documents{failed}"
+            self.store.update(job_id, done=done, doc_ids=tally.ids, stored=tally.stored, failures=tally.failures)
+        return FAILED if tally.failures and not tally.ids and not tally.stored else DONE, tally.message(0)
+
+
+@dataclass
+class _Tally:
+    """A job's counts so far: ids added and already stored, failures, documents found, feeds among the items."""
+
+    ids: list[str] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)
+    failures: list[dict] = field(default_factory=list)
+    found: int = 0
+    feeds: int = 0
+
+    def count(self, out: Outcome) -> None:
+        self.ids.extend(d.id for d in out.added)
+        self.stored.extend(d.id for d in out.stored)
+        self.failures.extend(_failure(name, why) for name, why in out.failures)
+        self.found += out.found
+        self.feeds += out.feeds
+
+    def fail(self, chunk: list[Item], exc: BaseException) -> None:
+        self.failures.extend(_failure(i.name, exc) for i in chunk)
+        self.found += len(chunk)
+
+    def message(self, left: int) -> str:
+        """`Added 2 of 3 documents (from 1 feed); 1 already stored; 1 failed.`, and how many items are left."""
+        feeds = f" (from {self.feeds} feed{'s' * (self.feeds != 1)})" if self.feeds else ""
+        parts = [f"Added {len(self.ids)} of {self.found} documents{feeds}"]
+        parts += [f"{len(self.stored)} already stored"] if self.stored else []
+        parts += [f"{len(self.failures)} failed"] if self.failures else []
+        parts += [f"{left} not processed"] if left else []
+        return "; ".join(parts) + "."

@@ -228,7 +228,8 @@ async def _items(request: Request, svc: Service) -> list[Item]:
 @writes.post(
     "/collections/{name}/documents", status_code=201, tags=["documents"], response_model=list[DocumentModel],
     summary="Add files (multipart), a text or links; a large add runs as a job (202)",
-    responses={202: {"model": JobModel, "description": "Accepted: a job adds the documents; see /jobs/{id}"},
+    responses={200: {"model": list[DocumentModel], "description": "Nothing new: every text was already stored"},
+               202: {"model": JobModel, "description": "Accepted: a job adds the documents; see /jobs/{id}"},
                **BODY_ERRORS},
     openapi_extra={"requestBody": DOCUMENTS_BODY},
 )
@@ -245,8 +246,9 @@ async def add_documents(
     if background or (background is None and large):
         job = svc.runner.submit(name, items)
         return JSONResponse(job.to_dict(), status_code=202, headers={"Location": f"/jobs/{job.id}"})
-    docs = await run_in_threadpool(add_all, svc.registry, name, items)
-    return JSONResponse([d.to_dict() for d in docs], status_code=201)
+    docs, stored = await run_in_threadpool(add_all, svc.registry, name, items)
+    # 200: nothing new, every text was already stored (the body lists the stored documents)
+    return JSONResponse([d.to_dict() for d in docs], status_code=200 if len(stored) == len(docs) else 201)
 
 
 @reads.get("/jobs/{job_id}", response_model=JobModel, tags=["documents"], summary="A job's state and progress",
@@ -297,12 +299,13 @@ def models(svc: Svc) -> dict:
                      "description": "The completion; with stream=true as server-sent events"}, **BODY_ERRORS},
 )
 def chat_completions(req: ChatRequest, svc: Svc) -> Response:
-    question, history = question_and_history(req.messages)
     try:
         check_name(req.model)
     except ValueError:
         raise CollectionNotFoundError(f"no collection named {req.model!r} (model names a collection)") from None
-    answer = svc.registry.get(req.model).ask(question, k=req.k, history=history)
+    col = svc.registry.get(req.model)
+    question, history = question_and_history(req.messages, col)
+    answer = col.ask(question, k=req.k, history=history)
     body = completion(answer, req.model, req.messages)
     if req.stream:
         return StreamingResponse(completion_chunks(body), media_type="text/event-stream")

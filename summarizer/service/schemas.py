@@ -38,7 +38,9 @@ class _Out(BaseModel):
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: strict, so a JSON `true` or `"3"` where a number belongs is refused, not read as one."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # ----------------------------------------------------------------------------- results (to_dict() shapes)
@@ -178,10 +180,14 @@ class JobModel(_Out):
     id: str
     collection: str
     state: Literal[QUEUED, RUNNING, DONE, FAILED]  # type: ignore[valid-type]
-    total: int
-    done: int
-    added: int
+    total: int = Field(description="items of the request: files, texts and links (a feed's link is one)")
+    done: int = Field(description="items processed")
+    found: int = Field(description="documents the processed items held (a feed counts as its articles): "
+                       "added + already stored + failed")
+    added: int = Field(description="documents added: the length of doc_ids")
     doc_ids: list[str]
+    already_stored: list[str] = Field(description="documents whose text the collection held already (or an earlier "
+                                      "item of the job): not added again")
     failures: list[_JobFailure]
     message: str
     created: str
@@ -195,11 +201,32 @@ class HealthModel(_Out):
 
 # ----------------------------------------------------------------------------- requests
 
+class _CitationIn(CitationModel):
+    model_config = _In.model_config
+
+
+class _SourceDifferenceIn(SourceDifferenceModel):
+    model_config = _In.model_config
+
+
+class _CitedSentenceIn(CitedSentenceModel):
+    model_config = _In.model_config
+    citations: list[_CitationIn]
+    differences: list[_SourceDifferenceIn]
+
+
+class _AnswerIn(AnswerModel):
+    """An earlier answer sent back with a follow-up: the shape /ask returns, read strictly."""
+
+    model_config = _In.model_config
+    sentences: list[_CitedSentenceIn]
+
+
 class HistoryTurn(_In):
     """An earlier question, with the answer it got when the client has it."""
 
     question: str
-    answer: AnswerModel | None = None
+    answer: _AnswerIn | None = None
 
     def to_history(self) -> str | tuple[str, Answer]:
         if self.answer is None:
@@ -211,7 +238,7 @@ class HistoryTurn(_In):
 
 
 class AskRequest(_In):
-    question: str = _non_blank()
+    question: str = Field(description="a blank question is answered 422 empty-question")
     k: int = Field(3, ge=1, le=MAX_K, description="at most this many answer points")
     history: list[Union[str, HistoryTurn]] = Field(
         default_factory=list, max_length=MAX_HISTORY,
