@@ -60,7 +60,7 @@ def _new_text(text: str, title: str | None, path: str | None = None, date: str |
     name = _check_new_text(text, title)
     found = extract_text(text)
     return NewDocument(text, title=title or found.title or name, path=path, date=date or found.date,
-                       outlet=found.outlet)
+                       author=found.author, outlet=found.outlet)
 
 
 def already_stored(docs: Iterable[Document], before: Iterable[str]) -> list[bool]:

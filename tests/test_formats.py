@@ -320,3 +320,11 @@ def test_old_store_gains_metadata_columns(tmp_path, fake_embedder):
 def test_gzip_file_is_not_taken_for_html():
     with pytest.raises(UnsupportedFileError, match="unsupported file type '.gz'"):
         extract(gzip.compress(page(ARTICLE)), "page.html.gz")
+
+
+def test_add_text_keeps_the_date_and_author_its_lines_name(fake_embedder):
+    from summarizer import Collection
+
+    with Collection(embedder=fake_embedder) as col:
+        doc = col.add_text("Date: March 4, 2023\nBy Jane Doe\nThe minister met his counterpart on Friday. Talks went well.")
+    assert (doc.title, doc.date, doc.author) == ("The minister met his counterpart on Friday", "2023-03-04", "Jane Doe")
