@@ -19,7 +19,7 @@ from index.formats import FEED_SUFFIXES
 from . import sources
 from .collection import Collection, already_stored
 from .defaults import STORE_ENV, default_store_dir, open_collection
-from .results import Answer, Citation, CitedSentence, cited_text, document_label
+from .results import Answer, Citation, CitedSentence, cited_text, counted, document_label
 from .sources import FeedResult, is_url
 from .summary import METHODS, RATIO
 
@@ -168,7 +168,7 @@ def _add(col: Collection, args: argparse.Namespace):
 def _added_line(doc, stored: bool) -> str:
     """`added ID  (N sentences)  label`, or `already stored: ID ...` for a text the store held before."""
     head = f"already stored: {doc.id}" if stored else f"added {doc.id}"
-    return f"{head}  ({doc.sentence_count} sentences)  {document_label(doc.title, doc.outlet, doc.date)}"
+    return f"{head}  ({counted(doc.sentence_count, 'sentence')})  {document_label(doc.title, doc.outlet, doc.date)}"
 
 
 @contextmanager
@@ -213,7 +213,8 @@ def _add_sources(col: Collection, paths: list[str], args: argparse.Namespace, ra
 
 def _docs(col: Collection, args: argparse.Namespace):
     docs = col.documents
-    lines = [f"{d.id}\t{d.sentence_count} sentences\t{document_label(d.title, d.outlet, d.date)}" for d in docs]
+    lines = [f"{d.id}\t{counted(d.sentence_count, 'sentence')}\t{document_label(d.title, d.outlet, d.date)}"
+             for d in docs]
     return [d.to_dict() for d in docs], "\n".join(lines) if docs else "no documents"
 
 

@@ -10,7 +10,7 @@ from index import Document, Sentence
 
 __all__ = ["Citation", "CitedSentence", "SourceDifference", "Answer", "Summary", "cite", "escape_markdown",
            "number_citations", "source_label", "CitationNumbers", "doc_label", "document_label", "cited_text",
-           "conversation_markdown", "differences_note"]
+           "conversation_markdown", "differences_note", "counted"]
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,8 @@ class Summary(_CitedResult):
                                     word_count=self.word_count, doc_ids=list(self.doc_ids), message=self.message)
 
     def to_markdown(self) -> str:
-        head = f"**Summary** ({self.method}, {self.word_count} words, {len(self.doc_ids)} documents)"
+        head = (f"**Summary** ({self.method}, {counted(self.word_count, 'word')}, "
+                f"{counted(len(self.doc_ids), 'document')})")
         return _result_markdown(head, self.sentences, self.message, numbered=False)
 
 
@@ -308,3 +309,8 @@ def cited_text(sentences: Sequence[CitedSentence], *, numbered: bool, markdown: 
     if not markdown:
         sources = [f"  {line}" for line in sources]
     return ("\n" if numbered else "\n\n").join(lines) + "\n\n" + head + "\n".join(sources) + "\n"
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 document`, `3 documents`: ``n`` and ``noun``, plural unless ``n`` is 1."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

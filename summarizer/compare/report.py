@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from ..results import CitationNumbers, escape_markdown
+from ..results import CitationNumbers, counted, escape_markdown
 
 if TYPE_CHECKING:
     from .results import Comparison, Difference
@@ -53,7 +53,8 @@ def comparison_report(cmp: Comparison, *, markdown: bool = True, limits: ReportL
 
 def _head(w: _Writer) -> list[str]:
     cmp, e = w.cmp, w.escape
-    out = [f"**Comparison** of {len(cmp.doc_ids)} documents, {cmp.independent_sources(cmp.doc_ids)} independent sources\n"]
+    out = [f"**Comparison** of {counted(len(cmp.doc_ids), 'document')}, "
+           f"{counted(cmp.independent_sources(cmp.doc_ids), 'independent source')}\n"]
     if cmp.message:
         out.append(e(cmp.message) + "\n")
     out.append("\n".join(f"- {w.short[d]}: {e(cmp.label(d))}" for d in cmp.doc_ids) + "\n")
