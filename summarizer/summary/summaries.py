@@ -372,13 +372,21 @@ def select_heuristic(c: Candidates, max_words: int, max_sentences: int | None,
 
 def _select_ranked(c: Candidates, ranking: list[tuple[int, float]], max_words: int,
                    max_sentences: int | None) -> list[tuple[int, list[int], float]]:
-    """Best-rated sentences first, one per fact group, within the budget."""
+    """Best-rated sentences first, one per fact group, within the budget; each group shown in its best wording
+    (:func:`summarizer.wording.best_member`, rated by the ranking: no gap where another member has a name)."""
     used: set[int] = set()
+    rating = np.zeros(len(c.pool.sentences), dtype=np.float32)
+    for i, r in ranking:
+        rating[i] = r
+    w = DEFAULT_WEIGHTS
+    complete = _completeness(c, w.opener_incomplete, w.dangling_incomplete)
+    key = rating + w.rep_score * complete / max(float(complete.max(initial=0.0)), 1e-6)
+    reps = _representatives(c, complete, key, w.rep_floor)
 
     def first_of_group():
-        for i, rating in ranking:
+        for i, r in ranking:
             if int(c.group_of[i]) not in used:
-                yield i, rating
+                yield int(reps[c.group_of[i]]), r
 
     taken = fill_budget(first_of_group(), lambda x: int(c.pool.words[x[0]]), max_words, max_sentences,
                         on_pick=lambda x: used.add(int(c.group_of[x[0]])))
