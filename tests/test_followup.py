@@ -82,6 +82,8 @@ def test_it_stands_for_a_named_thing_when_the_question_has_no_topic_phrase():
      "What did the Spanish foreign minister say?"),
     (["When did Russia invade Ukraine?"], "And Georgia?", "When did Russia invade Georgia?"),
     (["What did Baerbock ask?", "What did Blinken say?"], "And Lavrov?", "What did Lavrov say?"),
+    (["What did Baerbock ask?"], "And the Spanish foreign minister?", "What did the Spanish foreign minister ask?"),
+    (["What did Baerbock ask?"], "and lavrov?", "What did Lavrov ask?"),
 ])
 def test_and_x_asks_the_last_question_about_x(history, question, expected):
     assert resolved(question, history) == expected

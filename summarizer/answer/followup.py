@@ -153,9 +153,19 @@ def _rewrite(question: str, turns: list[Turn], rules: FollowUpRules) -> tuple[st
     if more and _BARE.match(text):
         text = last.resolved
     elif _ellipsis(text, lead, rules):
-        text, elided = _replace_in(last.resolved, _ABOUT.sub("", text).strip(" ?.!"), last), True
+        text, elided = _replace_in(last.resolved, _phrase(question, _ABOUT.sub("", text).strip(" ?.!")), last), True
     text, referred = _pronouns(text, turns)
     return text, lead, more, more or elided or referred
+
+
+def _phrase(question: str, phrase: str) -> str:
+    """``phrase`` (capitalised by :func:`_strip_lead`) as the user wrote it when it opens with a word that is no
+    name: "And the Spanish foreign minister?" stands for "the Spanish foreign minister" ("and lavrov?": "Lavrov")."""
+    first = WORD.match(phrase)
+    at = question.lower().rfind(phrase.lower())
+    if first is None or first.group().lower() not in stop_words() or at < 0:
+        return phrase
+    return question[at : at + len(phrase)]
 
 
 def _docs(turns: list[Turn]) -> tuple[tuple[str, int], ...]:
