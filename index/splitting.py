@@ -334,9 +334,9 @@ def _split(text: str, headings: Sequence[tuple[int, int]] | None) -> tuple[list[
                 continue
         spans.extend(_paragraph_spans(text, ps, pe, p_i, is_last=p_i == len(paras) - 1, marked=marked))
     _mark_bio(text, spans)
-    if spans and not any(sp.kind == "body" for sp in spans):
-        spans = [Span(sp.start, sp.end, "body", sp.paragraph) if sp.kind in ("heading", "fragment") else sp
-                 for sp in spans]
+    if spans and not any(sp.kind == "body" for sp in spans):  # short lines only: they are the text (but a `# ...`)
+        spans = [Span(sp.start, sp.end, "body", sp.paragraph)
+                 if sp.kind in ("heading", "fragment") and not _MD_HEADING.match(text, sp.start) else sp for sp in spans]
     return spans, date
 
 

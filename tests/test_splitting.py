@@ -218,3 +218,10 @@ def test_title_byline_and_date_lines_above_prose_are_not_glued_to_its_first_sent
     wrapped = ("The minister met his counterpart on Friday in New Delhi, where\n"
                "the talks went on for an hour and ended without\nan agreement.")
     assert [s.kind for s in split_text(wrapped)[0]] == ["body"]
+
+
+def test_a_text_of_markdown_headings_only_has_no_body():
+    # short plain lines with no sentence among them are the text; `# ...` lines are headings however short
+    text = "# Breaking News\n\n## Economy\n\n### Weather"
+    assert [s.kind for s in split_text(text)[0]] == ["heading", "heading", "heading"]
+    assert [s.kind for s in split_text("Breaking news\n\nMarkets fall")[0]].count("body") >= 1
