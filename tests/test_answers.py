@@ -108,6 +108,15 @@ def test_neighbour_that_carries_the_answer_is_shown(seeds):
     assert any("focussed on shared efforts" in t for t in top)
 
 
+def test_a_neighbour_opening_on_someone_else_is_not_cited_for_the_point(seeds):
+    # Colonna's words are followed by Hoekstra's ("told CNBC") and Lavrov's: other people's statements
+    ans = seeds.ask("What did the French representative say?", k=3)
+    check_invariants(seeds, ans, 3)
+    top = ans.sentences[0]
+    assert "Catherine Colonna" in top.text
+    assert not any("Hoekstra" in c.text or "Lavrov blamed" in c.text for c in top.citations)
+
+
 def test_speaker_is_favoured_over_a_mention(seeds):
     ans = seeds.ask("What did Sergey Lavrov say about the West?", k=3)
     assert "Lavrov blamed the West" in ans.sentences[0].text

@@ -20,7 +20,7 @@ from ..results import Answer, CitedSentence, SourceDifference, cite
 from ..rewrites import rewritten_documents
 from ..wording import Words, best_member, differences
 from .retrieval import RETRIEVAL_WEIGHTS, Corpus, Query, RetrievalWeights, Scored, corpus_of, make_query, retrieve
-from ..text import GROUP_PRONOUNS, NUMBER_WORDS, PERSON_PRONOUNS, THING_PRONOUNS, stem, words
+from ..text import CALENDAR_WORDS, GROUP_PRONOUNS, NUMBER_WORDS, PERSON_PRONOUNS, THING_PRONOUNS, stem, words
 from .followup import FollowUp
 from .lexical import tokenize
 from .speakers import SPEAKER_RULES, SPEECH_WORDS, Speaker, SpeakerRules, asked_speaker, quoted_text, speaks, with_descriptors
@@ -457,6 +457,8 @@ def _door(corpus: Corpus, query: Query, point: list[int], shown: set[int], parag
     for j, anchor in ((int(corpus.next[last]), last), (int(corpus.prev[first]), first)):
         if j < 0 or j in shown or abs(paragraph(j) - paragraph(anchor)) > w.door_paragraphs:
             continue
+        if _someone_else(corpus.texts[j], have, query, w.door_lead_words):
+            continue
         g = _gain(corpus, query, j, have)
         if g >= best_gain:
             best, best_gain = j, g
@@ -467,6 +469,15 @@ def _door(corpus: Corpus, query: Query, point: list[int], shown: set[int], parag
 
 _FINISHED = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[:;]\s*$|["”]\s*$""")
 _BACK = PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS | {"this", "these", "those", "such"}
+
+
+def _someone_else(text: str, have: set[str], query: Query, lead_words: int) -> bool:
+    """Whether a sentence opens on someone the point and the question do not name ("Dutch Foreign Minister Wopke
+    Hoekstra told CNBC ...", "Instead, Lavrov blamed ..." after Colonna's words): another's statement, not more of
+    the point's. A capitalised word among its first ``lead_words`` words, after the first, says so."""
+    asked = set().union(*query.forms) if query.forms else set()
+    return any(x[:1].isupper() and x.lower() not in CALENDAR_WORDS and stem(x.lower()) not in have
+               and stem(x.lower()) not in asked for x in words(text)[1:lead_words])
 
 
 def _unfinished(text: str) -> bool:
