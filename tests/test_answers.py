@@ -117,6 +117,13 @@ def test_a_neighbour_opening_on_someone_else_is_not_cited_for_the_point(seeds):
     assert not any("Hoekstra" in c.text or "Lavrov blamed" in c.text for c in top.citations)
 
 
+def test_a_point_is_shown_in_the_sentence_holding_the_kind_of_answer_asked_for(seeds):
+    # "how long": the sentence with the duration leads its point, not its neighbour naming both men
+    ans = seeds.ask("How long did Blinken and Lavrov speak?", k=3)
+    check_invariants(seeds, ans, 3)
+    assert "less than 10 minutes" in ans.sentences[0].text
+
+
 def test_speaker_is_favoured_over_a_mention(seeds):
     ans = seeds.ask("What did Sergey Lavrov say about the West?", k=3)
     assert "Lavrov blamed the West" in ans.sentences[0].text

@@ -308,9 +308,14 @@ def _reorder(scored: Scored, score: np.ndarray) -> Scored:
                                        scored.neighbour, scored.vectors)))
 
 
+def _answer_type(query: Query) -> Callable[[str], bool] | None:
+    """What holds the kind of answer asked for: a date ("when ...?"), a number ("how many ...?"), else None."""
+    return _holds_date if _WHEN.search(query.text) else _holds_number if _HOW_MANY.search(query.text) else None
+
+
 def _with_answer_type(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) -> Scored:
     """Raise sentences that hold a date ("when ...?") or a number ("how many ...?")."""
-    holds = _holds_date if _WHEN.search(query.text) else _holds_number if _HOW_MANY.search(query.text) else None
+    holds = _answer_type(query)
     if holds is None or not len(scored.rows):
         return scored
     bonus = np.array([holds(corpus.texts[int(r)]) for r in scored.rows], dtype=np.float32)
@@ -434,12 +439,16 @@ def _next_door(corpus: Corpus, query: Query, points: list[list[int]], paragraph:
 
 def _join(corpus: Corpus, query: Query, points: list[list[int]], n: int, j: int) -> None:
     """Point ``n`` cites row ``j`` too (with the sources of a later point holding it, which goes); the one of the
-    two that covers more of the question leads."""
+    two that holds the kind of answer asked for (a number for "how long ...?", :func:`_answer_type`) leads, else
+    the one that covers more of the question."""
     later = next((p for p in points[n + 1:] if j in p), None)
     if later is not None:
         points.remove(later)
     extra = [j] + [x for x in (later or []) if x != j]
-    lead = _covered(corpus, query, j) > _covered(corpus, query, points[n][0])
+    holds = _answer_type(query) or (lambda text: False)
+    first = points[n][0]
+    j_holds, p_holds = holds(corpus.texts[j]), holds(corpus.texts[first])
+    lead = j_holds > p_holds or (j_holds == p_holds and _covered(corpus, query, j) > _covered(corpus, query, first))
     points[n] = extra + points[n] if lead else points[n] + extra
     logger.debug("point %d cites its neighbour row %d (%s)", n, j, "leads" if lead else "follows")
 
