@@ -124,6 +124,14 @@ def test_a_point_is_shown_in_the_sentence_holding_the_kind_of_answer_asked_for(s
     assert "less than 10 minutes" in ans.sentences[0].text
 
 
+def test_the_sentence_with_what_is_asked_of_a_name_leads_its_point(seeds):
+    # the sentence naming Zakharova is cited; the one saying what she told CNN is the point's text
+    ans = seeds.ask("What did Maria Zakharova tell CNN?", k=3)
+    check_invariants(seeds, ans, 3)
+    assert ans.sentences[0].text.startswith("She told CNN")
+    assert any("Zakharova" in c.text for c in ans.sentences[0].citations)
+
+
 def test_speaker_is_favoured_over_a_mention(seeds):
     ans = seeds.ask("What did Sergey Lavrov say about the West?", k=3)
     assert "Lavrov blamed the West" in ans.sentences[0].text

@@ -439,16 +439,14 @@ def _next_door(corpus: Corpus, query: Query, points: list[list[int]], paragraph:
 
 def _join(corpus: Corpus, query: Query, points: list[list[int]], n: int, j: int) -> None:
     """Point ``n`` cites row ``j`` too (with the sources of a later point holding it, which goes); the one of the
-    two that holds the kind of answer asked for (a number for "how long ...?", :func:`_answer_type`) leads, else
-    the one that covers more of the question."""
+    two that answers better leads (:func:`_lead_key`)."""
     later = next((p for p in points[n + 1:] if j in p), None)
     if later is not None:
         points.remove(later)
     extra = [j] + [x for x in (later or []) if x != j]
     holds = _answer_type(query) or (lambda text: False)
     first = points[n][0]
-    j_holds, p_holds = holds(corpus.texts[j]), holds(corpus.texts[first])
-    lead = j_holds > p_holds or (j_holds == p_holds and _covered(corpus, query, j) > _covered(corpus, query, first))
+    lead = _lead_key(corpus, query, holds, j) > _lead_key(corpus, query, holds, first)
     points[n] = extra + points[n] if lead else points[n] + extra
     logger.debug("point %d cites its neighbour row %d (%s)", n, j, "leads" if lead else "follows")
 
@@ -516,6 +514,15 @@ def _refers_back(text: str, have: set[str], lead_words: int) -> bool:
     """A pronoun among the first ``lead_words`` words, or "the X" with X among the terms ``have``."""
     ws = [x.lower() for x in words(text)]
     return bool(set(ws[:lead_words]) & _BACK) or any(a == "the" and stem(b) in have for a, b in zip(ws, ws[1:]))
+
+
+def _lead_key(corpus: Corpus, query: Query, holds: Callable[[str], bool], row: int) -> tuple[bool, float, float]:
+    """How well a sentence answers, to choose which of two leads a point: it holds the kind of answer asked for;
+    it covers what is asked of the question's names ("tell CNN" of "What did Zakharova tell CNN?"); it covers
+    more of the question."""
+    terms = corpus.row_terms(row)
+    asked = sum(corpus.own.idf(t) for t, f in zip(query.terms, query.forms) if t not in query.names and f & terms)
+    return holds(corpus.texts[row]), round(asked, 6), _covered(corpus, query, row)
 
 
 def _covered(corpus: Corpus, query: Query, row: int) -> float:
