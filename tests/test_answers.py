@@ -291,3 +291,17 @@ def test_an_encoding_error_in_the_worker_thread_reaches_the_asker(tmp_path, fake
         col.ask("Who met Lavrov?")
     emb.fail = False
     assert col.ask("Who met Lavrov?").sentences
+
+
+def test_every_cited_source_stating_another_number_is_noted(embedder):
+    cities = ["Oslo", "Lima", "Cairo", "Delhi", "Quito", "Accra", "Hanoi", "Paris", "Rome", "Kyiv"]
+    texts = [f"The mayor of {cities[i % 10]} opened park number {i} on Monday. It cost {3 * i} thousand dollars."
+             for i in range(240)]
+    with Collection(embedder=embedder) as col:
+        col.add_texts(texts, titles=[f"Park {i}" for i in range(240)])
+        point = col.ask("How much did park number 27 cost?", k=1).sentences[0]
+    shown = re.search(r"park number (\d+)", point.text).group(1)
+    other = {c.doc_id for c in point.citations if re.search(r"park number (\d+)", c.text).group(1) != shown}
+    assert len(other) > 8, "more differing sources than the best wording is chosen among"
+    assert other <= {d.doc_id for d in point.differences}
+

@@ -363,30 +363,37 @@ def _best_wording_first(store: Store, corpus: Corpus,
                         members: list[int]) -> tuple[list[int], tuple[SourceDifference, ...]]:
     """A point's rows (best first) with the one to show first: the best wording (:func:`summarizer.wording.best_member`:
     no gap where another source has a name, not from a rewrite of another of the point's documents, a full sentence);
-    among equals the best-scoring. Only points stated by several documents are checked. With them, where the
-    best-rated sentence of each other document (among the first :data:`SHOWN_FROM`) differs from the shown one on
+    among equals the best-scoring (among the first :data:`SHOWN_FROM`). Only points stated by several documents are
+    checked. With them, where the best-rated sentence of each other cited document differs from the shown one on
     names or numbers, as a summary notes it."""
-    doc_ids = [corpus.doc_id(r) for r in members[:SHOWN_FROM]]
-    if len(set(doc_ids)) < 2:
+    all_docs = [corpus.doc_id(r) for r in members]
+    if len(set(all_docs)) < 2:
         return members, ()
+    words = Words([corpus.texts[r] for r in members])
+    shown = _shown_member(store, words, all_docs[:SHOWN_FROM])
+    first_of = {}  # each other document's best-rated row, every cited document's (one alignment each)
+    for k, d in enumerate(all_docs):
+        if d != all_docs[shown]:
+            first_of.setdefault(d, k)
+    diffs = []
+    for k, omits, adds in differences(words, shown, list(first_of.values())):
+        doc = store.document(all_docs[k])
+        diffs.append(SourceDifference(doc.id, doc.title, omits, adds))
+    return [members[shown]] + [r for k, r in enumerate(members) if k != shown], tuple(diffs)
+
+
+def _shown_member(store: Store, words: Words, doc_ids: list[str]) -> int:
+    """Which of a point's first rows (of documents ``doc_ids``) shows it: the best wording, among equals the first."""
+    if len(set(doc_ids)) < 2:
+        return 0
     ids = list(dict.fromkeys(doc_ids))
     per_doc = [store.body_ids([d]) for d in ids]
     sids = [s for part in per_doc for s in part]
     codes = np.repeat(np.arange(len(ids), dtype=np.int64), [len(part) for part in per_doc])
     rewritten = rewritten_documents(store, ids, codes, np.asarray(store.vectors(sids), dtype=np.float32), [])
     order = list(range(len(doc_ids)))
-    words = Words([corpus.texts[r] for r in members[: len(order)]])
-    shown = best_member(order, words, doc_ids, rewritten=rewritten, complete=np.ones(len(order)),
-                        key=-np.arange(len(order), dtype=np.float32), floor=0.0)
-    first_of = {}  # each other document's best-rated row
-    for k, d in enumerate(doc_ids):
-        if d != doc_ids[shown]:
-            first_of.setdefault(d, k)
-    diffs = []
-    for k, omits, adds in differences(words, shown, list(first_of.values())):
-        doc = store.document(doc_ids[k])
-        diffs.append(SourceDifference(doc.id, doc.title, omits, adds))
-    return [members[shown]] + [r for k, r in enumerate(members) if k != shown], tuple(diffs)
+    return best_member(order, words, doc_ids, rewritten=rewritten, complete=np.ones(len(order)),
+                       key=-np.arange(len(order), dtype=np.float32), floor=0.0)
 
 
 def _groups(corpus: Corpus, scored: Scored, k: int, w: AnswerWeights) -> list[list[int]]:
