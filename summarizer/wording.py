@@ -101,11 +101,20 @@ def name_phrases(tokens: Sequence[Token], text: str) -> tuple[str, ...]:
             prev_end = None
             continue
         if prev_end is not None and _PHRASE_GAP.fullmatch(text[prev_end : t.start]):
-            out[-1] += text[prev_end : t.start] + t.surface
+            out[-1] += text[prev_end : t.start] + _as_written(t, text)
         else:
-            out.append(t.surface)
+            out.append(_as_written(t, text))
         prev_end = t.end
     return tuple(dict.fromkeys(out))
+
+
+def _as_written(t: Token, text: str) -> str:
+    """A token as the sentence writes it, a number with its currency sign or percent sign (`$5`, `12%`)."""
+    if not t.number:
+        return t.surface
+    start = t.start - 1 if t.start and text[t.start - 1] in "$€£¥" else t.start
+    end = t.end + 1 if text[t.end : t.end + 1] == "%" else t.end
+    return text[start:end]
 
 
 def differences(words: Words, shown: int, others: Sequence[int]) -> list[tuple[int, tuple[str, ...], tuple[str, ...]]]:

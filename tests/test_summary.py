@@ -452,6 +452,10 @@ def test_names_and_numbers_written_another_way_are_not_differences():
     assert name_phrases(words.differing(3, 4), texts[3]) == ("212,000",)  # one number, not "212" beside a "000"
     assert words.differing(4, 3) == []  # and "Sept." is "September"
     assert name_phrases(words.differing(5, 6), texts[5]) == ("Antony Blinken",)  # a title is not the name
+    signs = Words(["Prices rose 12% in March, officials said.", "Prices rose 9% in March, officials said.",
+                   "The plan costs $5 million, officials said.", "The plan costs $7 million, officials said."])
+    assert name_phrases(signs.differing(0, 1), signs.texts[0]) == ("12%",)  # a number as written, with its sign
+    assert name_phrases(signs.differing(3, 2), signs.texts[3]) == ("$7",)
     court = ["House general counsel Douglas Letter told the US Court of Appeals for the District of Columbia Circuit "
              "that the House needs the material.",
              "House general counsel Douglas Letter told the judges that the House needs the material."]
