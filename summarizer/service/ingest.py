@@ -55,18 +55,13 @@ def chunks(items: list[Item], max_docs: int, max_chars: int) -> Iterator[list[It
 
 @dataclass
 class Outcome:
-    """What adding a chunk did: documents stored, documents whose text was already stored, failures, and how many
-    documents its items held (a feed counts as its articles) and how many of its items were feeds."""
+    """What adding a chunk did: documents stored, documents whose text was already stored, failures (each a document
+    its items held: a feed counts as its articles), and how many of its items were feeds."""
 
     added: list[Document] = field(default_factory=list)
     stored: list[Document] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    found: int = 0
     feeds: int = 0
-
-
-def _add(col, item: Item) -> Added:
-    return _add_item(col, item)[:2]
 
 
 def _add_item(col, item: Item) -> tuple[list[Document], list[tuple[str, str]], bool]:
@@ -100,7 +95,7 @@ def add_chunk(registry: Registry, name: str, items: list[Item]) -> Outcome:
         left_out = iter(errors)
         added, stored = split_added(got, before)
         failures = [(i.name, next(left_out)) for i, d in zip(items, got) if d is None]
-        return Outcome(added, stored, failures, len(items))
+        return Outcome(added, stored, failures)
 
 
 def _add_each(col, items: list[Item], before: list[str]) -> Outcome:
@@ -111,7 +106,6 @@ def _add_each(col, items: list[Item], before: list[str]) -> Outcome:
         got, links, feed = _add_item(col, item)
         docs += got
         out.failures += links
-        out.found += len(got) + len(links)
         out.feeds += feed
     out.added, out.stored = split_added(docs, before)
     return out
@@ -127,5 +121,5 @@ def add_all(registry: Registry, name: str, items: list[Item]) -> tuple[list[Docu
         before = [d.id for d in col.documents]
         files = _files(items)
         docs = list(col.add_uploads(files)) if files is not None else [
-            d for item in items for d in _add(col, item)[0]]
+            d for item in items for d in _add_item(col, item)[0]]
         return docs, split_added(docs, before)[1]

@@ -276,24 +276,26 @@ class JobRunner:
 
 @dataclass
 class _Tally:
-    """A job's counts so far: ids added and already stored, failures, documents found, feeds among the items."""
+    """A job's counts so far: ids added and already stored, failures, feeds among the items."""
 
     ids: list[str] = field(default_factory=list)
     stored: list[str] = field(default_factory=list)
     failures: list[dict] = field(default_factory=list)
-    found: int = 0
     feeds: int = 0
+
+    @property
+    def found(self) -> int:
+        """Documents the processed items held, as :attr:`Job.found` counts them."""
+        return len(self.ids) + len(self.stored) + len(self.failures)
 
     def count(self, out: Outcome) -> None:
         self.ids.extend(d.id for d in out.added)
         self.stored.extend(d.id for d in out.stored)
         self.failures.extend(_failure(name, why) for name, why in out.failures)
-        self.found += out.found
         self.feeds += out.feeds
 
     def fail(self, chunk: list[Item], exc: BaseException) -> None:
         self.failures.extend(_failure(i.name, exc) for i in chunk)
-        self.found += len(chunk)
 
     def message(self, left: int) -> str:
         """`Added 2 of 3 documents (from 1 feed); 1 already stored; 1 failed.`, and how many items are left."""
