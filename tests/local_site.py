@@ -10,7 +10,9 @@ from __future__ import annotations
 import gzip
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable, Iterator
 
 import pytest
 
@@ -132,16 +134,26 @@ def site():
         "/big": _big,
         "/bomb": lambda h: h.send(200, BOMB, Content_Encoding="gzip"),
     }
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with serving(Handler, lambda base: {
+            **routes, "/feed.xml": lambda h: h.send(200, rss(base, FEED_LINKS), "application/rss+xml")}) as base:
+        yield base
+
+
+@contextmanager
+def serving(handler: type[Handler], routes: Callable[[str], dict]) -> Iterator[str]:
+    """Serve ``routes(base)`` with ``handler`` on 127.0.0.1 (a free port) while the block runs; yields the base
+    URL. ``routes`` gets the base, so a feed can link to its own site."""
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     srv.daemon_threads = True
     base = f"http://127.0.0.1:{srv.server_port}"
-    routes["/feed.xml"] = lambda h: h.send(200, rss(base, FEED_LINKS), "application/rss+xml")
-    Handler.routes = routes
+    handler.routes = routes(base)
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
-    yield base
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=5)
+    try:
+        yield base
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=5)
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -22,7 +20,7 @@ from index.errors import (
 from index.feeds import parse_feed
 from index.fetch import check_url, fetch
 from index.formats import extract, new_document
-from tests.local_site import ARTICLE, BOMB, FAST, TIGHT, Handler, pdf, rss
+from tests.local_site import ARTICLE, BOMB, FAST, TIGHT, Handler, pdf, rss, serving
 
 # A page with no site name of its own: its outlet is the host's.
 PLAIN = ARTICLE.replace(b'<meta property="og:site_name" content="Local News">', b"")
@@ -43,24 +41,19 @@ def typed_site():
     class Typed(Handler):
         routes: dict = {}
 
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Typed)
-    srv.daemon_threads = True
-    base = f"http://127.0.0.1:{srv.server_port}"
-    Typed.routes = {
-        "/feed.rss": lambda h: h.send(200, rss(base, ["/plain.html"]), "application/x-rss+xml"),
-        "/feed.atom": lambda h: h.send(200, ATOM.encode(), "application/x-atom+xml"),
-        "/authored.rss": lambda h: h.send(200, AUTHORED.format(base=base).encode(), "application/x-rss+xml"),
-        "/plain.html": lambda h: h.send(200, PLAIN),
-        "/doc": lambda h, data=pdf(): h.send(200, data, "application/pdf"),
-        "/archive.tar": lambda h: h.send(200, b"\x00" * 512, "application/x-tar"),
-        "/shapes": lambda h: h.send(200, b"<?xml version='1.0'?><shapes/>", "application/x-shapes+xml"),
-    }
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield base
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=5)
+    def routes(base: str) -> dict:
+        return {
+            "/feed.rss": lambda h: h.send(200, rss(base, ["/plain.html"]), "application/x-rss+xml"),
+            "/feed.atom": lambda h: h.send(200, ATOM.encode(), "application/x-atom+xml"),
+            "/authored.rss": lambda h: h.send(200, AUTHORED.format(base=base).encode(), "application/x-rss+xml"),
+            "/plain.html": lambda h: h.send(200, PLAIN),
+            "/doc": lambda h, data=pdf(): h.send(200, data, "application/pdf"),
+            "/archive.tar": lambda h: h.send(200, b"\x00" * 512, "application/x-tar"),
+            "/shapes": lambda h: h.send(200, b"<?xml version='1.0'?><shapes/>", "application/x-shapes+xml"),
+        }
+
+    with serving(Typed, routes) as base:
+        yield base
 
 
 def test_html_link_is_fetched_and_read(site):
