@@ -166,41 +166,53 @@ def _segment(para: str) -> list[int]:
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     starts += [m.end() for m in _QUOTE_AFTER_QUOTE.finditer(flat)]  # _merge drops those inside an open quote
+    # pysbd pairs quote marks its own way (`“… knows it," … "Any …` reads to it as one quote): a boundary that
+    # needs no pysbd is kept, and _merge still drops those inside a quote as we read quotes
+    starts += [m.end() for m in _CANDIDATE.finditer(flat) if m.end() < len(flat) and _unambiguous(flat, m)]
     return _merge(flat, sorted(set(starts)))
 
 
 def _plain_starts(flat: str) -> list[int] | None:
     """Sentence starts when every candidate boundary is unambiguous, else None (pysbd decides).
 
-    Unambiguous: `!` or `?`, or `.` after a word of two or more letters that is no known abbreviation,
-    then space and a capital (or an opening quote). Initials, abbreviations, numbers and ellipses go to
-    pysbd. This skips pysbd, the slowest step of ingest after the model, for most news paragraphs.
+    This skips pysbd, the slowest step of ingest after the model, for most news paragraphs.
     """
     starts = [0]
     for m in _CANDIDATE.finditer(flat):
         if m.end() >= len(flat):
             break
-        nxt = flat[m.end() : m.end() + 2]
-        if not (nxt[:1].isupper() or (nxt[:1] in "“\"‘(" and nxt[1:2].isupper())):
+        if not _unambiguous(flat, m):
             return None
-        punct = m.group(0).rstrip()
-        if "…" in punct or ".." in punct:
-            return None
-        if "." in punct:
-            word = _WORD_BEFORE.search(flat, 0, m.start())
-            if not word:
-                return None
-            w = word.group(1)
-            if not w.isalpha() or len(w) < 2 or w.lower() in _ABBREVIATIONS or (w[0].isupper() and len(w) < 3):
-                return None
         starts.append(m.end())
     return starts
+
+
+def _unambiguous(flat: str, m: re.Match) -> bool:
+    """True when a candidate boundary surely ends a sentence: `!` or `?`, or `.` after a word of two or more
+    letters that is no known abbreviation, then space and a capital (or an opening quote). Initials,
+    abbreviations, numbers and ellipses are for pysbd."""
+    nxt = flat[m.end() : m.end() + 2]
+    if not (nxt[:1].isupper() or (nxt[:1] in "“\"‘(" and nxt[1:2].isupper())):
+        return False
+    punct = m.group(0).rstrip()
+    if "…" in punct or ".." in punct:
+        return False
+    if "." in punct:
+        word = _WORD_BEFORE.search(flat, 0, m.start())
+        if not word:
+            return False
+        w = word.group(1)
+        if not w.isalpha() or len(w) < 2 or w.lower() in _ABBREVIATIONS or (w[0].isupper() and len(w) < 3):
+            return False
+        if ")" in punct and " " not in flat[flat.rfind("(", 0, m.start()) + 1 : m.start()]:
+            return False  # a party and state in brackets: `Rep. Ilhan Omar (D-Minn.) Islamic beliefs`
+    return True
 
 
 _WORD_BEFORE = re.compile(r"(?:^|[^\w.])([\w.]+)[\"'”’)\]]*$")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms messrs dr drs prof profs sr jr st gen gens sen sens rep reps gov govs lt col capt sgt maj adm "
-    "cmdr rev hon pres supt insp "
+    "cmdr rev hon pres supt insp brig cpl pvt pfc spc ens atty amb det msgr "
     "corp inc ltd co bros dept govt univ assn ave blvd rd mt ft no nos vol vols op fig figs approx est "
     "etc vs cf al viz ie eg jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun "
     "u.s u.k u.n e.u a.m p.m d.c".split()
@@ -225,7 +237,10 @@ def _merge(flat: str, starts: list[int]) -> list[int]:
     """Undo splits that break a sentence: inside an open quote, before a lowercase word or a possessive `’s`, lone
     punctuation."""
     kept = [starts[0]]
+    quote_ends, quote_open = _open_quotes(flat)
     for i, s in enumerate(starts[1:], 1):
+        q = bisect.bisect_right(quote_ends, s)
+        inside_quote = q > 0 and quote_open[q - 1]
         end = starts[i + 1] if i + 1 < len(starts) else len(flat)
         piece = flat[s:end].strip()
         before = flat[kept[-1] : s]
@@ -234,7 +249,7 @@ def _merge(flat: str, starts: list[int]) -> list[int]:
             or piece[:1].islower()  # a continuation such as `from Reuters.`
             or piece[:1] in ",;:)]}"  # after an abbreviation: `McConnell, R-Ky.` + `, told Fox News ...`
             or _POSSESSIVE.match(piece)  # after an abbreviation: `Biden Jr.` + `’s victory.`
-            or (_open_quote(flat[:s]) and len(flat[kept[-1] : end]) <= 1000)
+            or (inside_quote and len(flat[kept[-1] : end]) <= 1000)
             or len(before.strip()) <= 3  # an abbreviation or initial left alone
         ):
             continue
@@ -242,14 +257,33 @@ def _merge(flat: str, starts: list[int]) -> list[int]:
     return kept
 
 
-def _open_quote(prefix: str) -> bool:
-    """True when a curly or straight double quote opened in ``prefix`` is still open at its end."""
-    curly = prefix.count("“") - prefix.count("”")
-    if curly > 0:
-        return True
-    if curly < 0 or "“" in prefix:
-        return False
-    return prefix.count('"') % 2 == 1
+def _open_quotes(flat: str) -> tuple[list[int], list[bool]]:
+    """Where each double quote mark of ``flat`` ends, and whether a quote is still open there.
+
+    `“` opens and `”` closes; a straight `"` opens before a word (after a space, a bracket or a dash) and closes
+    elsewhere. So a quote opened curly and closed straight (`“… knows it," according to …`), or a straight quote
+    around a curly one, ends where it ends instead of running on to the paragraph's end, and an inch mark
+    (`a 34" display`) opens nothing.
+    """
+    ends, still_open, depth = [], [], 0
+    for m in _QUOTE_MARK.finditer(flat):
+        i = m.start()
+        if m.group() == "“" or (m.group() == '"' and _opens(flat, i)):
+            depth += 1
+        elif depth:
+            depth -= 1
+        ends.append(i + 1)
+        still_open.append(depth > 0)
+    return ends, still_open
+
+
+_QUOTE_MARK = re.compile('[“”"]')
+
+
+def _opens(flat: str, i: int) -> bool:
+    """A straight quote at ``i`` opens: after a space, a bracket or a dash (or first), and before a non-space."""
+    before_ok = i == 0 or flat[i - 1].isspace() or flat[i - 1] in "([{—–-"
+    return before_ok and i + 1 < len(flat) and not flat[i + 1].isspace()
 
 
 def ends_sentence(text: str) -> bool:

@@ -46,7 +46,8 @@ def test_abbreviations_and_initials_do_not_split():
     text = (
         "Mr. Smith met the U.S. envoy on Feb. 3 in New Delhi. "
         "External Affairs Minister S Jaishankar and Dr. J. R. Jones attended. "
-        "“I am asking you, Mr. Lavrov, to return,” she said. It ended."
+        "“I am asking you, Mr. Lavrov, to return,” she said. It ended. Marine Corps Brig. Gen. Seely wrote. "
+        "Rep. Ilhan Omar (D-Minn.) Islamic beliefs were named. Pelosi, D-Calif. said no."
     )
     got = sentences(text)
     assert got == [
@@ -54,6 +55,9 @@ def test_abbreviations_and_initials_do_not_split():
         "External Affairs Minister S Jaishankar and Dr. J. R. Jones attended.",
         "“I am asking you, Mr. Lavrov, to return,” she said.",
         "It ended.",
+        "Marine Corps Brig. Gen. Seely wrote.",
+        "Rep. Ilhan Omar (D-Minn.) Islamic beliefs were named.",
+        "Pelosi, D-Calif. said no.",
     ]
 
 
@@ -83,6 +87,23 @@ def test_a_quote_opening_after_a_closed_quote_starts_a_sentence():
     assert sentences(text) == ['Rep. Tulsi Gabbard (D-Hawaii) called her "the rot of the Democratic Party."',
                                "“She’s the favorite of the Russians,” Clinton said.",
                                'Rep. Smith said: “We lost. "Never again." We move on.”', "Talks went on."]
+
+
+def test_a_quote_opened_curly_and_closed_straight_ends_where_it_closes():
+    # NeuS val: "“crushing response … and the enemy knows it," according to …" once swallowed its paragraph
+    text = ('Iran can deliver another “crushing response … and the enemy knows it," according to Tasnim. '
+            'Trump called off the strikes. "Any protesters will be treated differently," he wrote. It ended.')
+    assert sentences(text) == ['Iran can deliver another “crushing response … and the enemy knows it," according '
+                               'to Tasnim.', "Trump called off the strikes.",
+                               '"Any protesters will be treated differently," he wrote.', "It ended."]
+
+
+def test_a_straight_quote_around_a_curly_one_and_an_inch_mark_open_nothing_after_them():
+    text = ('The headline read: "Google plans to prevent “Trump situation” in 2020." The story began then. '
+            'It has a 34" display. The stand is sold apart. "Who are we? " she wrote. "Not this." It ended.')
+    assert sentences(text) == ['The headline read: "Google plans to prevent “Trump situation” in 2020."',
+                               "The story began then.", 'It has a 34" display.', "The stand is sold apart.",
+                               '"Who are we? " she wrote.', '"Not this."', "It ended."]
 
 
 def test_lone_closing_quote_joins_its_sentence():
