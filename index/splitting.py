@@ -44,6 +44,7 @@ _BIO = re.compile(
 )
 # A candidate sentence boundary: terminal punctuation, optional closing quotes/brackets, then space.
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+_CJK_END = re.compile(r"[。！？]++[”’」』)）]*+(?![\u3040-\u309f])\s*")  # not before a kana particle: `。」と述べた`
 _TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’」』)\]]*\s*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’」』)\]]*\s*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
@@ -144,11 +145,13 @@ def _segment(para: str) -> list[int]:
     # Line breaks and other control characters read as spaces (same length, so offsets still hold):
     # `Monday.\x00 Talks` ends a sentence as `Monday. Talks` does.
     flat = _CONTROL.sub(" ", para)
+    # Chinese and Japanese end a sentence with `。`, `！` or `？` and no space after it
+    cjk = [m.end() for m in _CJK_END.finditer(flat) if m.end() < len(flat)]
     if not _CANDIDATE.search(flat):
-        return [0]
+        return _merge(flat, [0, *cjk]) if cjk else [0]
     plain = _plain_starts(flat)
     if plain is not None:
-        return _merge(flat, plain)
+        return _merge(flat, sorted({*plain, *cjk}))
     pieces = _pieces(flat)
     starts: list[int] = []
     seg = _segmenter()
@@ -165,7 +168,7 @@ def _segment(para: str) -> list[int]:
             cursor = pos + len(stripped)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
-    starts += [m.end() for m in _QUOTE_AFTER_QUOTE.finditer(flat)]  # _merge drops those inside an open quote
+    starts += cjk + [m.end() for m in _QUOTE_AFTER_QUOTE.finditer(flat)]  # _merge drops those inside a quote
     # pysbd pairs quote marks its own way (`“… knows it," … "Any …` reads to it as one quote): a boundary that
     # needs no pysbd is kept, and _merge still drops those inside a quote as we read quotes
     starts += [m.end() for m in _CANDIDATE.finditer(flat) if m.end() < len(flat) and _unambiguous(flat, m)]

@@ -246,3 +246,11 @@ def test_a_text_of_markdown_headings_only_has_no_body():
     text = "# Breaking News\n\n## Economy\n\n### Weather"
     assert [s.kind for s in split_text(text)[0]] == ["heading", "heading", "heading"]
     assert [s.kind for s in split_text("Breaking news\n\nMarkets fall")[0]].count("body") >= 1
+
+
+def test_chinese_and_japanese_sentences_end_at_their_full_stops():
+    assert sentences("布林肯在新德里会见了拉夫罗夫。两人谈了不到十分钟！他们会再谈吗？布林肯说：“我们谈了。你们呢？”然后离开。") == [
+        "布林肯在新德里会见了拉夫罗夫。", "两人谈了不到十分钟！", "他们会再谈吗？", "布林肯说：“我们谈了。你们呢？”", "然后离开。"]
+    # a quote closed by `」` and followed by a kana particle goes on: `「…。」と報じた。`
+    assert sentences("東京で会談が行われた。「両氏は十分間話した。」と報じた。次に進む。") == [
+        "東京で会談が行われた。", "「両氏は十分間話した。」と報じた。", "次に進む。"]
