@@ -402,8 +402,8 @@ class _Renderer:
         elif tag == "row":
             self.flush()
             cells = [" ".join("".join(c.itertext()).split()) for c in el]
-            if any(cells):
-                self.lines.append(("| " + " | ".join(cells) + " |", False))
+            if any(cells):  # a row of <th> cells names the columns: a heading
+                self.lines.append(("| " + " | ".join(cells) + " |", all(c.get("role") == "head" for c in el)))
         elif tag == "head":
             self.flush()
             self.heading = True

@@ -371,10 +371,22 @@ def _split(text: str, headings: Sequence[tuple[int, int]] | None) -> tuple[list[
                 continue
         spans.extend(_paragraph_spans(text, ps, pe, p_i, is_last=p_i == len(paras) - 1, marked=marked))
     _mark_bio(text, spans)
+    _mark_table_headers(text, spans)
     if spans and not any(sp.kind == "body" for sp in spans):  # short lines only: they are the text (but a `# ...`)
         spans = [Span(sp.start, sp.end, "body", sp.paragraph)
                  if sp.kind in ("heading", "fragment") and not _MD_HEADING.match(text, sp.start) else sp for sp in spans]
     return spans, date
+
+
+def _mark_table_headers(text: str, spans: list[Span]) -> None:
+    """A Markdown table's header row (`| Item | Cost |` above `|---|---|`) names columns: a heading, not an answer."""
+    for i in range(len(spans) - 1):
+        row, rule = spans[i], spans[i + 1]
+        if row.kind == "body" and text[row.start] == "|" and _TABLE_RULE.fullmatch(text, rule.start, rule.end):
+            spans[i] = Span(row.start, row.end, "heading", row.paragraph)
+
+
+_TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?(?:-{3,}:?)?\s*")
 
 
 def _leading_date(text: str, ps: int, pe: int, spans: list[Span]) -> tuple[str | None, int]:

@@ -305,3 +305,16 @@ def test_every_cited_source_stating_another_number_is_noted(embedder):
     assert len(other) > 8, "more differing sources than the best wording is chosen among"
     assert other <= {d.doc_id for d in point.differences}
 
+
+
+def test_a_table_row_answers_alone_and_its_header_row_never_answers(embedder):
+    text = ("Park costs rose this year, the council said on Monday.\n\n| Item | Cost |\n|------|------|\n"
+            "| Park 27 | $5 million |\n| Bridge | $2 million |\n\nThe council approved the plan on Tuesday.")
+    with Collection(embedder=embedder) as col:
+        col.add_text(text, title="Costs")
+        ans = col.ask("How much did Park 27 cost?", k=3)
+        check_invariants(col, ans, 3)
+        assert ans.sentences[0].text == "| Park 27 | $5 million |"
+        assert [c.text for c in ans.sentences[0].citations] == ["| Park 27 | $5 million |"]  # a row is whole
+        for q in ("What is the cost of the item?", "Which item?"):
+            assert not any("| Item |" in c.text for c in cited(col.ask(q, k=3))), q

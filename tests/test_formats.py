@@ -175,6 +175,7 @@ def test_paragraphs_lists_and_tables_keep_their_breaks():
         "<article><h1>Talks resume in Geneva</h1>" + ARTICLE
         + "<h2>What was agreed</h2><ul><li>A draft on financing</li><li>A meeting next week</li></ul>"
         + "<table><tr><td>Country</td><td>Pledge</td></tr><tr><td>Norway</td><td>12</td></tr></table>"
+        + "<table><tr><th>Item</th><th>Cost</th></tr><tr><td>Park</td><td>$5</td></tr></table>"
         + "<p>Line one of an address<br>Line two of it</p></article>"
     )
     e = extract(html, "talks.html")
@@ -186,6 +187,7 @@ def test_paragraphs_lists_and_tables_keep_their_breaks():
     kinds = {e.text[s.start : s.end]: s.kind for s in spans}
     assert kinds["What was agreed"] == "heading"
     assert kinds["- A draft on financing"] == "body" and kinds["| Norway | 12 |"] == "body"
+    assert kinds["| Item | Cost |"] == "heading" and kinds["| Park | $5 |"] == "body"  # a <th> row names columns
 
 
 def test_script_and_style_content_never_reach_the_text():

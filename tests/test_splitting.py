@@ -254,3 +254,11 @@ def test_chinese_and_japanese_sentences_end_at_their_full_stops():
     # a quote closed by `」` and followed by a kana particle goes on: `「…。」と報じた。`
     assert sentences("東京で会談が行われた。「両氏は十分間話した。」と報じた。次に進む。") == [
         "東京で会談が行われた。", "「両氏は十分間話した。」と報じた。", "次に進む。"]
+
+
+def test_a_markdown_table_header_row_is_a_heading_and_its_rows_are_body():
+    text = "Costs rose.\n\n| Item | Cost |\n|------|-----:|\n| Park 27 | $5 million |\n\nIt was approved."
+    spans, _ = split_text(text)
+    kinds = {text[s.start : s.end]: s.kind for s in spans}
+    assert kinds["| Item | Cost |"] == "heading" and kinds["| Park 27 | $5 million |"] == "body"
+    assert kinds["|------|-----:|"] == "fragment"

@@ -481,7 +481,7 @@ def _door(corpus: Corpus, query: Query, point: list[int], shown: set[int], parag
     return best
 
 
-_FINISHED = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[:;]\s*$|["”]\s*$""")
+_FINISHED = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[:;]\s*$|["”]\s*$|\|\s*$""")  # a table row is whole
 _BACK = PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS | {"this", "these", "those", "such"}
 
 
