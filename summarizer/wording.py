@@ -32,6 +32,7 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|" + WORD.pattern)
 _PHRASE_GAP = re.compile(r"\s+|-|\.\s*|\s+(?:of|for)(?:\s+the)?\s+")
 # Between two words of one name as written: spaces, initials' stops, quotes (`I. Lewis “Scooter” Libby`).
 _NAME_GAP = re.compile(r"[\s.“”\"'‘’]*")
+_NAME_JOIN = re.compile(r"\s+(?:of|for)(?:\s+the)?\s+")
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
          "seventeen eighteen nineteen twenty".split()
 # The value of a number word, so that "six feet" and "6 feet" state one number.
@@ -249,24 +250,34 @@ class Words:
     def _name_part(self, i: int, k: int, j: int) -> bool:
         """The name token ``k`` of ``i`` is a first name, initial or title of a name whose last word ``j`` writes in
         a name of its own with nothing ``i`` lacks (``Donald`` of ``President Donald Trump`` / ``President Trump``;
-        not ``North`` of ``North Korea`` / ``South Korea``, nor ``York`` of ``New York`` / ``New Jersey``)."""
+        not ``North`` of ``North Korea`` / ``South Korea``, nor ``York`` of ``New York`` / ``New Jersey``), or a
+        word of a name joined by ``of`` or ``for`` that ``j`` writes shorter (``Representatives`` of ``the House of
+        Representatives`` / ``the House``; not ``England`` of ``Bank of England`` / ``Bank of America``)."""
+        theirs, toks = self.tokens(j), self.tokens(i)
+        long = next((r for r in self._runs(i, joined=True) if r[0] <= k <= r[-1]), [k])
+        parts = [r for r in self._runs(i) if long[0] <= r[0] <= long[-1]]  # `House`, `Representatives`
+        heads = [{toks[m].stem for p in parts[:n] for m in p} for n in range(1, len(parts)) if parts[n][0] <= k]
+        if any({theirs[m].stem for m in r} in heads for r in self._runs(j, joined=True)):
+            return True
         run = next((r for r in self._runs(i) if r[0] <= k <= r[-1]), [k])
         last = self.tokens(i)[run[-1]]
         if k == run[-1] or _norm(last.surface) in TITLE_WORDS or last.stem not in self.content(j):
             return False
-        mine, theirs = self._all_stems(i), self.tokens(j)
+        mine = self._all_stems(i)
         return any(any(theirs[m].stem == last.stem for m in r) and all(theirs[m].stem in mine for m in r)
                    for r in self._runs(j))
 
-    def _runs(self, i: int) -> list[list[int]]:
+    def _runs(self, i: int, joined: bool = False) -> list[list[int]]:
         """The names of sentence ``i``: runs of name tokens joined by spaces, initials' stops or quotes
-        (``I. Lewis “Scooter” Libby``); a weekday or month is none (``Trump's July 25 call``)."""
+        (``I. Lewis “Scooter” Libby``); a weekday or month is none (``Trump's July 25 call``). ``joined``: also
+        across ``of`` and ``for`` (``House of Representatives``, ``Court of Appeals for the District``)."""
         toks, text = self.tokens(i), self.texts[i]
         runs: list[list[int]] = []
         for k, t in enumerate(toks):
             if not t.name or _norm(t.surface) in CALENDAR_WORDS:
                 continue
-            if runs and runs[-1][-1] == k - 1 and _NAME_GAP.fullmatch(text[toks[k - 1].end : t.start]):
+            if runs and (runs[-1][-1] == k - 1 and _NAME_GAP.fullmatch(text[toks[k - 1].end : t.start])
+                         or joined and _NAME_JOIN.fullmatch(text[toks[runs[-1][-1]].end : t.start])):
                 runs[-1].append(k)
             else:
                 runs.append([k])

@@ -467,6 +467,11 @@ def test_names_and_numbers_written_another_way_are_not_differences():
     assert [t.surface for t in places.differing(0, 1)] == ["North"]  # another name, not a shorter one
     assert [t.surface for t in places.differing(1, 0)] == ["South"]
     assert [t.surface for t in places.differing(2, 3)] == ["York"]
+    bodies = ["The House of Representatives passed the bill.", "The House passed the bill.",
+              "The Bank of England raised rates.", "The Bank of America raised rates."]
+    named = Words(bodies)
+    assert named.differing(0, 1) == [] and named.differing(1, 0) == []  # a name joined by "of", written shorter
+    assert [t.surface for t in named.differing(2, 3)] == ["England"]  # another name after the same "Bank of"
     calls = ["Vindman listened to President Donald Trump's July 25 call with Zelensky.",
              "Vindman listened to Trump’s July 25 call with Zelensky."]
     assert Words(calls).differing(0, 1) == []  # the month is not part of the name
