@@ -12,6 +12,7 @@ from summarizer import Collection
 from summarizer.answer.answers import NO_ANSWER
 from summarizer.answer.lexical import NameVariants, tokenize
 from summarizer.answer.retrieval import corpus_of
+from summarizer.answer.speakers import asked_speaker, speaks
 
 from tests.conftest import SHARED, doc_by_prefix
 
@@ -318,3 +319,12 @@ def test_a_table_row_answers_alone_and_its_header_row_never_answers(embedder):
         assert [c.text for c in ans.sentences[0].citations] == ["| Park 27 | $5 million |"]  # a row is whole
         for q in ("What is the cost of the item?", "Which item?"):
             assert not any("| Item |" in c.text for c in cited(col.ask(q, k=3))), q
+
+
+def test_the_one_told_or_asked_is_not_the_speaker():
+    texts = ["Blinken told Lavrov that Washington was ready to support Ukraine.",
+             "The US Secretary of State said he asked Lavrov that Russia should honour treaties.",
+             "“The West turned the work into a farce,” said Lavrov.",
+             "According to Lavrov, the West turned the work into a farce.",
+             "Instead, Lavrov blamed the West for the failure."]
+    assert speaks(asked_speaker("What did Lavrov say?"), texts, [None] * len(texts)) == [0.0, 0.0, 1.0, 1.0, 1.0]

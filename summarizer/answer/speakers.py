@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ..text import stem
+from ..text import WORD, stem
 from .lexical import tokenize, words
 
 __all__ = ["Speaker", "asked_speaker", "speaks", "quoted_text", "with_descriptors", "SPEECH_WORDS", "SpeakerRules",
@@ -109,7 +109,12 @@ def quoted_text(text: str) -> str:
 def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
     """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
     quoted = bool(_QUOTED.search(text))
-    ws = words(_QUOTED.sub(" ", text))
+    flat = _QUOTED.sub(' " ', text)
+    ws, inverted = [], []  # the words, and whether each follows a comma, a quote or a dash (`,” said Blinken`)
+    for m in WORD.finditer(flat):
+        for w in words(m.group()):
+            ws.append(w)
+            inverted.append(flat[max(0, m.start() - 4) : m.start()].rstrip()[-1:] in (",", '"', "—", "–"))
     low = [w.lower() for w in ws]
     region: list[str] = []
     cue = False
@@ -117,7 +122,9 @@ def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
         if w in _SPEECH:
             cue = True
             region.extend(ws[max(0, i - rules.before) : i])
-            if w in ("said", "says", "according", "told", "wrote", "added", "explained", "stated"):
+            # who speaks after the verb: `according to the delegation`, `..., said Blinken`; not whom one told or
+            # asked (`Blinken told Lavrov that ...`) or what one said (`he said Lavrov ...`)
+            if w == "according" or (inverted[i] and w in ("said", "says", "wrote", "added", "explained", "stated")):
                 region.extend(ws[i + 1 : i + 1 + rules.after])
     return region, cue or quoted
 
