@@ -201,7 +201,7 @@ def _unambiguous(flat: str, m: re.Match) -> bool:
     if "…" in punct or ".." in punct:
         return False
     if "." in punct:
-        word = _WORD_BEFORE.search(flat, 0, m.start())
+        word = _WORD_BEFORE.search(flat, max(0, m.start() - 200), m.start())  # a window: linear in the paragraph
         if not word:
             return False
         w = word.group(1)
