@@ -12,7 +12,7 @@ from summarizer import Collection
 from summarizer.answer.answers import NO_ANSWER
 from summarizer.answer.lexical import NameVariants, tokenize
 from summarizer.answer.retrieval import corpus_of
-from summarizer.answer.speakers import asked_speaker, speaks
+from summarizer.answer.speakers import asked_speaker, reports_speech, speaks
 
 from tests.conftest import SHARED, doc_by_prefix
 
@@ -328,3 +328,12 @@ def test_the_one_told_or_asked_is_not_the_speaker():
              "According to Lavrov, the West turned the work into a farce.",
              "Instead, Lavrov blamed the West for the failure."]
     assert speaks(asked_speaker("What did Lavrov say?"), texts, [None] * len(texts)) == [0.0, 0.0, 1.0, 1.0, 1.0]
+
+
+def test_the_asked_speakers_words_outrank_others_words_about_them(seeds):
+    # the US official's "We always remain hopeful that the Russians will ..." once led "What did Russia say?"
+    top = seeds.ask("What did Russia say?", k=3).sentences[0].text
+    assert "official said" not in top and "Russia" in top
+    # a quote opened curly and closed straight ends there: "the US official said" is outside it
+    assert reports_speech('“We always remain hopeful that the Russians will change," the US official said.')
+    assert not reports_speech("The war, which the Russians insist on calling a “special military operation”.")

@@ -23,7 +23,8 @@ from .retrieval import RETRIEVAL_WEIGHTS, Corpus, Query, RetrievalWeights, Score
 from ..text import CALENDAR_WORDS, GROUP_PRONOUNS, NUMBER_WORDS, PERSON_PRONOUNS, THING_PRONOUNS, stem, words
 from .followup import FollowUp
 from .lexical import tokenize
-from .speakers import SPEAKER_RULES, SPEECH_WORDS, Speaker, SpeakerRules, asked_speaker, quoted_text, speaks, with_descriptors
+from .speakers import (SPEAKER_RULES, SPEECH_WORDS, Speaker, SpeakerRules, asked_speaker, quoted_text, reports_speech,
+                       speaks, with_descriptors)
 
 __all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER", "NOTHING_MORE", "AnswerWeights",
            "ANSWER_WEIGHTS"]
@@ -55,6 +56,7 @@ class AnswerWeights:
     # whole sentence, so X quoted on Y outranks X only named
     quoted_topic: float = 0.2
     outside_quote: float = 0.5
+    other_speaker: float = 0.15  # penalty for another's words (a sentence reporting speech, not the asker's speaker's)
     same_verb: float = 0.2  # bonus (times speaker score) for the question's speech verb (chat cases: 0.1 29/30, 0.2 30/30)
     neighbour_gain: float = 0.2  # share of the question (by idf) a neighbour must add to be cited with its point
     door_points: int = 3  # points (best first) whose neighbours are checked for the rest of the answer
@@ -274,6 +276,9 @@ def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights
     verb = np.array([speaker.verb in corpus.terms[r] for r in rows], dtype=np.float32)
     bonus[: len(rows)] += (w.quoted_topic / w.speaker_bonus) * bonus[: len(rows)] * topic
     bonus[: len(rows)] += (w.same_verb / w.speaker_bonus) * bonus[: len(rows)] * verb
+    if max(found, default=0.0) == 1.0:  # the speaker speaks: others' words about them answer less
+        others = [s == 0.0 and reports_speech(corpus.texts[r]) for r, s in zip(rows, found)]
+        bonus[: len(rows)] -= (w.other_speaker / w.speaker_bonus) * np.array(others, dtype=np.float32)
     return _reorder(scored, scored.score + w.speaker_bonus * bonus)
 
 

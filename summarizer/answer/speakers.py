@@ -9,7 +9,7 @@ from typing import Callable, Sequence
 from ..text import WORD, stem
 from .lexical import tokenize, words
 
-__all__ = ["Speaker", "asked_speaker", "speaks", "quoted_text", "with_descriptors", "SPEECH_WORDS", "SpeakerRules",
+__all__ = ["Speaker", "asked_speaker", "speaks", "reports_speech", "quoted_text", "with_descriptors", "SPEECH_WORDS", "SpeakerRules",
            "SPEAKER_RULES"]
 
 _ASK = re.compile(
@@ -33,7 +33,7 @@ SPEECH_WORDS = _SPEECH | frozenset(
     asking saying telling wanting urging calling demanding proposing suggesting warning claiming arguing want
     thought meant promised reported""".split()
 )
-_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+_QUOTED = re.compile(r"“[^”\"]*[”\"]?|\"[^\"]*\"?")  # a quote opened curly may close straight: `“… term," the official said`
 _PRONOUN = frozenset("he she it they his her its their".split())
 
 
@@ -127,6 +127,12 @@ def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
             if w == "according" or (inverted[i] and w in ("said", "says", "wrote", "added", "explained", "stated")):
                 region.extend(ws[i + 1 : i + 1 + rules.after])
     return region, cue or quoted
+
+
+def reports_speech(text: str) -> bool:
+    """Whether a sentence reports what someone said with a speech verb outside its quotes (a quote alone may only
+    mark a term: `which the Russians insist on calling a “special military operation”`)."""
+    return any(w.lower() in _SPEECH for w in words(_QUOTED.sub(" ", text)))
 
 
 def speaks(
