@@ -44,7 +44,8 @@ _BIO = re.compile(
 )
 # A candidate sentence boundary: terminal punctuation, optional closing quotes/brackets, then space.
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
-_CJK_END = re.compile(r"[。！？]++[”’」』)）]*+(?![\u3040-\u309f])\s*")  # not before a kana particle: `。」と述べた`
+# a Chinese or Japanese full stop; not one closing a quote, which its attribution follows: `“…。”外交部发言人说。`, `「…。」と述べた`
+_CJK_END = re.compile(r"[。！？]++(?![”’」』)）》\"'])\s*")
 _TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’」』)\]]*\s*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’」』)\]]*\s*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
@@ -152,7 +153,7 @@ def _segment(para: str) -> list[int]:
     plain = _plain_starts(flat)
     if plain is not None:
         return _merge(flat, sorted({*plain, *cjk}))
-    pieces = _pieces(flat)
+    pieces = _pieces(flat, cjk)
     starts: list[int] = []
     seg = _segmenter()
     for base, piece in pieces:
@@ -222,15 +223,16 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def _pieces(flat: str) -> list[tuple[int, str]]:
-    """Cut a long paragraph at candidate boundaries into pieces pysbd handles quickly."""
+def _pieces(flat: str, cjk: list[int]) -> list[tuple[int, str]]:
+    """Cut a long paragraph at candidate boundaries (and Chinese or Japanese full stops) into pieces pysbd handles
+    quickly."""
     if len(flat) <= _PYSBD_MAX:
         return [(0, flat)]
     out, start = [], 0
-    for m in _CANDIDATE.finditer(flat):
-        if m.end() - start >= _PYSBD_MAX:
-            out.append((start, flat[start : m.end()]))
-            start = m.end()
+    for cut in sorted({*(m.end() for m in _CANDIDATE.finditer(flat)), *cjk}):
+        if cut - start >= _PYSBD_MAX:
+            out.append((start, flat[start:cut]))
+            start = cut
     if start < len(flat):
         out.append((start, flat[start:]))
     return out
@@ -246,13 +248,13 @@ def _merge(flat: str, starts: list[int]) -> list[int]:
         inside_quote = q > 0 and quote_open[q - 1]
         end = starts[i + 1] if i + 1 < len(starts) else len(flat)
         piece = flat[s:end].strip()
-        before = flat[kept[-1] : s]
+        before = flat[kept[-1] : min(s, kept[-1] + 64)]  # bounded: a long run of merged sentences stays linear
         if (
             not any(c.isalnum() for c in piece)  # a lone closing quote or bracket
             or piece[:1].islower()  # a continuation such as `from Reuters.`
             or piece[:1] in ",;:)]}"  # after an abbreviation: `McConnell, R-Ky.` + `, told Fox News ...`
             or _POSSESSIVE.match(piece)  # after an abbreviation: `Biden Jr.` + `’s victory.`
-            or (inside_quote and len(flat[kept[-1] : end]) <= 1000)
+            or (inside_quote and end - kept[-1] <= 1000)
             or len(before.strip()) <= 3  # an abbreviation or initial left alone
         ):
             continue
@@ -263,15 +265,15 @@ def _merge(flat: str, starts: list[int]) -> list[int]:
 def _open_quotes(flat: str) -> tuple[list[int], list[bool]]:
     """Where each double quote mark of ``flat`` ends, and whether a quote is still open there.
 
-    `“` opens and `”` closes; a straight `"` opens before a word (after a space, a bracket or a dash) and closes
-    elsewhere. So a quote opened curly and closed straight (`“… knows it," according to …`), or a straight quote
+    `“`, `「` and `『` open, `”`, `」` and `』` close; a straight `"` opens before a word (after a space, a bracket, a
+    dash, a colon or a comma) and closes elsewhere. So a quote opened curly and closed straight (`“… knows it," according to …`), or a straight quote
     around a curly one, ends where it ends instead of running on to the paragraph's end, and an inch mark
     (`a 34" display`) opens nothing.
     """
     ends, still_open, depth = [], [], 0
     for m in _QUOTE_MARK.finditer(flat):
         i = m.start()
-        if m.group() == "“" or (m.group() == '"' and _opens(flat, i)):
+        if m.group() in "“「『" or (m.group() == '"' and _opens(flat, i)):
             depth += 1
         elif depth:
             depth -= 1
@@ -280,12 +282,13 @@ def _open_quotes(flat: str) -> tuple[list[int], list[bool]]:
     return ends, still_open
 
 
-_QUOTE_MARK = re.compile('[“”"]')
+_QUOTE_MARK = re.compile('[“”"「」『』]')
 
 
 def _opens(flat: str, i: int) -> bool:
-    """A straight quote at ``i`` opens: after a space, a bracket or a dash (or first), and before a non-space."""
-    before_ok = i == 0 or flat[i - 1].isspace() or flat[i - 1] in "([{—–-"
+    """A straight quote at ``i`` opens: after a space, a bracket, a dash, a colon or a comma (or first: `said:"We`),
+    and before a non-space."""
+    before_ok = i == 0 or flat[i - 1].isspace() or flat[i - 1] in "([{—–-:,：，"
     return before_ok and i + 1 < len(flat) and not flat[i + 1].isspace()
 
 
@@ -386,7 +389,7 @@ def _mark_table_headers(text: str, spans: list[Span]) -> None:
             spans[i] = Span(row.start, row.end, "heading", row.paragraph)
 
 
-_TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?(?:-{3,}:?)?\s*")
+_TABLE_RULE = re.compile(r"\|?(?:\s*:?-+:?\s*\|)+\s*:?(?:-+:?)?\s*")
 
 
 def _leading_date(text: str, ps: int, pe: int, spans: list[Span]) -> tuple[str | None, int]:

@@ -96,6 +96,7 @@ def test_a_quote_opened_curly_and_closed_straight_ends_where_it_closes():
     assert sentences(text) == ['Iran can deliver another “crushing response … and the enemy knows it," according '
                                'to Tasnim.', "Trump called off the strikes.",
                                '"Any protesters will be treated differently," he wrote.', "It ended."]
+    assert sentences('He said:"We will win. Always." Then he left.') == ['He said:"We will win. Always."', "Then he left."]
 
 
 def test_a_straight_quote_around_a_curly_one_and_an_inch_mark_open_nothing_after_them():
@@ -257,11 +258,13 @@ def test_a_text_of_markdown_headings_only_has_no_body():
 
 
 def test_chinese_and_japanese_sentences_end_at_their_full_stops():
-    assert sentences("布林肯在新德里会见了拉夫罗夫。两人谈了不到十分钟！他们会再谈吗？布林肯说：“我们谈了。你们呢？”然后离开。") == [
-        "布林肯在新德里会见了拉夫罗夫。", "两人谈了不到十分钟！", "他们会再谈吗？", "布林肯说：“我们谈了。你们呢？”", "然后离开。"]
-    # a quote closed by `」` and followed by a kana particle goes on: `「…。」と報じた。`
-    assert sentences("東京で会談が行われた。「両氏は十分間話した。」と報じた。次に進む。") == [
-        "東京で会談が行われた。", "「両氏は十分間話した。」と報じた。", "次に進む。"]
+    assert sentences("布林肯在新德里会见了拉夫罗夫。两人谈了不到十分钟！他们会再谈吗？“我们不会让步。”外交部发言人说。") == [
+        "布林肯在新德里会见了拉夫罗夫。", "两人谈了不到十分钟！", "他们会再谈吗？", "“我们不会让步。”外交部发言人说。"]
+    # a quote's full stops stay inside it, and its attribution with it; a sentence may open with kana
+    assert sentences("東京で会談が行われた。「両氏は十分間話した。別れた。」と報じた。また、次に進む。") == [
+        "東京で会談が行われた。", "「両氏は十分間話した。別れた。」と報じた。", "また、次に進む。"]
+    assert sentences('他说："我们会赢。我们总是赢。"然后他走了。《我的祖国。》很有名。') == [
+        '他说："我们会赢。我们总是赢。"然后他走了。', "《我的祖国。》很有名。"]
 
 
 def test_a_markdown_table_header_row_is_a_heading_and_its_rows_are_body():
@@ -270,3 +273,5 @@ def test_a_markdown_table_header_row_is_a_heading_and_its_rows_are_body():
     kinds = {text[s.start : s.end]: s.kind for s in spans}
     assert kinds["| Item | Cost |"] == "heading" and kinds["| Park 27 | $5 million |"] == "body"
     assert kinds["|------|-----:|"] == "fragment"
+    short = "Costs rose.\n\n| Item | Cost |\n|:-|-:|\n| Park | $5 |\n\nIt was approved."  # GFM allows one dash
+    assert [s.kind for s in split_text(short)[0]][1:3] == ["heading", "fragment"]
