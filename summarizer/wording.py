@@ -32,6 +32,9 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|" + WORD.pattern)
 _PHRASE_GAP = re.compile(r"\s+|-|\.\s*|\s+(?:of|for)(?:\s+the)?\s+")
 # Between two words of one name as written: spaces, initials' stops, quotes (`I. Lewis “Scooter” Libby`).
 _NAME_GAP = re.compile(r"[\s.“”\"'‘’]*")
+# titles a person's name follows (`Secretary of State Antony Blinken`), not bodies (`House of Representatives`)
+_PERSON_TITLES = TITLE_WORDS - {"house", "senate", "state", "justice", "defense", "defence", "finance", "interior",
+                                "affairs", "foreign", "external", "majority", "minority"}
 _NAME_JOIN = re.compile(r"\s+(?:of|for)(?:\s+the)?\s+")
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
          "seventeen eighteen nineteen twenty".split()
@@ -256,9 +259,12 @@ class Words:
         theirs, toks = self.tokens(j), self.tokens(i)
         long = next((r for r in self._runs(i, joined=True) if r[0] <= k <= r[-1]), [k])
         parts = [r for r in self._runs(i) if long[0] <= r[0] <= long[-1]]  # `House`, `Representatives`
-        heads = [{toks[m].stem for p in parts[:n] for m in p} for n in range(1, len(parts)) if parts[n][0] <= k]
-        if any({theirs[m].stem for m in r} in heads for r in self._runs(j, joined=True)):
-            return True
+        heads = [{toks[m].stem for p in parts[:n] for m in p} for n in range(1, len(parts))
+                 if parts[n][0] <= k and _norm(toks[parts[n - 1][-1]].surface) not in _PERSON_TITLES]
+        if heads:  # `j` writes a head alone and never with another end (`the University` beside `University of Texas`)
+            names = [{theirs[m].stem for m in r} for r in self._runs(j, joined=True)]
+            if any(n in heads for n in names) and not any(n > h for n in names for h in heads):
+                return True
         run = next((r for r in self._runs(i) if r[0] <= k <= r[-1]), [k])
         last = self.tokens(i)[run[-1]]
         if k == run[-1] or _norm(last.surface) in TITLE_WORDS or last.stem not in self.content(j):

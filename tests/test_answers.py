@@ -326,8 +326,9 @@ def test_the_one_told_or_asked_is_not_the_speaker():
              "The US Secretary of State said he asked Lavrov that Russia should honour treaties.",
              "“The West turned the work into a farce,” said Lavrov.",
              "According to Lavrov, the West turned the work into a farce.",
-             "Instead, Lavrov blamed the West for the failure."]
-    assert speaks(asked_speaker("What did Lavrov say?"), texts, [None] * len(texts)) == [0.0, 0.0, 1.0, 1.0, 1.0]
+             "Instead, Lavrov blamed the West for the failure.",
+             "‘We will not back down,’ said Lavrov.", "The talks failed (said Lavrov)."]  # UK style, brackets
+    assert speaks(asked_speaker("What did Lavrov say?"), texts, [None] * len(texts)) == [0.0, 0.0] + [1.0] * 5
 
 
 def test_the_asked_speakers_words_outrank_others_words_about_them(seeds):

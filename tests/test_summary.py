@@ -472,6 +472,10 @@ def test_names_and_numbers_written_another_way_are_not_differences():
     named = Words(bodies)
     assert named.differing(0, 1) == [] and named.differing(1, 0) == []  # a name joined by "of", written shorter
     assert [t.surface for t in named.differing(2, 3)] == ["England"]  # another name after the same "Bank of"
+    study = ["A University of Michigan study found it works.", "A University of Texas study found it works, the "
+             "University said.", "US Secretary of State Antony Blinken left.", "The US Secretary left."]
+    assert [t.surface for t in Words(study).differing(0, 1)] == ["Michigan"]  # "the University" is Texas's there
+    assert "Blinken" in [t.surface for t in Words(study).differing(2, 3)]  # a title written shorter hides no person
     calls = ["Vindman listened to President Donald Trump's July 25 call with Zelensky.",
              "Vindman listened to Trump’s July 25 call with Zelensky."]
     assert Words(calls).differing(0, 1) == []  # the month is not part of the name

@@ -34,6 +34,7 @@ SPEECH_WORDS = _SPEECH | frozenset(
     thought meant promised reported""".split()
 )
 _QUOTED = re.compile(r"“[^”\"]*[”\"]?|\"[^\"]*\"?")  # a quote opened curly may close straight: `“… term," the official said`
+_INVERTING = frozenset(',"—–(’\'')  # before `said X`: `...,” said X`, `‘...,’ said X` (UK style), `(said X)`
 _PRONOUN = frozenset("he she it they his her its their".split())
 
 
@@ -110,11 +111,11 @@ def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
     """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
     quoted = bool(_QUOTED.search(text))
     flat = _QUOTED.sub(' " ', text)
-    ws, inverted = [], []  # the words, and whether each follows a comma, a quote or a dash (`,” said Blinken`)
+    ws, inverted = [], []  # the words, and whether each follows a comma, a quote, a dash or a bracket (`,” said X`)
     for m in WORD.finditer(flat):
         for w in words(m.group()):
             ws.append(w)
-            inverted.append(flat[max(0, m.start() - 4) : m.start()].rstrip()[-1:] in (",", '"', "—", "–"))
+            inverted.append(flat[max(0, m.start() - 4) : m.start()].rstrip()[-1:] in _INVERTING)
     low = [w.lower() for w in ws]
     region: list[str] = []
     cue = False
