@@ -327,8 +327,10 @@ def test_the_one_told_or_asked_is_not_the_speaker():
              "“The West turned the work into a farce,” said Lavrov.",
              "According to Lavrov, the West turned the work into a farce.",
              "Instead, Lavrov blamed the West for the failure.",
-             "‘We will not back down,’ said Lavrov.", "The talks failed (said Lavrov)."]  # UK style, brackets
-    assert speaks(asked_speaker("What did Lavrov say?"), texts, [None] * len(texts)) == [0.0, 0.0] + [1.0] * 5
+             "‘We will not back down,’ said Lavrov.", "The talks failed (said Lavrov).",  # UK style, brackets
+             "Lavrov’s spokeswoman said it was over.", "“It is over,” said Lavrov, who met Blinken on Thursday."]
+    assert speaks(asked_speaker("What did Lavrov say?"), texts, [None] * len(texts)) == [0.0, 0.0] + [1.0] * 5 + [0.0, 1.0]
+    assert speaks(asked_speaker("What did Blinken say?"), texts[-1:], [None]) == [0.0]  # the clause after is not his
 
 
 def test_the_asked_speakers_words_outrank_others_words_about_them(seeds):

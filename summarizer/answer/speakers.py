@@ -35,6 +35,7 @@ SPEECH_WORDS = _SPEECH | frozenset(
 )
 _QUOTED = re.compile(r"“[^”\"]*[”\"]?|\"[^\"]*\"?")  # a quote opened curly may close straight: `“… term," the official said`
 _INVERTING = frozenset(',"—–(’\'')  # before `said X`: `...,” said X`, `‘...,’ said X` (UK style), `(said X)`
+_POSSESSIVE_END = re.compile(r"['’]s$", re.IGNORECASE)
 _PRONOUN = frozenset("he she it they his her its their".split())
 
 
@@ -111,22 +112,32 @@ def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
     """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
     quoted = bool(_QUOTED.search(text))
     flat = _QUOTED.sub(' " ', text)
-    ws, inverted = [], []  # the words, and whether each follows a comma, a quote, a dash or a bracket (`,” said X`)
+    # the words; whether each follows a comma, a quote, a dash or a bracket (`,” said X`); whether a clause ends
+    # before it (`said Lavrov, who met Blinken`); whether it is a possessive (`Lavrov's spokeswoman said`)
+    ws, inverted, breaks, owner = [], [], [], []
+    end = 0
     for m in WORD.finditer(flat):
+        gap = flat[end : m.start()]
         for w in words(m.group()):
             ws.append(w)
             inverted.append(flat[max(0, m.start() - 4) : m.start()].rstrip()[-1:] in _INVERTING)
+            breaks.append(any(c in gap for c in ",;:.("))
+            owner.append(w != m.group() and _POSSESSIVE_END.search(m.group()) is not None)
+        end = m.end()
     low = [w.lower() for w in ws]
     region: list[str] = []
     cue = False
     for i, w in enumerate(low):
         if w in _SPEECH:
             cue = True
-            region.extend(ws[max(0, i - rules.before) : i])
+            region.extend(x for x, own in zip(ws[max(0, i - rules.before) : i], owner[max(0, i - rules.before) : i])
+                          if not own)
             # who speaks after the verb: `according to the delegation`, `..., said Blinken`; not whom one told or
             # asked (`Blinken told Lavrov that ...`) or what one said (`he said Lavrov ...`)
             if w == "according" or (inverted[i] and w in ("said", "says", "wrote", "added", "explained", "stated")):
-                region.extend(ws[i + 1 : i + 1 + rules.after])
+                stop = next((k for k in range(i + 2, min(len(ws), i + 1 + rules.after)) if breaks[k]),
+                            i + 1 + rules.after)
+                region.extend(x for x, own in zip(ws[i + 1 : stop], owner[i + 1 : stop]) if not own)
     return region, cue or quoted
 
 
