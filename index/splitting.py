@@ -265,24 +265,30 @@ def _merge(flat: str, starts: list[int]) -> list[int]:
 def _open_quotes(flat: str) -> tuple[list[int], list[bool]]:
     """Where each double quote mark of ``flat`` ends, and whether a quote is still open there.
 
-    `“`, `「` and `『` open, `”`, `」` and `』` close; a straight `"` opens before a word (after a space, a bracket, a
-    dash, a colon or a comma) and closes elsewhere. So a quote opened curly and closed straight (`“… knows it," according to …`), or a straight quote
-    around a curly one, ends where it ends instead of running on to the paragraph's end, and an inch mark
-    (`a 34" display`) opens nothing.
+    `“`, `„`, `「` and `『` open; `”`, `」` and `』` close, as does `“` after `„` (German) or between a word and a
+    space (typed the wrong way round); a straight `"` opens before a word (after a space, a bracket, a dash, a colon
+    or a comma) and closes elsewhere. So a quote opened curly and closed straight (`“… knows it," according to …`),
+    or a straight quote around a curly one, ends where it ends instead of running on to the paragraph's end, and an
+    inch mark (`a 34" display`) opens nothing.
     """
-    ends, still_open, depth = [], [], 0
+    ends, still_open, stack = [], [], []
     for m in _QUOTE_MARK.finditer(flat):
-        i = m.start()
-        if m.group() in "“「『" or (m.group() == '"' and _opens(flat, i)):
-            depth += 1
-        elif depth:
-            depth -= 1
+        i, mark = m.start(), m.group()
+        if mark == "“" and stack and stack[-1] == "„":  # German: „…“
+            stack.pop()
+        elif mark == "“" and (i + 1 == len(flat) or flat[i + 1].isspace()) and i and not flat[i - 1].isspace():
+            if stack:  # a closing quote typed the wrong way round: `…,“ he said`
+                stack.pop()
+        elif mark in "“„「『" or (mark == '"' and _opens(flat, i)):
+            stack.append(mark)
+        elif stack:
+            stack.pop()
         ends.append(i + 1)
-        still_open.append(depth > 0)
+        still_open.append(bool(stack))
     return ends, still_open
 
 
-_QUOTE_MARK = re.compile('[“”"「」『』]')
+_QUOTE_MARK = re.compile('[“”"„「」『』]')
 
 
 def _opens(flat: str, i: int) -> bool:

@@ -97,6 +97,11 @@ def test_a_quote_opened_curly_and_closed_straight_ends_where_it_closes():
                                'to Tasnim.', "Trump called off the strikes.",
                                '"Any protesters will be treated differently," he wrote.', "It ended."]
     assert sentences('He said:"We will win. Always." Then he left.') == ['He said:"We will win. Always."', "Then he left."]
+    # German „…“, and a closing quote typed the wrong way round
+    assert sentences("„Wir geben nicht nach. Niemals“, sagte Scholz. Dann ging er.") == [
+        "„Wir geben nicht nach. Niemals“, sagte Scholz.", "Dann ging er."]
+    assert sentences("“We will not back down. Never,“ he said. Then he left.") == [
+        "“We will not back down. Never,“ he said.", "Then he left."]
 
 
 def test_a_straight_quote_around_a_curly_one_and_an_inch_mark_open_nothing_after_them():
