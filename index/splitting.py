@@ -153,10 +153,21 @@ def _segment(para: str) -> list[int]:
     plain = _plain_starts(flat)
     if plain is not None:
         return _merge(flat, sorted({*plain, *cjk}))
-    pieces = _pieces(flat, cjk)
+    starts = _pysbd_starts(flat, cjk)
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts += cjk + [m.end() for m in _QUOTE_AFTER_QUOTE.finditer(flat)]  # _merge drops those inside a quote
+    # pysbd pairs quote marks its own way (`“… knows it," … "Any …` reads to it as one quote): a boundary that
+    # needs no pysbd is kept, and _merge still drops those inside a quote as we read quotes
+    starts += [m.end() for m in _CANDIDATE.finditer(flat) if m.end() < len(flat) and _unambiguous(flat, m)]
+    return _merge(flat, sorted(set(starts)))
+
+
+def _pysbd_starts(flat: str, cjk: list[int]) -> list[int]:
+    """Sentence starts as pysbd finds them, piece by piece (see :func:`_pieces`)."""
     starts: list[int] = []
     seg = _segmenter()
-    for base, piece in pieces:
+    for base, piece in _pieces(flat, cjk):
         cursor = 0
         for sent in seg.segment(piece):
             stripped = sent.strip()
@@ -167,13 +178,7 @@ def _segment(para: str) -> list[int]:
                 break
             starts.append(base + pos)
             cursor = pos + len(stripped)
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    starts += cjk + [m.end() for m in _QUOTE_AFTER_QUOTE.finditer(flat)]  # _merge drops those inside a quote
-    # pysbd pairs quote marks its own way (`“… knows it," … "Any …` reads to it as one quote): a boundary that
-    # needs no pysbd is kept, and _merge still drops those inside a quote as we read quotes
-    starts += [m.end() for m in _CANDIDATE.finditer(flat) if m.end() < len(flat) and _unambiguous(flat, m)]
-    return _merge(flat, sorted(set(starts)))
+    return starts
 
 
 def _plain_starts(flat: str) -> list[int] | None:

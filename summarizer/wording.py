@@ -256,15 +256,9 @@ class Words:
         not ``North`` of ``North Korea`` / ``South Korea``, nor ``York`` of ``New York`` / ``New Jersey``), or a
         word of a name joined by ``of`` or ``for`` that ``j`` writes shorter (``Representatives`` of ``the House of
         Representatives`` / ``the House``; not ``England`` of ``Bank of England`` / ``Bank of America``)."""
-        theirs, toks = self.tokens(j), self.tokens(i)
-        long = next((r for r in self._runs(i, joined=True) if r[0] <= k <= r[-1]), [k])
-        parts = [r for r in self._runs(i) if long[0] <= r[0] <= long[-1]]  # `House`, `Representatives`
-        heads = [{toks[m].stem for p in parts[:n] for m in p} for n in range(1, len(parts))
-                 if parts[n][0] <= k and _norm(toks[parts[n - 1][-1]].surface) not in _PERSON_TITLES]
-        if heads:  # `j` writes a head alone and never with another end (`the University` beside `University of Texas`)
-            names = [{theirs[m].stem for m in r} for r in self._runs(j, joined=True)]
-            if any(n in heads for n in names) and not any(n > h for n in names for h in heads):
-                return True
+        if self._head_written_alone(i, k, j):
+            return True
+        theirs = self.tokens(j)
         run = next((r for r in self._runs(i) if r[0] <= k <= r[-1]), [k])
         last = self.tokens(i)[run[-1]]
         if k == run[-1] or _norm(last.surface) in TITLE_WORDS or last.stem not in self.content(j):
@@ -272,6 +266,25 @@ class Words:
         mine = self._all_stems(i)
         return any(any(theirs[m].stem == last.stem for m in r) and all(theirs[m].stem in mine for m in r)
                    for r in self._runs(j))
+
+    def _head_written_alone(self, i: int, k: int, j: int) -> bool:
+        """Token ``k`` of ``i`` comes after `of` / `for` in a name whose head ``j`` writes alone, and never with
+        another end (`the University` beside `University of Texas`), the head being no person's title."""
+        heads = self._heads(i, k)
+        if not heads:
+            return False
+        theirs = self.tokens(j)
+        names = [{theirs[m].stem for m in r} for r in self._runs(j, joined=True)]
+        return any(n in heads for n in names) and not any(n > h for n in names for h in heads)
+
+    def _heads(self, i: int, k: int) -> list[set[str]]:
+        """The stems of each head before token ``k`` in its name joined by `of` / `for` (`House` of `House of
+        Representatives`), a person's title left out."""
+        toks = self.tokens(i)
+        long = next((r for r in self._runs(i, joined=True) if r[0] <= k <= r[-1]), [k])
+        parts = [r for r in self._runs(i) if long[0] <= r[0] <= long[-1]]  # `House`, `Representatives`
+        return [{toks[m].stem for p in parts[:n] for m in p} for n in range(1, len(parts))
+                if parts[n][0] <= k and _norm(toks[parts[n - 1][-1]].surface) not in _PERSON_TITLES]
 
     def _runs(self, i: int, joined: bool = False) -> list[list[int]]:
         """The names of sentence ``i``: runs of name tokens joined by spaces, initials' stops or quotes

@@ -108,12 +108,9 @@ def quoted_text(text: str) -> str:
     return " ".join(_QUOTED.findall(text))
 
 
-def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
-    """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
-    quoted = bool(_QUOTED.search(text))
-    flat = _QUOTED.sub(' " ', text)
-    # the words; whether each follows a comma, a quote, a dash or a bracket (`,” said X`); whether a clause ends
-    # before it (`said Lavrov, who met Blinken`); whether it is a possessive (`Lavrov's spokeswoman said`)
+def _marked_words(flat: str) -> tuple[list[str], list[bool], list[bool], list[bool]]:
+    """The words of ``flat``; whether each follows a comma, a quote, a dash or a bracket (`,” said X`); whether a
+    clause ends before it (`said Lavrov, who met Blinken`); whether it is a possessive (`Lavrov's spokeswoman`)."""
     ws, inverted, breaks, owner = [], [], [], []
     end = 0
     for m in WORD.finditer(flat):
@@ -124,6 +121,13 @@ def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
             breaks.append(any(c in gap for c in ",;:.("))
             owner.append(w != m.group() and _POSSESSIVE_END.search(m.group()) is not None)
         end = m.end()
+    return ws, inverted, breaks, owner
+
+
+def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
+    """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
+    quoted = bool(_QUOTED.search(text))
+    ws, inverted, breaks, owner = _marked_words(_QUOTED.sub(' " ', text))
     low = [w.lower() for w in ws]
     region: list[str] = []
     cue = False
