@@ -44,7 +44,8 @@ _BIO = re.compile(
 )
 # A candidate sentence boundary: terminal punctuation, optional closing quotes/brackets, then space.
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
-# a Chinese or Japanese full stop; not one closing a quote, which its attribution follows: `“…。”外交部发言人说。`, `「…。」と述べた`
+# A Chinese or Japanese full stop; not one closing a quote, which its attribution follows:
+# `“…。”外交部发言人说。`, `「…。」と述べた`.
 _CJK_END = re.compile(r"[。！？]++(?![”’」』)）》\"'])\s*")
 _TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’」』)\]]*\s*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’」』)\]]*\s*$")

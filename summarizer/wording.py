@@ -27,15 +27,15 @@ _OPENERS = frozenset("“\"‘'([-—–:")
 _VAGUE = frozenset({"one"})  # number words too often no number at all to count as a difference
 # A word, or a number written with group or decimal marks as one ("212,000", "1.2"): "212,000" and "200,000" differ.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|" + WORD.pattern)
-# Between two words that name_phrases shows as one: a space, a hyphen, an abbreviation's stop, or the `of` / `for the`
-# inside a name (`US Court of Appeals for the District of Columbia Circuit`, `10 of 12`).
-_PHRASE_GAP = re.compile(r"\s+|-|\.\s*|\s+(?:of|for)(?:\s+the)?\s+")
+# The `of` / `for the` inside a name (`US Court of Appeals for the District of Columbia Circuit`, `10 of 12`).
+_NAME_JOIN = re.compile(r"\s+(?:of|for)(?:\s+the)?\s+")
+# Between two words that name_phrases shows as one: a space, a hyphen, an abbreviation's stop, or a name's join.
+_PHRASE_GAP = re.compile(r"\s+|-|\.\s*|" + _NAME_JOIN.pattern)
 # Between two words of one name as written: spaces, initials' stops, quotes (`I. Lewis “Scooter” Libby`).
 _NAME_GAP = re.compile(r"[\s.“”\"'‘’]*")
 # titles a person's name follows (`Secretary of State Antony Blinken`), not bodies (`House of Representatives`)
 _PERSON_TITLES = TITLE_WORDS - {"house", "senate", "state", "justice", "defense", "defence", "finance", "interior",
                                 "affairs", "foreign", "external", "majority", "minority"}
-_NAME_JOIN = re.compile(r"\s+(?:of|for)(?:\s+the)?\s+")
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
          "seventeen eighteen nineteen twenty".split()
 # The value of a number word, so that "six feet" and "6 feet" state one number.
@@ -192,6 +192,7 @@ class Words:
         self._bigrams: dict[int, set[tuple[str, str]]] = {}
         self._sequences: dict[int, tuple[list[int], list[str]]] = {}
         self._countries: dict[int, list[str | None]] = {}
+        self._name_runs: dict[tuple[int, bool], list[list[int]]] = {}
 
     def tokens(self, i: int) -> list[Token]:
         if i not in self._tokens:
@@ -289,7 +290,10 @@ class Words:
     def _runs(self, i: int, joined: bool = False) -> list[list[int]]:
         """The names of sentence ``i``: runs of name tokens joined by spaces, initials' stops or quotes
         (``I. Lewis “Scooter” Libby``); a weekday or month is none (``Trump's July 25 call``). ``joined``: also
-        across ``of`` and ``for`` (``House of Representatives``, ``Court of Appeals for the District``)."""
+        across ``of`` and ``for`` (``House of Representatives``, ``Court of Appeals for the District``). Made on first
+        use, as the other per-sentence views are."""
+        if (i, joined) in self._name_runs:
+            return self._name_runs[(i, joined)]
         toks, text = self.tokens(i), self.texts[i]
         runs: list[list[int]] = []
         for k, t in enumerate(toks):
@@ -300,6 +304,7 @@ class Words:
                 runs[-1].append(k)
             else:
                 runs.append([k])
+        self._name_runs[(i, joined)] = runs
         return runs
 
     @staticmethod

@@ -9,8 +9,8 @@ from typing import Callable, Sequence
 from ..text import WORD, stem
 from .lexical import tokenize, words
 
-__all__ = ["Speaker", "asked_speaker", "speaks", "reports_speech", "quoted_text", "with_descriptors", "SPEECH_WORDS", "SpeakerRules",
-           "SPEAKER_RULES"]
+__all__ = ["Speaker", "asked_speaker", "speaks", "reports_speech", "quoted_text", "with_descriptors", "SPEECH_WORDS",
+           "SpeakerRules", "SPEAKER_RULES"]
 
 _ASK = re.compile(
     r"^\s*(?:and\s+|so\s+)?what\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|would)\s+(?P<x>.+?)\s+"
@@ -33,8 +33,10 @@ SPEECH_WORDS = _SPEECH | frozenset(
     asking saying telling wanting urging calling demanding proposing suggesting warning claiming arguing want
     thought meant promised reported""".split()
 )
-_QUOTED = re.compile(r"“[^”\"]*[”\"]?|\"[^\"]*\"?")  # a quote opened curly may close straight: `“… term," the official said`
-_INVERTING = frozenset(',"—–(’\'')  # before `said X`: `...,” said X`, `‘...,’ said X` (UK style), `(said X)`
+# a quote opened curly may close straight: `“… term," the official said`
+_QUOTED = re.compile(r"“[^”\"]*[”\"]?|\"[^\"]*\"?")
+# before `said X`: `...,” said X`, `‘...,’ said X` (UK style), `(said X)`
+_INVERTING = frozenset(',"—–(’\'')
 _POSSESSIVE_END = re.compile(r"['’]s$", re.IGNORECASE)
 _PRONOUN = frozenset("he she it they his her its their".split())
 
@@ -108,40 +110,40 @@ def quoted_text(text: str) -> str:
     return " ".join(_QUOTED.findall(text))
 
 
-def _marked_words(flat: str) -> tuple[list[str], list[bool], list[bool], list[bool]]:
-    """The words of ``flat``; whether each follows a comma, a quote, a dash or a bracket (`,” said X`); whether a
-    clause ends before it (`said Lavrov, who met Blinken`); whether it is a possessive (`Lavrov's spokeswoman`)."""
-    ws, inverted, breaks, owner = [], [], [], []
+def _marked_words(flat: str) -> tuple[list[str], list[str], list[bool], list[bool]]:
+    """The words of ``flat``; the same with "" for a possessive, which names no speaker (`Lavrov's spokeswoman`);
+    whether each follows a comma, a quote, a dash or a bracket (`,” said X`); whether a clause ends before it
+    (`said Lavrov, who met Blinken`)."""
+    ws, names, inverted, breaks = [], [], [], []
     end = 0
     for m in WORD.finditer(flat):
         gap = flat[end : m.start()]
         for w in words(m.group()):
             ws.append(w)
+            names.append("" if w != m.group() and _POSSESSIVE_END.search(m.group()) else w)
             inverted.append(flat[max(0, m.start() - 4) : m.start()].rstrip()[-1:] in _INVERTING)
             breaks.append(any(c in gap for c in ",;:.("))
-            owner.append(w != m.group() and _POSSESSIVE_END.search(m.group()) is not None)
         end = m.end()
-    return ws, inverted, breaks, owner
+    return ws, names, inverted, breaks
 
 
 def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
     """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
     quoted = bool(_QUOTED.search(text))
-    ws, inverted, breaks, owner = _marked_words(_QUOTED.sub(' " ', text))
+    ws, names, inverted, breaks = _marked_words(_QUOTED.sub(' " ', text))
     low = [w.lower() for w in ws]
     region: list[str] = []
     cue = False
     for i, w in enumerate(low):
         if w in _SPEECH:
             cue = True
-            region.extend(x for x, own in zip(ws[max(0, i - rules.before) : i], owner[max(0, i - rules.before) : i])
-                          if not own)
+            region.extend(x for x in names[max(0, i - rules.before) : i] if x)
             # who speaks after the verb: `according to the delegation`, `..., said Blinken`; not whom one told or
             # asked (`Blinken told Lavrov that ...`) or what one said (`he said Lavrov ...`)
             if w == "according" or (inverted[i] and w in ("said", "says", "wrote", "added", "explained", "stated")):
                 stop = next((k for k in range(i + 2, min(len(ws), i + 1 + rules.after)) if breaks[k]),
                             i + 1 + rules.after)
-                region.extend(x for x, own in zip(ws[i + 1 : stop], owner[i + 1 : stop]) if not own)
+                region.extend(x for x in names[i + 1 : stop] if x)
     return region, cue or quoted
 
 
