@@ -340,3 +340,29 @@ def test_the_asked_speakers_words_outrank_others_words_about_them(seeds):
     # a quote opened curly and closed straight ends there: "the US official said" is outside it
     assert reports_speech('“We always remain hopeful that the Russians will change," the US official said.')
     assert not reports_speech("The war, which the Russians insist on calling a “special military operation”.")
+
+
+def test_another_speakers_report_names_the_asked_one_in_part():
+    lavrov = asked_speaker("What did Lavrov say?")
+    texts = ["Spanish Foreign Minister Jose Albarez told the media that Russia did not want a joint communique, "
+             "which Lavrov himself later confirmed.",
+             "Blinken said Lavrov told him nothing new.", "Lavrov told reporters, as Blinken said, that it was over."]
+    assert speaks(lavrov, texts, [None] * 3) == [0.5, 0.5, 1.0]
+
+
+def test_a_run_of_quoted_reports_continues_its_first_speaker():
+    run = ["Instead, Lavrov blamed the West: “They turned the work into a farce.”",
+           "According to the statement of the delegation, he also said that “the West creates obstacles”.",
+           "He said that Westerners are “shamelessly hiding” the initiative."]
+    lavrov = asked_speaker("What did Lavrov say?")
+    assert speaks(lavrov, run[2:], [run[1::-1]]) == [1.0]  # nearest first: through the second to the first
+    assert speaks(lavrov, run[2:], [run[1]]) == [0.0]  # the sentence before alone names no one
+    broken = ["Lavrov blamed the West.", "Albarez said that “it failed”.", run[2]]
+    assert speaks(lavrov, broken[2:], [broken[1::-1]]) == [0.0]  # another speaker breaks the run
+
+
+def test_what_did_x_say_leads_with_their_own_words(seeds):
+    first = seeds.ask("What did Lavrov say?", k=3).sentences[0]
+    assert first.text.startswith("Instead, Lavrov blamed the West")
+    # the run of his quotes that follows is cited with it
+    assert len(first.citations) >= 2 and {c.doc_id[:3] for c in first.citations} == {"004"}

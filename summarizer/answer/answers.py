@@ -51,12 +51,14 @@ class AnswerWeights:
     same_source: float = 0.1
     speaker_bonus: float = 0.3  # bonus for a sentence where the one a "what did X say" question asks about speaks
     speaker_rows: int = 40  # best candidates checked for the speaker
+    speaker_run: int = 3  # sentences before a candidate read for a run of quotes that continues its speaker's
     # bonus (times the speaker score) where that speaker speaks on what the question asks about: the share (by idf) of
     # the question's words after the speech verb inside the sentence's quotes, or outside_quote times the share in the
     # whole sentence, so X quoted on Y outranks X only named
     quoted_topic: float = 0.2
     outside_quote: float = 0.5
     other_speaker: float = 0.15  # penalty for another's words (a sentence reporting speech, not the asker's speaker's)
+    own_words: float = 0.3  # bonus where they speak, when the question asks for no topic ("What did Lavrov say?")
     same_verb: float = 0.2  # bonus (times speaker score) for the question's speech verb (chat cases: 0.1 29/30, 0.2 30/30)
     neighbour_gain: float = 0.2  # share of the question (by idf) a neighbour must add to be cited with its point
     door_points: int = 3  # points (best first) whose neighbours are checked for the rest of the answer
@@ -268,7 +270,7 @@ def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights
         return scored
     rows = [int(r) for r in scored.rows[: w.speaker_rows]]
     speaker = with_descriptors(speaker, [corpus.texts[r] for r in rows], query.forms_of, w.speaker)
-    prevs = [corpus.texts[corpus.prev[r]] if corpus.prev[r] >= 0 else None for r in rows]
+    prevs = [_before(corpus, r, w.speaker_run) for r in rows]
     bonus = np.zeros(len(scored.rows), dtype=np.float32)
     found = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf, w.speaker)
     bonus[: len(rows)] = [_coreferent(corpus, speaker, r, s, w) for r, s in zip(rows, found)]
@@ -279,7 +281,24 @@ def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights
     if max(found, default=0.0) == 1.0:  # the speaker speaks: others' words about them answer less
         others = [s == 0.0 and reports_speech(corpus.texts[r]) for r, s in zip(rows, found)]
         bonus[: len(rows)] -= (w.other_speaker / w.speaker_bonus) * np.array(others, dtype=np.float32)
+        if not _topic_terms(query, speaker):  # "What did Lavrov say?" asks for his words, whatever they are about
+            bonus[: len(rows)] += (w.own_words / w.speaker_bonus) * (np.array(found, dtype=np.float32) == 1.0)
     return _reorder(scored, scored.score + w.speaker_bonus * bonus)
+
+
+def _before(corpus: Corpus, row: int, n: int) -> list[str]:
+    """The texts of up to ``n`` body sentences before ``row`` in its document, nearest first."""
+    out = []
+    while len(out) < n and corpus.prev[row] >= 0:
+        row = int(corpus.prev[row])
+        out.append(corpus.texts[row])
+    return out
+
+
+def _topic_terms(query: Query, speaker: Speaker) -> list[tuple[str, frozenset[str]]]:
+    """The question's terms that say what a speaker question is about: after the speech verb, not the speaker's."""
+    about = set(query.forms_of(speaker.topic))
+    return [(t, f) for t, f in zip(query.terms, query.forms) if t in about and not f & speaker.terms]
 
 
 def _coreferent(corpus: Corpus, speaker: Speaker, row: int, score: float, w: AnswerWeights) -> float:
@@ -294,8 +313,7 @@ def _topic_share(corpus: Corpus, query: Query, speaker: Speaker, rows: list[int]
     """For each row: the share (by idf) of the question's topic terms (after the speech verb, the speaker's own
     terms left out) inside the sentence's quotes, or a part of the share in the whole sentence."""
     out = np.zeros(len(rows), dtype=np.float32)
-    wanted = [(t, f) for t, f in zip(query.terms, query.forms)
-              if t in set(query.forms_of(speaker.topic)) and not f & speaker.terms]
+    wanted = _topic_terms(query, speaker)
     if not wanted:
         return out
     total = sum(corpus.own.idf(t) for t, _ in wanted)

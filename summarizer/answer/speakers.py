@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ..text import WORD, stem
+from ..text import WORD, stem, stop_words
 from .lexical import tokenize, words
 
 __all__ = ["Speaker", "asked_speaker", "speaks", "reports_speech", "quoted_text", "with_descriptors", "SPEECH_WORDS",
@@ -127,24 +127,38 @@ def _marked_words(flat: str) -> tuple[list[str], list[str], list[bool], list[boo
     return ws, names, inverted, breaks
 
 
-def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
-    """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
+def _verb_regions(text: str, rules: SpeakerRules) -> tuple[list[list[str]], bool]:
+    """For each speech verb outside quotes, in order, the words near it (where its speaker is named); and whether
+    the sentence reports speech."""
     quoted = bool(_QUOTED.search(text))
     ws, names, inverted, breaks = _marked_words(_QUOTED.sub(' " ', text))
     low = [w.lower() for w in ws]
-    region: list[str] = []
-    cue = False
+    regions: list[list[str]] = []
     for i, w in enumerate(low):
         if w in _SPEECH:
-            cue = True
-            region.extend(x for x in names[max(0, i - rules.before) : i] if x)
+            region = [x for x in names[max(0, i - rules.before) : i] if x]
             # who speaks after the verb: `according to the delegation`, `..., said Blinken`; not whom one told or
             # asked (`Blinken told Lavrov that ...`) or what one said (`he said Lavrov ...`)
             if w == "according" or (inverted[i] and w in ("said", "says", "wrote", "added", "explained", "stated")):
                 stop = next((k for k in range(i + 2, min(len(ws), i + 1 + rules.after)) if breaks[k]),
                             i + 1 + rules.after)
                 region.extend(x for x in names[i + 1 : stop] if x)
-    return region, cue or quoted
+            regions.append(region)
+    return regions, bool(regions) or quoted
+
+
+def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
+    """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
+    regions, reports = _verb_regions(text, rules)
+    return [w for region in regions for w in region], reports
+
+
+def _names(region: list[str], first: str, known: frozenset[str], expand: Callable[[str], Sequence[str]]) -> list[str]:
+    """The capitalised words of a region that are not ``known`` terms (speech words such as ``According``, and the
+    sentence's ``first`` word when it is a common one, are capitalised without being names)."""
+    common = first if first.lower() in stop_words() else None
+    return [w for w in region if w[:1].isupper() and w != common and w.lower() not in _SPEECH
+            and not set(expand(w)) & known]
 
 
 def reports_speech(text: str) -> bool:
@@ -156,37 +170,48 @@ def reports_speech(text: str) -> bool:
 def speaks(
     speaker: Speaker,
     texts: Sequence[str],
-    prev_texts: Sequence[str | None],
+    prev_texts: Sequence[str | Sequence[str] | None],
     expand: Callable[[str], Sequence[str]] = tokenize,
     idf: Callable[[str], float] = lambda t: 1.0,
     rules: SpeakerRules = SPEAKER_RULES,
 ) -> list[float]:
     """For each sentence: 1 when the speaker is the one speaking or quoted (named, or quoted in a sentence that
-    continues one where they speak), ``rules.partial`` when a description of them speaks or an unquoted report
-    continues."""
+    continues one where they speak), ``rules.partial`` when a description of them speaks, an unquoted report
+    continues, or another's report names them after its own speaker. ``prev_texts`` holds, for each sentence, the
+    sentence before it or the sentences before it, nearest first: a run of quoted reports continues the speaker
+    of its first (`Lavrov blamed the West: “…”` / `He also said that “…”` / `He said that …“…”`)."""
 
     def share(found: set[str], wanted: frozenset[str]) -> float:
         total = sum(idf(t) for t in wanted)
         return sum(idf(t) for t in found & wanted) / total if total else 0.0
 
+    def names_speaker(region: list[str]) -> bool:
+        terms = {t for w in region for t in expand(w)}
+        return share(terms, speaker.terms) >= rules.named or bool(terms & speaker.head)
+
     def own(text: str) -> float:
-        region, reports = _speaker_region(text, rules)
+        regions, reports = _verb_regions(text, rules)
         if not reports:
             return 0.0
-        terms = {t for w in region for t in expand(w)}
-        if share(terms, speaker.terms) >= rules.named or terms & speaker.head:
-            return 1.0
+        if names_speaker([w for region in regions for w in region]):
+            # the sentence is another's report when its first named speaker is someone else: `Albarez told the
+            # media that ..., which Lavrov himself later confirmed`
+            first = (words(text) or [""])[0]
+            known = speaker.terms | speaker.descriptors
+            lead = next(r for r in regions if names_speaker(r) or _names(r, first, known, expand))
+            return 1.0 if names_speaker(lead) else rules.partial
+        terms = {t for region in regions for w in region for t in expand(w)}
         if speaker.descriptors and share(terms, speaker.descriptors) >= rules.described:
             return rules.partial
         return 0.0
 
-    out = []
-    for text, prev in zip(texts, prev_texts):
+    def score(text: str, before: Sequence[str]) -> float:
         s = own(text)
-        if s < 1.0 and prev is not None and own(prev) == 1.0 and _continues(speaker, text, expand, rules):
+        if s < 1.0 and before and _continues(speaker, text, expand, rules) and score(before[0], before[1:]) == 1.0:
             s = 1.0 if _QUOTED.search(text) else max(s, rules.partial)
-        out.append(s)
-    return out
+        return s
+
+    return [score(text, [prev] if isinstance(prev, str) else list(prev or ())) for text, prev in zip(texts, prev_texts)]
 
 
 def _continues(speaker: Speaker, text: str, expand: Callable[[str], Sequence[str]], rules: SpeakerRules) -> bool:
@@ -195,9 +220,6 @@ def _continues(speaker: Speaker, text: str, expand: Callable[[str], Sequence[str
     region, reports = _speaker_region(text, rules)
     if not reports:
         return False
-    known = speaker.terms | speaker.descriptors
     ws = words(text)
-    # the sentence's first word and speech words (``According``) are capitalised without being names
-    others = [w for w in region if w[:1].isupper() and w != ws[0] and w.lower() not in _SPEECH
-              and not set(expand(w)) & known]
+    others = _names(region, ws[0], speaker.terms | speaker.descriptors, expand)
     return not others or bool({w.lower() for w in ws[: rules.lead_words]} & _PRONOUN)
