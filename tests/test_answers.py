@@ -366,3 +366,10 @@ def test_what_did_x_say_leads_with_their_own_words(seeds):
     assert first.text.startswith("Instead, Lavrov blamed the West")
     # the run of his quotes that follows is cited with it
     assert len(first.citations) >= 2 and {c.doc_id[:3] for c in first.citations} == {"004"}
+
+
+def test_where_questions_favour_sentences_that_name_a_place(seeds):
+    for question, place in (("Where did Blinken and Lavrov meet?", "G20 meeting in India"),
+                            ("Where did Ryabkov speak?", "in Geneva")):
+        texts = [s.text for s in seeds.ask(question, k=3).sentences]
+        assert any(place in t for t in texts), (question, texts)

@@ -99,6 +99,15 @@ _DATE = re.compile(
     r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|"
     r"February|March|April|May|June|July|August|September|October|November|December)\b"
 )
+# "Where did they meet?", "... but where does Buck-Tick hail from?", "... located in what city?" (not "the arena where")
+_WHERE = re.compile(
+    r"^\s*(?:and\s+|so\s+)?where\b|\bwhere\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can)\b"
+    r"|\b(?:in|at|from)\s+(?:what|which)\s+(?:city|country|town|village|place|state|county|region|province|venue)\b",
+    re.I,
+)
+# a place: `in New Delhi`, `at the UN conference`, `on the sidelines of the G20` (a capitalised word after a preposition
+# of place, not a month or a weekday)
+_PLACE = re.compile(r"\b(?i:in|at|near|outside|inside|from|across|sidelines\s+of)\s+(?:the\s+)?([A-Z][\w’'.-]*)")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
 _DIGIT = re.compile(r"\d")
 
@@ -110,6 +119,10 @@ def _holds_number(text: str) -> bool:
 
 def _holds_date(text: str) -> bool:
     return bool(_DATE.search(text))
+
+
+def _holds_place(text: str) -> bool:
+    return any(m.group(1).lower().rstrip(".") not in CALENDAR_WORDS for m in _PLACE.finditer(text))
 
 
 def check_question(question: str) -> str:
@@ -332,12 +345,17 @@ def _reorder(scored: Scored, score: np.ndarray) -> Scored:
 
 
 def _answer_type(query: Query) -> Callable[[str], bool] | None:
-    """What holds the kind of answer asked for: a date ("when ...?"), a number ("how many ...?"), else None."""
-    return _holds_date if _WHEN.search(query.text) else _holds_number if _HOW_MANY.search(query.text) else None
+    """What holds the kind of answer asked for: a date ("when ...?"), a number ("how many ...?"), a place ("where
+    ...?"), else None."""
+    if _WHEN.search(query.text):
+        return _holds_date
+    if _HOW_MANY.search(query.text):
+        return _holds_number
+    return _holds_place if _WHERE.search(query.text) else None
 
 
 def _with_answer_type(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) -> Scored:
-    """Raise sentences that hold a date ("when ...?") or a number ("how many ...?")."""
+    """Raise sentences that hold a date ("when ...?"), a number ("how many ...?") or a place ("where ...?")."""
     holds = _answer_type(query)
     if holds is None or not len(scored.rows):
         return scored
