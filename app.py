@@ -266,6 +266,8 @@ def render_turn(turn: Turn, collection: Collection) -> None:
         if turn.answer is None:
             st.error(render.plain_markdown(turn.error))
         elif turn.answer.sentences:
+            if turn.answer.message:  # a note on the answer ("No source quotes ...")
+                st.caption(render.plain_markdown(turn.answer.message))
             st.html(render.cited_html(turn.answer.sentences, _lookup(collection), numbered=True))
             st.caption(f"Answered in {turn.seconds:.2f} s")
         else:
@@ -325,6 +327,8 @@ def render_summary(collection: Collection) -> None:
     if not summary.sentences:
         st.info(render.plain_markdown(summary.message or "Nothing to summarize."))
         return
+    if summary.message:  # which documents a large collection's summary covers
+        st.caption(render.plain_markdown(summary.message))
     st.caption(
         f"{summary.word_count} words from {len(summary.doc_ids)} documents · method {summary.method} · "
         f"limit {summary.max_words} words" + (f" or {summary.ratio:.0%} of the sources' words" if summary.ratio else "")

@@ -230,7 +230,10 @@ def _rebuild(col: Collection, args: argparse.Namespace):
 
 def _ask(col: Collection, args: argparse.Namespace):
     ans = col.ask(args.question, k=args.k, history=_history(args.history))
-    text = cited_text(ans.sentences, numbered=True, markdown=False) if ans.sentences else ans.message
+    parts = [ans.message] if ans.message else []  # no answer, or a note on the answer
+    if ans.sentences:
+        parts.append(cited_text(ans.sentences, numbered=True, markdown=False))
+    text = "\n\n".join(parts)
     return ans.to_dict(), f"Answering: {ans.understood_as}\n\n{text}" if ans.understood_as else text
 
 

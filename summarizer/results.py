@@ -286,9 +286,12 @@ def conversation_markdown(answers: Iterable[Answer], title: str = "Conversation"
 
 
 def _result_markdown(head: str, sentences: Sequence[CitedSentence], message: str, *, numbered: bool) -> str:
-    """A result's Markdown: its head line, then its cited sentences, or its message when it has none."""
-    body = cited_text(sentences, numbered=numbered) if sentences else escape_markdown(message) + "\n"
-    return f"{head}\n\n{body}"
+    """A result's Markdown: its head line, then its message (in italics when sentences follow) and its cited
+    sentences."""
+    if not sentences:
+        return f"{head}\n\n{escape_markdown(message)}\n"
+    note = f"*{escape_markdown(message)}*\n\n" if message else ""
+    return f"{head}\n\n{note}{cited_text(sentences, numbered=numbered)}"
 
 
 def cited_text(sentences: Sequence[CitedSentence], *, numbered: bool, markdown: bool = True) -> str:

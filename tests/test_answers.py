@@ -373,3 +373,18 @@ def test_where_questions_favour_sentences_that_name_a_place(seeds):
                             ("Where did Ryabkov speak?", "in Geneva")):
         texts = [s.text for s in seeds.ask(question, k=3).sentences]
         assert any(place in t for t in texts), (question, texts)
+
+
+def test_a_speaker_no_source_quotes_gets_a_note_and_only_the_sentences_naming_them(seeds):
+    from summarizer.answer import UNQUOTED
+    ans = seeds.ask("What did Jaishankar say?", k=3)
+    assert ans.message == UNQUOTED.format(speaker="Jaishankar")
+    assert ans.sentences and all("Jaishankar" in s.text for s in ans.sentences)
+    assert "*No source quotes or reports the words of Jaishankar" in ans.to_markdown()
+    assert not seeds.ask("What did Lavrov say?", k=3).message  # he speaks: no note
+
+
+def test_a_speaker_question_without_topic_leaves_out_others_words(seeds):
+    texts = [s.text for s in seeds.ask("What did Modi say?", k=3).sentences]
+    assert texts and texts[0].startswith("In his opening speech at the meeting, Indian Prime Minister Narendra Modi")
+    assert not any("State Department" in t or t.startswith("“") for t in texts), texts

@@ -339,6 +339,15 @@ def test_an_answer_point_notes_where_its_sources_differ(at, seeds):
     assert all(f'<span class="mds-diff">{html.escape(n)}</span>' in _results(at)[0] for n in notes)
 
 
+def test_a_note_on_an_answer_is_shown_above_it(at, seeds):
+    question = "What did Jaishankar say?"  # no source quotes him
+    at.chat_input[0].set_value(question).run()
+    expected = seeds.ask(question)
+    assert not at.exception and expected.sentences and expected.message
+    assert plain_markdown(expected.message) in [c.value for c in at.chat_message[1].caption]
+    assert expected.sentences[0].text in _results(at)[0]
+
+
 def test_empty_answer_says_the_documents_do_not_answer(at, embedder):
     for doc_id in _card_ids(at):
         at.button(key=f"remove-{doc_id}").click().run()

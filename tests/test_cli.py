@@ -78,6 +78,12 @@ def test_human_output_numbers_citations(capsys):
     assert "Sources:" in out and "  [1] " in out and "characters" in out
 
 
+def test_ask_prints_the_note_on_an_answer_before_it(capsys, seeds):
+    code, out, _ = run(capsys, "ask", "What did Jaishankar say?", "--docs", str(SEEDS))
+    note = seeds.ask("What did Jaishankar say?").message
+    assert code == 0 and note and out.startswith(f"{note}\n\n1. ")
+
+
 def test_ask_with_a_history_file_says_how_it_understood_the_question(capsys, tmp_path, seeds):
     history = tmp_path / "earlier.txt"
     history.write_text("What did Blinken say in his speech that Russia must do?\n\n", encoding="utf-8")

@@ -26,14 +26,15 @@ from .lexical import tokenize
 from .speakers import (SPEAKER_RULES, SPEECH_WORDS, Speaker, SpeakerRules, asked_speaker, quoted_text, reports_speech,
                        speaks, with_descriptors)
 
-__all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER", "NOTHING_MORE", "AnswerWeights",
-           "ANSWER_WEIGHTS"]
+__all__ = ["answer_question", "check_question", "MAX_QUESTION_CHARS", "NO_ANSWER", "NOTHING_MORE", "UNQUOTED",
+           "AnswerWeights", "ANSWER_WEIGHTS"]
 
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 NO_ANSWER = "The documents do not answer this question."
 NOTHING_MORE = "The documents say nothing more on this than the answers above."
+UNQUOTED = "No source quotes or reports the words of {speaker}; the answer shows where they are named."
 
 
 @dataclass(frozen=True)
@@ -158,14 +159,14 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
     query = make_query(corpus, asked, w.retrieval)
     if not query.terms:
         return Answer(q, [], NO_ANSWER, asked)
-    scored = _scored(store, corpus, query, followup, w)
+    scored, note = _scored(store, corpus, query, followup, w)
     if not len(scored.rows) or not _answerable(corpus, query, scored, w):
         return Answer(q, [], NO_ANSWER, asked)
     if followup is not None and followup.exclude:
         scored = _without(scored, _rows_of(store, corpus, followup.exclude))
         if not len(scored.rows) or not _answerable(corpus, query, scored, w):
             return Answer(q, [], NOTHING_MORE, asked)
-    return Answer(q, _points(store, corpus, query, scored, k, w), "", asked)
+    return Answer(q, _points(store, corpus, query, scored, k, w), note, asked)
 
 
 def _asked(question: str, followup: FollowUp | None) -> str:
@@ -174,14 +175,17 @@ def _asked(question: str, followup: FollowUp | None) -> str:
     return resolved if resolved and len(resolved) <= MAX_QUESTION_CHARS else question
 
 
-def _scored(store: Store, corpus: Corpus, query: Query, followup: FollowUp | None, w: AnswerWeights) -> Scored:
-    """Candidates scored by retrieval, then the speaker, the answer type and (for follow-ups) the conversation."""
+def _scored(store: Store, corpus: Corpus, query: Query, followup: FollowUp | None,
+            w: AnswerWeights) -> tuple[Scored, str]:
+    """Candidates scored by retrieval, then the speaker, the answer type and (for follow-ups) the conversation; and
+    a note for the answer ("" or that no source quotes the speaker asked about)."""
     encoding = _encoder().submit(encode_queries, store.embedder, list(query.spellings))  # while BM25 scores
     scored = retrieve(store, corpus, query, encoding.result, weights=w.retrieval)
-    scored = _with_answer_type(corpus, query, _with_speaker(corpus, query, scored, w), w)
+    scored, note = _with_speaker(corpus, query, scored, w)
+    scored = _with_answer_type(corpus, query, scored, w)
     if followup is not None and followup.is_followup:
         scored = _with_context(corpus, scored, followup, _rows_of(store, corpus, followup.near), w)
-    return scored
+    return scored, note
 
 
 @lru_cache(maxsize=1)
@@ -229,9 +233,7 @@ def _with_context(corpus: Corpus, scored: Scored, followup: FollowUp, near: set[
 
 def _without(scored: Scored, exclude: set[int]) -> Scored:
     """The candidates without the sentences already shown ("what else")."""
-    keep = np.array([int(r) not in exclude for r in scored.rows], dtype=bool)
-    return Scored(*(a[keep] for a in (scored.rows, scored.score, scored.dense, scored.lexical, scored.window,
-                                      scored.neighbour, scored.vectors)))
+    return _kept(scored, np.array([int(r) not in exclude for r in scored.rows], dtype=bool))
 
 
 def coverage(corpus: Corpus, query: Query, row: int) -> float:
@@ -276,27 +278,65 @@ def _topic_covered(corpus: Corpus, query: Query, rows: list[int], key_coverage: 
     return False
 
 
-def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) -> Scored:
-    """Raise sentences in which the speaker a "what did X say / ask / want" question names is the one speaking."""
+def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) -> tuple[Scored, str]:
+    """Raise sentences in which the speaker a "what did X say / ask / want" question names is the one speaking.
+
+    When no candidate has them speak, only the sentences that name them are kept, with a note saying so: other
+    people's words are no answer to what X said.
+    """
     speaker = asked_speaker(query.text, query.forms_of)
     if speaker is None or not len(scored.rows):
-        return scored
+        return scored, ""
     rows = [int(r) for r in scored.rows[: w.speaker_rows]]
     speaker = with_descriptors(speaker, [corpus.texts[r] for r in rows], query.forms_of, w.speaker)
     prevs = [_before(corpus, r, w.speaker_run) for r in rows]
     bonus = np.zeros(len(scored.rows), dtype=np.float32)
     found = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf, w.speaker)
     bonus[: len(rows)] = [_coreferent(corpus, speaker, r, s, w) for r, s in zip(rows, found)]
+    if bonus.max() < 1.0:  # no one of the candidates is they speaking: at most a description like theirs speaks
+        return _naming(corpus, scored, speaker, w.speaker.named), UNQUOTED.format(speaker=speaker.phrase)
     topic = _topic_share(corpus, query, speaker, rows, w.outside_quote)
     verb = np.array([speaker.verb in corpus.terms[r] for r in rows], dtype=np.float32)
     bonus[: len(rows)] += (w.quoted_topic / w.speaker_bonus) * bonus[: len(rows)] * topic
     bonus[: len(rows)] += (w.same_verb / w.speaker_bonus) * bonus[: len(rows)] * verb
+    keep = None
     if max(found, default=0.0) == 1.0:  # the speaker speaks: others' words about them answer less
-        others = [s == 0.0 and reports_speech(corpus.texts[r]) for r, s in zip(rows, found)]
-        bonus[: len(rows)] -= (w.other_speaker / w.speaker_bonus) * np.array(others, dtype=np.float32)
-        if not _topic_terms(query, speaker):  # "What did Lavrov say?" asks for his words, whatever they are about
-            bonus[: len(rows)] += (w.own_words / w.speaker_bonus) * (np.array(found, dtype=np.float32) == 1.0)
-    return _reorder(scored, scored.score + w.speaker_bonus * bonus)
+        keep = _when_speaking(corpus, query, speaker, rows, found, bonus, w)
+    if keep is None:
+        return _reorder(scored, scored.score + w.speaker_bonus * bonus), ""
+    return _reorder(_kept(scored, keep), (scored.score + w.speaker_bonus * bonus)[keep]), ""
+
+
+def _when_speaking(corpus: Corpus, query: Query, speaker: Speaker, rows: list[int], found: list[float],
+                   bonus: np.ndarray, w: AnswerWeights) -> list[int] | None:
+    """When the speaker speaks among the candidates: lower others' reported words in ``bonus`` (in place); for a
+    question with no topic ("What did Lavrov say?" asks for his words, whatever they are about) raise the
+    speaker's own words and give the positions to keep: those, then what names them without quoting anyone."""
+    others = [s == 0.0 and reports_speech(corpus.texts[r]) for r, s in zip(rows, found)]
+    bonus[: len(rows)] -= (w.other_speaker / w.speaker_bonus) * np.array(others, dtype=np.float32)
+    if _topic_terms(query, speaker):
+        return None
+    bonus[: len(rows)] += (w.own_words / w.speaker_bonus) * (np.array(found, dtype=np.float32) == 1.0)
+    return [i for i, (r, s) in enumerate(zip(rows, found))
+            if s > 0.0 or (not reports_speech(corpus.texts[r])
+                           and _names_speaker(corpus, r, speaker, w.speaker.named))]
+
+
+def _names_speaker(corpus: Corpus, row: int, speaker: Speaker, share: float) -> bool:
+    """Whether a sentence names the speaker (``share`` of their terms, by idf)."""
+    total = sum(corpus.own.idf(t) for t in speaker.terms)
+    return bool(total) and sum(corpus.own.idf(t) for t in speaker.terms & corpus.terms[row]) / total >= share
+
+
+def _naming(corpus: Corpus, scored: Scored, speaker: Speaker, share: float) -> Scored:
+    """The candidates whose sentence names the speaker."""
+    return _kept(scored, [i for i, r in enumerate(scored.rows) if _names_speaker(corpus, int(r), speaker, share)])
+
+
+def _kept(scored: Scored, keep: list[int] | np.ndarray) -> Scored:
+    """The candidates at these positions, in this order."""
+    return Scored(*(a[keep] for a in (scored.rows, scored.score, scored.dense, scored.lexical, scored.window,
+                                      scored.neighbour, scored.vectors)))
 
 
 def _before(corpus: Corpus, row: int, n: int) -> list[str]:
@@ -340,8 +380,7 @@ def _topic_share(corpus: Corpus, query: Query, speaker: Speaker, rows: list[int]
 
 def _reorder(scored: Scored, score: np.ndarray) -> Scored:
     order = np.argsort(-score, kind="stable")
-    return Scored(*(a[order] for a in (scored.rows, score, scored.dense, scored.lexical, scored.window,
-                                       scored.neighbour, scored.vectors)))
+    return _kept(replace(scored, score=score), order)
 
 
 def _answer_type(query: Query) -> Callable[[str], bool] | None:
