@@ -314,11 +314,14 @@ def render_summary(collection: Collection) -> None:
     method = right.selectbox("Method", METHODS, key="summary_method")
     condense = st.checkbox(f"Stop at {RATIO:.0%} of the sources' words", value=True, key="summary_condense",
                            help="Short sources get a short summary; clear it to fill the length")
+    about = st.text_input("About (optional)", key="summary_query", placeholder="e.g. the nuclear treaty",
+                          help="Summarize the articles most related to this, favouring their sentences about it")
     if st.button("Write merged summary", type="primary", key="summarize"):
         with st.spinner("Summarizing…"):
             try:
                 st.session_state["summary"] = collection.summarize(max_words=words, method=method,
-                                                                   ratio=RATIO if condense else None)
+                                                                   ratio=RATIO if condense else None,
+                                                                   query=about.strip() or None)
             except (ValueError, DocumentNotFoundError) as exc:
                 st.error(render.plain_markdown(str(exc)))
     summary: Summary | None = st.session_state.get("summary")
@@ -327,7 +330,7 @@ def render_summary(collection: Collection) -> None:
     if not summary.sentences:
         st.info(render.plain_markdown(summary.message or "Nothing to summarize."))
         return
-    if summary.message:  # which documents a large collection's summary covers
+    if summary.message:  # which documents the summary covers, what it favours
         st.caption(render.plain_markdown(summary.message))
     st.caption(
         f"{summary.word_count} words from {len(summary.doc_ids)} documents · method {summary.method} · "

@@ -93,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"stop once the summary holds this share of its sources' words (default {RATIO}; 1: fill the "
                         "word budget)")
     p.add_argument("--method", default="default", choices=METHODS, help="summary method (default: default)")
-    p.add_argument("--query", default=None, help="summarize only the documents most related to this text")
+    p.add_argument("--query", default=None,
+                   help="summarize only the documents most related to this text, favouring their sentences about it")
     cmd("rebuild", "rebuild the vector index from the stored embeddings (after damage or a crash)")
     p = cmd("compare", "compare the sources: shared and unique facts, rewrites, differing words")
     p.add_argument("--query", default=None, help="compare only the documents most related to this text")

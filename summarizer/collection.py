@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+import numpy as np
+
 from index import Document, Embedder, NewDocument, Sentence, Store, default_embedder, encode_queries, expand_paths
 from index.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUFFIXES, char_batches, check_text
 from index.errors import FeedError, IngestError, InputTooLargeError
@@ -17,7 +19,7 @@ from .answer import HistoryItem, answer_question, check_question, resolve_follow
 from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
 from .sources import MAX_FEED_ENTRIES, FeedResult, add_entries, fetch_source, new_document, read_feed
-from .summary import RATIO, summarize_store
+from .summary import RATIO, Focus, summarize_store
 from .threads import one_blas_thread
 
 __all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS", "FeedResult", "already_stored",
@@ -308,12 +310,17 @@ class Collection:
         """A merged extractive summary, in reading order, of the documents in scope (see :meth:`scope`).
 
         It holds at most ``max_words`` words and stops once it holds ``ratio`` of its sources' words (``None``:
-        it fills ``max_words``); short sources get a short summary.
+        it fills ``max_words``); short sources get a short summary. A ``query`` also focuses it: sentences close to
+        the query (in meaning and in its words) rank higher, so the summary favours what it asks about.
         """
         with self.store.lock:
             ids, note = self.scope(doc_ids, query, "summary")
+            focus = None
+            if query is not None:
+                focus = self._focus(query)
+                note = " ".join(m for m in (note, f"It favours the sentences closest to {focus.text!r}.") if m)
             summ = summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
-                                   doc_ids=ids, ratio=ratio)
+                                   doc_ids=ids, ratio=ratio, focus=focus)
             return replace(summ, message=" ".join(m for m in (note, summ.message) if m)) if note else summ
 
     def rebuild(self) -> int:
@@ -348,6 +355,12 @@ class Collection:
             return ids, (f"The collection holds {len(docs):,} documents ({n:,} sentences): this {what} covers the "
                          f"{len(ids)} most recently added. Pass a query or document ids to choose others.")
         return None, ""
+
+    def _focus(self, query: str) -> Focus:
+        """The query a summary is focused on, with its unit vector."""
+        q = check_question(query)
+        vec = np.asarray(encode_queries(self.store.embedder, [q])[0], dtype=np.float32)
+        return Focus(q, vec / (float(np.linalg.norm(vec)) or 1.0))
 
     def _matching(self, query: str) -> list[str]:
         """The documents with a sentence nearly as close to ``query`` as the best-matching document's best."""

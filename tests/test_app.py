@@ -398,6 +398,20 @@ def test_summary_length_and_method_controls(at, seeds):
     assert not any("of the sources' words" in c.value for c in at.caption)
 
 
+def test_summary_about_box_focuses_the_summary_and_says_so(at, seeds):
+    at.text_input(key="summary_query").input("Jaishankar")
+    at.button(key="summarize").click().run()
+    assert not at.exception and not at.error
+    expected = seeds.summarize(query="Jaishankar")
+    assert any("Jaishankar" in s.text for s in expected.sentences)
+    assert _points(_results(at)[0]) == [" ".join(s.text.split()) for s in expected.sentences]
+    assert any(plain_markdown(expected.message) == c.value for c in at.caption)
+    assert "It favours the sentences closest to 'Jaishankar'." in expected.message
+    at.text_input(key="summary_query").input("  ")
+    at.button(key="summarize").click().run()
+    assert _points(_results(at)[0]) == [" ".join(s.text.split()) for s in seeds.summarize().sentences]
+
+
 # ----------------------------------------------------------------------------- rendering helpers
 
 

@@ -294,6 +294,8 @@ def test_summarize_and_compare_with_query_say_what_they_cover(capsys):
     data = json.loads(out)
     assert code == 0 and "most related to 'Jaishankar meeting'" in data["message"]
     assert any(d.startswith("003") for d in data["doc_ids"]) and len(data["doc_ids"]) < 3
+    assert "favours the sentences closest to" in data["message"]
+    assert any("Jaishankar" in s["text"] for s in data["sentences"])  # the summary is about what was asked
     code, out, _ = run(capsys, "compare", "--query", "Jaishankar meeting", "--docs", str(SEEDS))
     assert code == 0 and "most related to 'Jaishankar meeting'" in out
 

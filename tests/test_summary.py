@@ -17,6 +17,7 @@ from summarizer import Collection
 from summarizer.groups import group_sentences, lexical_features
 from summarizer.results import Citation, CitationNumbers, CitedSentence, SourceDifference
 from summarizer.summary.budget import long_enough
+from summarizer.summary.focus import Focus, focused, relevance
 from summarizer.summary.summaries import LEARNED_WEIGHTS, METHODS, MIN_WORDS, RATIO, summarize_store
 from summarizer.text import weekdays
 from summarizer.wording import FRAGMENT, Words, _common_positions, best_member, name_phrases, subheadings
@@ -183,6 +184,35 @@ def test_doc_ids_subset_and_errors(seeds):
         seeds.summarize(max_words=0)
     with pytest.raises(ValueError):
         seeds.summarize(max_sentences=0)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("query, word", [("Jaishankar", "Jaishankar"), ("verbal confrontation", "confrontation")])
+def test_a_query_focuses_the_summary_on_what_it_asks_about(seeds, method, query, word):
+    everything = [d.id for d in seeds.documents]
+    plain = seeds.summarize(method=method, doc_ids=everything)
+    assert not any(word in x.text for x in plain.sentences)  # a detail the summary of everything leaves out
+    for ids in (None, everything):  # documents chosen by the query, or given
+        s = seeds.summarize(method=method, doc_ids=ids, query=query)
+        assert any(word in x.text for x in s.sentences), (ids, [x.text for x in s.sentences])
+        assert f"It favours the sentences closest to {query!r}." in s.message
+        assert len(s.sentences) >= 3 and s.word_count <= 150  # still a summary, within its budget
+        for x in s.sentences:
+            assert all(seeds.document(c.doc_id).text[c.start : c.end] == c.text for c in x.citations)
+
+
+def test_relevance_counts_the_query_words_a_sentence_holds_and_focus_adds_it_in_the_scores_spread():
+    texts = ["Talks on grain exports resumed.", "The ministers met in Delhi.", "Exported grain fell."]
+    vectors = np.eye(3, dtype=np.float32)
+    rel = relevance(texts, vectors, Focus("grain export", np.zeros(3, dtype=np.float32)))
+    assert rel[0] == pytest.approx(1.0) and rel[2] == pytest.approx(1.0) and rel[1] == 0.0  # stems: export(ed)
+    near = relevance(texts, vectors, Focus("the", np.array([0, 1, 0], dtype=np.float32)))  # no content word
+    assert list(near) == [0.0, 1.0, 0.0]
+    scores = np.array([2.0, 4.0, 0.0], dtype=np.float32)
+    assert np.allclose(focused(scores, rel, 0.0), scores)
+    out = focused(scores, rel, 1.0)
+    assert out[0] > out[1] - 2.0 and out[0] - scores[0] == pytest.approx(out[2] - scores[2])
+    assert out[1] < scores[1]
 
 
 def test_empty_collection_has_a_message(fake_embedder):

@@ -256,7 +256,8 @@ class SummarizeRequest(_In):
                                 "sources' words (null: fill max_words)")
     method: Literal[METHODS] = "default"  # type: ignore[valid-type]
     doc_ids: list[str] | None = Field(None, max_length=MAX_DOC_IDS, description="these documents only")
-    query: str | None = _non_blank(default=None, description="the documents most related to this")
+    query: str | None = _non_blank(default=None, description="the documents most related to this, and their "
+                                   "sentences closest to it first")
 
 
 class CompareRequest(_In):

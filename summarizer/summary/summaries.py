@@ -16,6 +16,7 @@ from ..rewrites import rewritten_documents
 from ..text import WEEKDAYS, weekdays
 from ..wording import FRAGMENT, Words, best_member, differences, subheadings
 from .budget import fill_budget, long_enough
+from .focus import Focus, focused, relevance
 from .features import (DANGLING_START, MIN_WORDS, OPENERS, Pool, consensus, make_pool, sentence_features, support,
                        word_frequency)
 from .ranker import load_ranker
@@ -162,7 +163,7 @@ def learned_scores(c: Candidates) -> np.ndarray:
 def summarize_store(
     store: Store, *, max_words: int = 150, max_sentences: int | None = None, method: str = "default",
     doc_ids: list[str] | None = None, ratio: float | None = RATIO, weights: Weights = DEFAULT_WEIGHTS,
-    learned: LearnedWeights = LEARNED_WEIGHTS,
+    learned: LearnedWeights = LEARNED_WEIGHTS, focus: Focus | None = None,
 ) -> Summary:
     """A merged summary of ``doc_ids`` (default: every document) within ``max_words``, in reading order.
 
@@ -176,6 +177,9 @@ def summarize_store(
     ``lexrank``, ``textrank``, ``lsa`` and ``luhn`` rank sentences with sumy. Each summary sentence shows its
     group's best wording (:func:`summarizer.wording.best_member`), cites one member per source document and lists
     the names and numbers those members differ on. Only body sentences are used; subheadings never stand alone.
+
+    With a ``focus`` (a query), every method's sentence scores also count how close each sentence is to it
+    (:mod:`summarizer.summary.focus`), so the summary favours what the query asks about.
     """
     _check(method, max_words, max_sentences, ratio)
     ids = list(dict.fromkeys(doc_ids)) if doc_ids is not None else [d.id for d in store.documents]
@@ -184,12 +188,13 @@ def summarize_store(
     if c is None:
         msg = "The collection holds no documents." if not ids else "The documents hold no body text to summarize."
         return Summary([], method, max_words, ids, msg, ratio)
+    rel = relevance(c.pool.texts, c.pool.vectors, focus) if focus is not None else None
     if method == "default":
-        chosen = select_groups(c, learned_scores(c), max_words, max_sentences, learned)
+        chosen = select_groups(c, learned_scores(c), max_words, max_sentences, learned, rel)
     elif method == "heuristic":
-        chosen = select_heuristic(c, max_words, max_sentences, weights)
+        chosen = select_heuristic(c, max_words, max_sentences, weights, rel)
     else:
-        chosen = _select_ranked(c, sumy_ranking(method, c.pool.texts), max_words, max_sentences)
+        chosen = _select_ranked(c, sumy_ranking(method, c.pool.texts), max_words, max_sentences, rel)
     chosen = long_enough_picks(c, chosen, ratio)
     out = []
     for rep, cites, score in reading_order(c, chosen):
@@ -279,12 +284,13 @@ def _mmr(c: Candidates, reps: np.ndarray, gscore: np.ndarray, days: list[frozens
 
 
 def select_groups(c: Candidates, scores: np.ndarray, max_words: int, max_sentences: int | None,
-                  w: LearnedWeights = LEARNED_WEIGHTS) -> list[tuple[int, list[int], float]]:
+                  w: LearnedWeights = LEARNED_WEIGHTS, rel: np.ndarray | None = None) -> list[tuple[int, list[int], float]]:
     """(shown row, group members, group score) of the groups picked around per-sentence ``scores``, in pick order.
 
-    A group is rated by its best member's score; its shown member is the best wording rated by ``scores``.
+    A group is rated by its best member's score; its shown member is the best wording rated by ``scores``. With
+    ``rel`` (closeness to a query), the scores count it too (:func:`summarizer.summary.focus.focused`).
     """
-    scores = np.asarray(scores, dtype=np.float32)
+    scores = np.asarray(scores, dtype=np.float32) if rel is None else focused(scores, rel)
     complete = _completeness(c, w.opener_incomplete, w.dangling_incomplete)
     return _pick(c, scores, _representatives(c, complete, scores, w.rep_floor), w, max_words, max_sentences)
 
@@ -362,22 +368,27 @@ def _heuristic_scores(c: Candidates, w: Weights) -> np.ndarray:
 
 
 def select_heuristic(c: Candidates, max_words: int, max_sentences: int | None,
-                     w: Weights = DEFAULT_WEIGHTS) -> list[tuple[int, list[int], float]]:
-    """(shown row, group members, group score) picked by the hand-tuned scorer (``method="heuristic"``)."""
-    scores = _heuristic_scores(c, w)
+                     w: Weights = DEFAULT_WEIGHTS, rel: np.ndarray | None = None) -> list[tuple[int, list[int], float]]:
+    """(shown row, group members, group score) picked by the hand-tuned scorer (``method="heuristic"``); with
+    ``rel`` (closeness to a query), the scores count it too."""
+    scores = _heuristic_scores(c, w) if rel is None else focused(_heuristic_scores(c, w), rel)
     complete = _completeness(c, w.opener_incomplete, w.dangling_incomplete)
     key = scores + w.rep_score * complete / max(float(complete.max(initial=0.0)), 1e-6)
     return _pick(c, scores, _representatives(c, complete, key, w.rep_floor), w, max_words, max_sentences)
 
 
 def _select_ranked(c: Candidates, ranking: list[tuple[int, float]], max_words: int,
-                   max_sentences: int | None) -> list[tuple[int, list[int], float]]:
+                   max_sentences: int | None, rel: np.ndarray | None = None) -> list[tuple[int, list[int], float]]:
     """Best-rated sentences first, one per fact group, within the budget; each group shown in its best wording
-    (:func:`summarizer.wording.best_member`, rated by the ranking: no gap where another member has a name)."""
+    (:func:`summarizer.wording.best_member`, rated by the ranking: no gap where another member has a name). With
+    ``rel`` (closeness to a query), the ratings count it too and the ranking follows them."""
     used: set[int] = set()
     rating = np.zeros(len(c.pool.sentences), dtype=np.float32)
     for i, r in ranking:
         rating[i] = r
+    if rel is not None:
+        rating = focused(rating, rel)
+        ranking = sorted(((i, float(rating[i])) for i, _ in ranking), key=lambda x: -x[1])
     w = DEFAULT_WEIGHTS
     complete = _completeness(c, w.opener_incomplete, w.dangling_incomplete)
     key = rating + w.rep_score * complete / max(float(complete.max(initial=0.0)), 1e-6)

@@ -1,0 +1,50 @@
+"""A summary focused on a query: how close each pool sentence is to it, added to the method's own scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..text import stem, stop_words, words
+
+__all__ = ["Focus", "FOCUS_WEIGHT", "relevance", "focused"]
+
+# How much a sentence's closeness to the query (as a z-score within the pool) counts, in units of the spread of
+# the method's own scores: at 1, a sentence that names what the query names (two or three spreads above the pool's
+# mean) outranks the pool's most central sentence that does not, while the rest of the summary is picked as usual.
+FOCUS_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What a summary is about: the query's text and its embedding (unit length)."""
+
+    text: str
+    vector: np.ndarray
+
+
+def relevance(texts: list[str], vectors: np.ndarray, focus: Focus) -> np.ndarray:
+    """Per sentence: its cosine to the query plus the share (by idf over ``texts``) of the query's content words it
+    holds, stemmed ("Jaishankar", "nuclear treaties" for "nuclear treaty")."""
+    stop = stop_words()
+    wanted = list(dict.fromkeys(stem(w) for w in words(focus.text) if w.lower() not in stop))
+    dense = vectors @ np.asarray(focus.vector, dtype=np.float32)
+    if not wanted:
+        return dense.astype(np.float32)
+    held = np.zeros((len(texts), len(wanted)), dtype=bool)
+    for i, text in enumerate(texts):
+        toks = {stem(w) for w in words(text)}
+        held[i] = [t in toks for t in wanted]
+    idf = np.log((len(texts) + 1) / (held.sum(axis=0) + 0.5))
+    idf = np.where(held.any(axis=0), np.maximum(idf, 0.1), 0.0)
+    share = (held @ idf) / idf.sum() if idf.sum() else np.zeros(len(texts))
+    return (dense + share).astype(np.float32)
+
+
+def focused(scores: np.ndarray, rel: np.ndarray, weight: float = FOCUS_WEIGHT) -> np.ndarray:
+    """``scores`` plus ``weight`` times the z-score of ``rel`` within the pool, in units of the scores' spread."""
+    scores = np.asarray(scores, dtype=np.float32)
+    spread = float(scores.std()) or 1.0
+    z = (rel - rel.mean()) / (float(rel.std()) or 1.0)
+    return (scores + weight * spread * z).astype(np.float32)
