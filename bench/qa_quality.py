@@ -9,7 +9,8 @@ Chat: every turn of the conversations scored the same way, asked with the earlie
 own answer passed on, as the app does) and asked alone, on the seeds and on the seeds mixed into the first
 ``--distractors`` NeuS val articles (other stories; vectors cached in bench/out/).
 HotpotQA: supporting-sentence recall@5 and all_found@5 over the first five cited sentences; one Collection per
-question, each paragraph one document titled by its title (vectors cached in bench/out/).
+question, each paragraph one document titled by its title (vectors cached in bench/out/). Then each question as
+the ``query`` of a 120-word summary of its paragraphs: the share of gold sentences cited, against the plain summary.
 The shared data folder is $MDSUM_SHARED when set, else ../shared (or ../../shared from a git worktree).
 """
 
@@ -256,6 +257,27 @@ def hotpot_eval(path: Path, limit: int | None, show: bool, failures: bool = Fals
             if (show or failures) and name == "ask" and not all(found):
                 print_miss(col, it["question"], gold, found, cits if failures else None)
         print(f"{name:8} {statistics.mean(rec):9.3f} {allf / len(items):12.3f} {empty:6d}")
+    focused_summaries(items, cols)
+
+
+def focused_summaries(items, cols, words: int = 120) -> None:
+    """The question as a summary's ``query``: the share of gold sentences a summary of every paragraph cites,
+    without a query (the baseline, in the same run), focused on the question, and scoped and focused by it."""
+    print(f"\nsummaries of {words} words (filled): share of gold sentences cited")
+    print(f"{'summary':24} {'recall':>7} {'all_found':>10}")
+    runs = {"plain": lambda col, q: col.summarize(words, ratio=None, doc_ids=[d.id for d in col.documents]),
+            "focused (doc_ids)": lambda col, q: col.summarize(words, ratio=None, doc_ids=[d.id for d in col.documents],
+                                                              query=q),
+            "query (scope + focus)": lambda col, q: col.summarize(words, ratio=None, query=q)}
+    for name, run in runs.items():
+        rec, allf = [], 0
+        for it, (col, gold) in zip(items, cols):
+            summ = run(col, it["question"])
+            cits = [(c.doc_id, c.start, c.end) for s in summ.sentences for c in s.citations]
+            found = [covered(g, cits) for g in gold]
+            rec.append(sum(found) / len(found))
+            allf += all(found)
+        print(f"{name:24} {statistics.mean(rec):7.3f} {allf / len(items):10.3f}")
 
 
 def main() -> None:
