@@ -375,6 +375,18 @@ def test_where_questions_favour_sentences_that_name_a_place(seeds):
         assert any(place in t for t in texts), (question, texts)
 
 
+def test_the_verb_that_only_frames_a_where_or_when_question_is_no_term(seeds):
+    from summarizer.answer.retrieval import corpus_of, make_query
+
+    corpus = corpus_of(seeds.store)
+    assert make_query(corpus, "Where was the meeting held?").terms == ("meet",)
+    assert make_query(corpus, "When did the talks take place?").terms == ("talk",)
+    assert "hold" in make_query(corpus, "Who held the talks?").terms  # not a where/when question: a verb like others
+    assert "place" in make_query(corpus, "Where is the place they met?").terms  # "place" alone is a noun
+    texts = [s.text for s in seeds.ask("Where was the meeting held?", k=3).sentences]
+    assert not any("Whelan" in t for t in texts), texts  # "an American citizen held in Russia" is no answer
+
+
 def test_a_speaker_no_source_quotes_gets_a_note_and_only_the_sentences_naming_them(seeds):
     from summarizer.answer import UNQUOTED
     ans = seeds.ask("What did Jaishankar say?", k=3)

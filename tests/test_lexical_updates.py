@@ -184,6 +184,25 @@ def test_cached_contributions_give_the_same_scores_within_their_budget(seeds):
     assert np.array_equal(c.own.scores(q), c.own.scores(q))
 
 
+@pytest.mark.parametrize("index", ["own", "window"])
+def test_a_group_of_forms_counts_once_by_its_best_form_in_each_row(seeds, index):
+    """A question term's forms ("speak", "talk", "discuss") are one group: a row holding two of them gets the
+    best one's share, not both; groups add up as terms do."""
+    c = corpus_of(seeds.store)
+    bm25 = getattr(c, index)
+    vocab = sorted(c.own.vocab)
+    rng = random.Random(11)
+    for _ in range(40):
+        groups = [tuple(rng.sample(vocab, rng.randint(1, 4))) for _ in range(rng.randint(1, 3))]
+        want = np.zeros(len(c), dtype=np.float32)
+        for g in groups:
+            want += np.max([bm25.scores([t]) for t in g], axis=0)
+        assert np.allclose(bm25.grouped_scores(groups), want, rtol=1e-6), groups
+    both = bm25.grouped_scores([("speak", "talk")])
+    assert np.allclose(both, np.maximum(bm25.scores(["speak"]), bm25.scores(["talk"])))
+    assert (both < bm25.scores(["speak", "talk"]) - 1e-6).any()  # some row says both: summed, it counted twice
+
+
 def test_scores_at_some_rows_equal_the_scores_over_the_collection(seeds):
     """The second round looks terms up at the candidates only: the same counts and sentence scores there."""
     c = corpus_of(seeds.store)

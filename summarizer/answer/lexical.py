@@ -149,6 +149,10 @@ class Bm25:
         """BM25 score of every row for these terms (unknown terms count for nothing)."""
         return self._contributions.scores(terms, self.size, self._contribution)
 
+    def grouped_scores(self, groups: Sequence[Sequence[str]]) -> np.ndarray:
+        """BM25 score of every row where each group of terms (a question term's forms) counts by its best."""
+        return self._contributions.grouped(groups, self.size, self._contribution)
+
     def _contribution(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         rows, tf = self.postings(term)
         tf = tf.astype(np.float32)
@@ -260,6 +264,22 @@ class Contributions:
                 out[rows] += values
         return out
 
+    def grouped(self, groups: Sequence[Sequence[str]], size: int,
+                make: Callable[[str], tuple[np.ndarray | None, np.ndarray]]) -> np.ndarray:
+        """The sum over ``groups`` of each group's best contribution in each row: the forms of one question term
+        ("speak", "talk", "discuss") count once, by the best of them there, not once for each."""
+        out = self.scores([g[0] for g in groups if len(g) == 1], size, make)
+        for group in (g for g in groups if len(g) > 1):
+            best = np.zeros(size, dtype=np.float32)
+            for term in group:
+                rows, values = self.get(term, make)
+                if rows is None:
+                    np.maximum(best, values, out=best)
+                elif len(rows):
+                    best[rows] = np.maximum(best[rows], values)
+            out += best
+        return out
+
     def get(self, term: str, make: Callable[[str], tuple[np.ndarray | None, np.ndarray]]):
         found = self._items.get(term)
         if found is not None:
@@ -360,6 +380,9 @@ class WindowBm25:
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         return self._contributions.scores(terms, self.size, self._contribution)
+
+    def grouped_scores(self, groups: Sequence[Sequence[str]]) -> np.ndarray:
+        return self._contributions.grouped(groups, self.size, self._contribution)
 
     def _contribution(self, term: str) -> tuple[np.ndarray | None, np.ndarray]:
         if self.own.df(term) > self.weights.dense_share * self.size:  # a common term: counted in an array

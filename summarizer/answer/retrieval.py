@@ -74,6 +74,11 @@ class Query:
     names: frozenset[str] = frozenset()  # terms of the question's capitalised words after its first: its names
     _forms: dict[str, frozenset[str]] = field(default_factory=dict, init=False, compare=False, repr=False)  # by text
 
+    @property
+    def term_groups(self) -> list[tuple[str, ...]]:
+        """Each term with its other forms, as BM25 counts them: a term once, by its best form in a row."""
+        return [(t, *sorted(f - {t})) for t, f in zip(self.terms, self.forms)]
+
     def forms_of(self, text: str) -> set[str]:
         """The terms of ``text`` with all the forms this question knows for them (a new set each call)."""
         found = self._forms.get(text)
@@ -96,6 +101,25 @@ def _forms(corpus: Corpus, word: str, term: str, spellings: tuple[str, ...], w: 
     return frozenset(f)
 
 
+# The verb of a "where" or "when" question that only says an event is at some place or time: "Where was the meeting
+# held?", "When did the talks take place?", "When did it happen?". The answer rarely repeats it, and "held" or "place"
+# then match sentences about something else ("an American citizen held in Russia"). Its words are no terms.
+_FRAME_WORDS = frozenset("hold holds held holding happen happens happened occur occurs occurred".split())
+_TAKE = frozenset("take takes took taken taking".split())
+
+
+def _frame_positions(question_words: list[str]) -> set[int]:
+    """Positions of an event-frame verb in a where/when question (``_FRAME_WORDS``, "take place")."""
+    low = [w.lower() for w in question_words]
+    if not {"where", "when"} & set(low):
+        return set()
+    out = {i for i, w in enumerate(low) if w in _FRAME_WORDS}
+    for i, w in enumerate(low[:-1]):
+        if w in _TAKE and low[i + 1] == "place":
+            out |= {i, i + 1}
+    return out
+
+
 def make_query(corpus: Corpus, question: str, weights: RetrievalWeights = RETRIEVAL_WEIGHTS) -> Query:
     """The question's terms with their other forms (name spellings, related and longer words) in this corpus."""
     w = weights
@@ -104,9 +128,11 @@ def make_query(corpus: Corpus, question: str, weights: RetrievalWeights = RETRIE
     variants: dict[str, tuple[str, ...]] = {}
     names: set[str] = set()
     vocab = corpus.own.vocab
-    for i, word in enumerate(words(question)):
+    qwords = words(question)
+    frame = _frame_positions(qwords)
+    for i, word in enumerate(qwords):
         stem = tokenize(word)
-        if not stem:
+        if not stem or i in frame:
             continue
         if i and word[:1].isupper():
             names.add(stem[0])
@@ -308,8 +334,9 @@ def retrieve(
     if len(corpus) == 0:
         z, dim = np.zeros(0), _vectors(qvecs).shape[1]
         return Scored(np.zeros(0, dtype=np.int64), z, z, z, z, z, np.zeros((0, dim), dtype=np.float32))
-    own = corpus.own.scores(query.expanded)  # unscaled: only the candidates are divided by the best score
-    win = corpus.window.scores(query.expanded)
+    groups = query.term_groups
+    own = corpus.own.grouped_scores(groups)  # unscaled: only the candidates are divided by the best score
+    win = corpus.window.grouped_scores(groups)
     qvecs = _vectors(qvecs)  # waited for only now: the model encoded while BM25 scored
     rows = _candidates(store, corpus, qvecs, [own, win], w.depth)
     dense, neigh, vecs = _dense(store, corpus, rows, qvecs)
