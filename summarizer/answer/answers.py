@@ -294,7 +294,8 @@ def _with_speaker(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights
     found = speaks(speaker, [corpus.texts[r] for r in rows], prevs, query.forms_of, corpus.own.idf, w.speaker)
     bonus[: len(rows)] = [_coreferent(corpus, speaker, r, s, w) for r, s in zip(rows, found)]
     if bonus.max() < 1.0:  # no one of the candidates is they speaking: at most a description like theirs speaks
-        return _naming(corpus, scored, speaker, w.speaker.named), UNQUOTED.format(speaker=speaker.phrase)
+        name = _speaker_words(query, speaker)
+        return _naming(corpus, scored, name, w.speaker.named), UNQUOTED.format(speaker=speaker.phrase)
     topic = _topic_share(corpus, query, speaker, rows, w.outside_quote)
     verb = np.array([speaker.verb in corpus.terms[r] for r in rows], dtype=np.float32)
     bonus[: len(rows)] += (w.quoted_topic / w.speaker_bonus) * bonus[: len(rows)] * topic
@@ -317,20 +318,31 @@ def _when_speaking(corpus: Corpus, query: Query, speaker: Speaker, rows: list[in
     if _topic_terms(query, speaker):
         return None
     bonus[: len(rows)] += (w.own_words / w.speaker_bonus) * (np.array(found, dtype=np.float32) == 1.0)
+    name = _speaker_words(query, speaker)
     return [i for i, (r, s) in enumerate(zip(rows, found))
             if s > 0.0 or (not reports_speech(corpus.texts[r])
-                           and _names_speaker(corpus, r, speaker, w.speaker.named))]
+                           and _names_speaker(corpus, r, name, w.speaker.named))]
 
 
-def _names_speaker(corpus: Corpus, row: int, speaker: Speaker, share: float) -> bool:
-    """Whether a sentence names the speaker (``share`` of their terms, by idf)."""
-    total = sum(corpus.own.idf(t) for t in speaker.terms)
-    return bool(total) and sum(corpus.own.idf(t) for t in speaker.terms & corpus.terms[row]) / total >= share
+def _speaker_words(query: Query, speaker: Speaker) -> list[tuple[str, frozenset[str]]]:
+    """Each word of the speaker's name as a term with its forms ("Washington": "america", "american", ...)."""
+    out = []
+    for w in words(speaker.phrase):
+        for t in tokenize(w):
+            out.append((t, frozenset(query.forms_of(w)) | {t}))
+    return out
 
 
-def _naming(corpus: Corpus, scored: Scored, speaker: Speaker, share: float) -> Scored:
+def _names_speaker(corpus: Corpus, row: int, name: list[tuple[str, frozenset[str]]], share: float) -> bool:
+    """Whether a sentence names the speaker: ``share`` (by idf) of the words of their name, each in any form."""
+    total = sum(corpus.own.idf(t) for t, _ in name)
+    held = sum(corpus.own.idf(t) for t, forms in name if forms & corpus.terms[row])
+    return bool(total) and held / total >= share
+
+
+def _naming(corpus: Corpus, scored: Scored, name: list[tuple[str, frozenset[str]]], share: float) -> Scored:
     """The candidates whose sentence names the speaker."""
-    return _kept(scored, [i for i, r in enumerate(scored.rows) if _names_speaker(corpus, int(r), speaker, share)])
+    return _kept(scored, [i for i, r in enumerate(scored.rows) if _names_speaker(corpus, int(r), name, share)])
 
 
 def _kept(scored: Scored, keep: list[int] | np.ndarray) -> Scored:
