@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import NO_ANSWER, Answer, Citation, CitedSentence, conversation_markdown
+from summarizer.answer import NOTHING_MORE
 from summarizer.answer.aliases import aliases_in, role_names
 from summarizer.answer.followup import FOLLOWUP_RULES, names_in, resolve_followup, topics_in
 from summarizer.answer.lexical import related_words, tokenize
@@ -209,6 +210,20 @@ def test_what_else_leaves_out_what_was_shown(collection):
     more = collection.ask("What else did he say?", history=[(first.question, first)])
     shown = {c.key for p in first.sentences[: FOLLOWUP_RULES.cited_points] for c in p.citations}
     assert more.sentences and not shown & {c.key for p in more.sentences for c in p.citations}
+
+
+def test_what_else_stays_with_who_the_question_names_and_then_says_nothing_more(collection):
+    history = []
+    for _ in range(2):  # "Who met Jaishankar?", then more on their talk
+        q = "Who met Jaishankar?" if not history else "What else did they speak about?"
+        history.append((q, collection.ask(q, history=list(history))))
+    more = history[-1][1]
+    assert more.resolved_question == "What did Blinken and Jaishankar speak about?"
+    texts = [c.text for p in more.sentences for c in p.citations]
+    assert any("They also spoke on" in t for t in texts), texts  # what they spoke about
+    assert not any("Lavrov" in t for t in texts), texts  # not Blinken's talk with Lavrov
+    last = collection.ask("What else did they speak about?", history=history)
+    assert not last.sentences and last.message == NOTHING_MORE  # the seeds hold nothing more on it
 
 
 def test_follow_up_with_nothing_to_refer_to(collection):

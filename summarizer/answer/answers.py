@@ -163,10 +163,21 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
     if not len(scored.rows) or not _answerable(corpus, query, scored, w):
         return Answer(q, [], NO_ANSWER, asked)
     if followup is not None and followup.exclude:
-        scored = _without(scored, _rows_of(store, corpus, followup.exclude))
+        scored = _on_the_same_names(corpus, query, _without(scored, _rows_of(store, corpus, followup.exclude)))
         if not len(scored.rows) or not _answerable(corpus, query, scored, w):
             return Answer(q, [], NOTHING_MORE, asked)
     return Answer(q, _points(store, corpus, query, scored, k, w), note, asked)
+
+
+def _on_the_same_names(corpus: Corpus, query: Query, scored: Scored) -> Scored:
+    """For "what else ...?": the candidates whose sentence, with its neighbours and title, names everyone the
+    question names (each name in any form). More about Blinken and Jaishankar's meeting is not Blinken's talk
+    with Lavrov; when nothing else names them, the documents say nothing more."""
+    names = [f | {t} for t, f in zip(query.terms, query.forms) if t in query.names]
+    if not names:
+        return scored
+    return _kept(scored, [i for i, r in enumerate(scored.rows)
+                          if all(f & corpus.window_terms(int(r)) for f in names)])
 
 
 def _asked(question: str, followup: FollowUp | None) -> str:
