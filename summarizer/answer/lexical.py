@@ -13,7 +13,7 @@ import numpy as np
 
 from index.rows import runs
 
-from ..text import COUNTRY_NAMES, DEMONYMS, QUESTION_WORDS, stem, synonyms, words
+from ..text import DEMONYMS, QUESTION_WORDS, stem, synonyms, words
 from .postings import TF_DTYPE, Merge, Postings
 
 __all__ = [
@@ -27,15 +27,12 @@ _COUNTRY = {v: k for k, v in DEMONYMS.items()}
 
 
 def related_words(word: str, *, with_synonyms: bool = True) -> list[str]:
-    """Words that name the same place or people as ``word`` (``French`` <-> ``France``; a capital or seat of power
-    stands for its country as news writes it, ``Moscow`` / ``Kremlin`` -> ``Russia``, ``Russian``), and its synonyms
+    """Words that name the same place or people as ``word`` (``French`` <-> ``France``), and its synonyms
     (``buy`` -> ``purchase``, see :data:`summarizer.text.SYNONYMS`), lowercased."""
     w = word.lower()
     out = [DEMONYMS[w]] if w in DEMONYMS else []
     if w in _COUNTRY:
         out.append(_COUNTRY[w])
-    if w in COUNTRY_NAMES:  # one way only: a question about Russia is not about every sentence naming Moscow
-        out += [COUNTRY_NAMES[w], _COUNTRY.get(COUNTRY_NAMES[w], COUNTRY_NAMES[w])]
     if with_synonyms:
         out.extend(synonyms(w))
     return out
