@@ -20,6 +20,7 @@ from .compare import Comparison, compare_store
 from .results import Answer, Citation, Summary, cite
 from .sources import MAX_FEED_ENTRIES, FeedResult, add_entries, fetch_source, new_document, read_feed
 from .summary import RATIO, Focus, summarize_store
+from .summary.focus import shown
 from .threads import one_blas_thread
 
 __all__ = ["Collection", "SUFFIXES", "MAX_FILE_BYTES", "ScopeLimits", "SCOPE_LIMITS", "FeedResult", "already_stored",
@@ -315,10 +316,7 @@ class Collection:
         """
         with self.store.lock:
             ids, note = self.scope(doc_ids, query, "summary")
-            focus = None
-            if query is not None:
-                focus = self._focus(query)
-                note = " ".join(m for m in (note, f"It favours the sentences closest to {focus.text!r}.") if m)
+            focus = self._focus(query) if query is not None else None
             summ = summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
                                    doc_ids=ids, ratio=ratio, focus=focus)
             return replace(summ, message=" ".join(m for m in (note, summ.message) if m)) if note else summ
@@ -348,7 +346,7 @@ class Collection:
         if query is not None:
             q = check_question(query)
             ids = self._matching(q)
-            return ids, f"This {what} covers the {len(ids)} of {len(docs)} documents most related to {q!r}."
+            return ids, f"This {what} covers the {len(ids)} of {len(docs)} documents most related to {shown(q)}."
         n = self.store.body_count
         if n > self.limits.large_sentences:
             ids = [d.id for d in docs[-self.limits.latest_docs :]]

@@ -201,6 +201,16 @@ def test_a_query_focuses_the_summary_on_what_it_asks_about(seeds, method, query,
             assert all(seeds.document(c.doc_id).text[c.start : c.end] == c.text for c in x.citations)
 
 
+@pytest.mark.parametrize("query", ["banana smoothie recipe", "the", "?"])
+def test_a_query_nothing_is_close_to_leaves_the_summary_as_it_is_and_says_so(seeds, query):
+    everything = [d.id for d in seeds.documents]
+    s = seeds.summarize(doc_ids=everything, query=query)
+    assert [x.text for x in s.sentences] == [x.text for x in seeds.summarize(doc_ids=everything).sentences]
+    assert s.message == f"Nothing in its documents is close to {query!r}, so no sentence is favoured for it."
+    long = seeds.summarize(query="Jaishankar " + "and the meeting " * 40)
+    assert "…'" in long.message and len(long.message) < 400  # a long query is quoted cut
+
+
 def test_relevance_counts_the_query_words_a_sentence_holds_and_focus_adds_it_in_the_scores_spread():
     texts = ["Talks on grain exports resumed.", "The ministers met in Delhi.", "Exported grain fell."]
     vectors = np.eye(3, dtype=np.float32)
@@ -208,6 +218,7 @@ def test_relevance_counts_the_query_words_a_sentence_holds_and_focus_adds_it_in_
     assert rel[0] == pytest.approx(1.0) and rel[2] == pytest.approx(1.0) and rel[1] == 0.0  # stems: export(ed)
     near = relevance(texts, vectors, Focus("the", np.array([0, 1, 0], dtype=np.float32)))  # no content word
     assert list(near) == [0.0, 1.0, 0.0]
+    assert relevance(texts, vectors, Focus("banana smoothie", np.full(3, 0.1, dtype=np.float32))) is None  # unrelated
     scores = np.array([2.0, 4.0, 0.0], dtype=np.float32)
     assert np.allclose(focused(scores, rel, 0.0), scores)
     out = focused(scores, rel, 1.0)

@@ -16,7 +16,7 @@ from ..rewrites import rewritten_documents
 from ..text import WEEKDAYS, weekdays
 from ..wording import FRAGMENT, Words, best_member, differences, subheadings
 from .budget import fill_budget, long_enough
-from .focus import Focus, focused, relevance
+from .focus import FOCUSED, UNFOCUSED, Focus, focused, relevance, shown
 from .features import (DANGLING_START, MIN_WORDS, OPENERS, Pool, consensus, make_pool, sentence_features, support,
                        word_frequency)
 from .ranker import load_ranker
@@ -179,7 +179,8 @@ def summarize_store(
     the names and numbers those members differ on. Only body sentences are used; subheadings never stand alone.
 
     With a ``focus`` (a query), every method's sentence scores also count how close each sentence is to it
-    (:mod:`summarizer.summary.focus`), so the summary favours what the query asks about.
+    (:mod:`summarizer.summary.focus`), so the summary favours what the query asks about, and its message says so
+    (or that nothing in the documents is close to the query, when the summary is left as it is).
     """
     _check(method, max_words, max_sentences, ratio)
     ids = list(dict.fromkeys(doc_ids)) if doc_ids is not None else [d.id for d in store.documents]
@@ -202,6 +203,8 @@ def summarize_store(
         out.append(CitedSentence(sents[rep].text, tuple(cite(sents[i], docs[sents[i].doc_id]) for i in cites),
                                  float(score), _differences(c, rep, cites, docs)))
     message = "" if out else f"No sentence fits within {max_words} words."
+    if out and focus is not None:
+        message = (FOCUSED if rel is not None else UNFOCUSED).format(query=shown(focus.text))
     return Summary(out, method, max_words, ids, message, ratio)
 
 
