@@ -344,7 +344,7 @@ class Collection:
             return _check_doc_ids(doc_ids), ""
         docs = self.store.documents
         if query is not None:
-            q = check_question(query)
+            q = check_question(query, "query")
             ids = self._matching(q)
             return ids, f"This {what} covers the {len(ids)} of {len(docs)} documents most related to {shown(q)}."
         n = self.store.body_count
@@ -356,7 +356,7 @@ class Collection:
 
     def _focus(self, query: str) -> Focus:
         """The query a summary is focused on, with its unit vector."""
-        q = check_question(query)
+        q = check_question(query, "query")
         vec = np.asarray(encode_queries(self.store.embedder, [q])[0], dtype=np.float32)
         return Focus(q, vec / (float(np.linalg.norm(vec)) or 1.0))
 

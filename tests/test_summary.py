@@ -211,6 +211,18 @@ def test_a_query_nothing_is_close_to_leaves_the_summary_as_it_is_and_says_so(see
     assert "…'" in long.message and len(long.message) < 400  # a long query is quoted cut
 
 
+def test_a_blank_or_oversized_query_is_named_as_a_query(seeds):
+    from index.errors import EmptyQuestionError, InputTooLargeError
+
+    d = seeds.documents[0].id
+    for call in (lambda q: seeds.summarize(query=q), lambda q: seeds.summarize(doc_ids=[d], query=q),
+                 lambda q: seeds.compare(query=q)):
+        with pytest.raises(EmptyQuestionError, match="empty query: give a few words, or leave it out"):
+            call("   ")
+        with pytest.raises(InputTooLargeError, match="query of 3,000 characters is over the limit"):
+            call("x" * 3000)
+
+
 def test_relevance_counts_the_query_words_a_sentence_holds_and_focus_adds_it_in_the_scores_spread():
     texts = ["Talks on grain exports resumed.", "The ministers met in Delhi.", "Exported grain fell."]
     vectors = np.eye(3, dtype=np.float32)

@@ -126,15 +126,16 @@ def _holds_place(text: str) -> bool:
     return any(m.group(1).lower().rstrip(".") not in CALENDAR_WORDS for m in _PLACE.finditer(text))
 
 
-def check_question(question: str) -> str:
-    """The question, stripped; raises on empty or oversized questions."""
+def check_question(question: str, what: str = "question") -> str:
+    """The question (or a summary's query: ``what``), stripped; raises on empty or oversized ones."""
     if not isinstance(question, str):
-        raise TypeError(f"question must be str, not {type(question).__name__}")
+        raise TypeError(f"{what} must be str, not {type(question).__name__}")
     q = question.strip()
     if not q:
-        raise EmptyQuestionError("empty question: ask something about the documents")
+        hint = "ask something about the documents" if what == "question" else "give a few words, or leave it out"
+        raise EmptyQuestionError(f"empty {what}: {hint}")
     if len(q) > MAX_QUESTION_CHARS:
-        raise InputTooLargeError(f"question of {len(q):,} characters is over the limit of {MAX_QUESTION_CHARS:,}")
+        raise InputTooLargeError(f"{what} of {len(q):,} characters is over the limit of {MAX_QUESTION_CHARS:,}")
     return q
 
 
