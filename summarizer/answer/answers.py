@@ -20,7 +20,8 @@ from ..results import Answer, CitedSentence, SourceDifference, cite
 from ..rewrites import rewritten_documents
 from ..wording import Words, best_member, differences
 from .retrieval import RETRIEVAL_WEIGHTS, Corpus, Query, RetrievalWeights, Scored, corpus_of, make_query, retrieve
-from ..text import CALENDAR_WORDS, GROUP_PRONOUNS, NUMBER_WORDS, PERSON_PRONOUNS, THING_PRONOUNS, stem, words
+from ..text import (CALENDAR_WORDS, COUNTRY_NAMES, COUNTRY_PHRASES, DEMONYMS, GROUP_PRONOUNS, NUMBER_WORDS,
+                    ORGANISATION_WORDS, PERSON_PRONOUNS, PLACE_WORDS, THING_PRONOUNS, TITLE_WORDS, stem, words)
 from .followup import FollowUp
 from .lexical import tokenize
 from .speakers import (SPEAKER_RULES, SPEECH_WORDS, Speaker, SpeakerRules, asked_speaker, quoted_text, reports_speech,
@@ -164,21 +165,49 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
     if not len(scored.rows) or not _answerable(corpus, query, scored, w):
         return Answer(q, [], NO_ANSWER, asked)
     if followup is not None and followup.exclude:
-        scored = _on_the_same_names(corpus, query, _without(scored, _rows_of(store, corpus, followup.exclude)))
-        if not len(scored.rows) or not _answerable(corpus, query, scored, w):
+        scored, named = _on_the_same_names(store, corpus, query,
+                                           _without(scored, _rows_of(store, corpus, followup.exclude)))
+        if not len(scored.rows) or not (_topic_covered(corpus, query, [int(r) for r in scored.rows[: w.answerable_rows]],
+                                                       w.key_coverage) if named else _answerable(corpus, query, scored, w)):
             return Answer(q, [], NOTHING_MORE, asked)
     return Answer(q, _points(store, corpus, query, scored, k, w), note, asked)
 
 
-def _on_the_same_names(corpus: Corpus, query: Query, scored: Scored) -> Scored:
-    """For "what else ...?": the candidates whose sentence, with its neighbours and title, names everyone the
-    question names (each name in any form). More about Blinken and Jaishankar's meeting is not Blinken's talk
-    with Lavrov; when nothing else names them, the documents say nothing more."""
-    names = [f | {t} for t, f in zip(query.terms, query.forms) if t in query.names]
+# Capitalised words a "what else" question may use for its subject that sources write other ways ("the United
+# States" / "the US" / "Washington", "the German Foreign Minister" / "Baerbock"): not required of every answer.
+_NOT_REQUIRED = (TITLE_WORDS | ORGANISATION_WORDS | PLACE_WORDS | CALENDAR_WORDS | frozenset(DEMONYMS)
+                 | frozenset(DEMONYMS.values()) | frozenset(COUNTRY_NAMES) | frozenset(w for p in COUNTRY_PHRASES for w in p))
+
+
+_BEFORE = 2  # sentences before a candidate that may name its subject ("Blinken also met ... Jaishankar ..." / "In a
+# press statement, ... the meeting focussed on ..." / "They also spoke on ...")
+
+
+def _on_the_same_names(store: Store, corpus: Corpus, query: Query, scored: Scored) -> tuple[Scored, bool]:
+    """For "what else ...?": the candidates whose sentence, with its title, the two sentences before it and the one
+    after it (not past a heading), names everyone the question names by name (each in any form; roles, places and
+    organisations aside), and whether it asked for that. More about Blinken and Jaishankar's meeting is not Blinken's
+    talk with Lavrov; such a candidate needs no other check that it answers (but the topic of "what else did X say
+    about Y"), and when none is left, the documents say nothing more."""
+    required = {t for w in words(query.text)[1:] if w[:1].isupper() and w.lower() not in _NOT_REQUIRED
+                for t in tokenize(w)}
+    names = [f | {t} for t, f in zip(query.terms, query.forms) if t in query.names and t in required]
     if not names:
-        return scored
-    return _kept(scored, [i for i, r in enumerate(scored.rows)
-                          if all(f & corpus.window_terms(int(r)) for f in names)])
+        return scored, False
+
+    def section(row: int) -> set[str]:
+        out = set(corpus.row_terms(row)) | corpus.titles[corpus.doc[row]]
+        for step, n in ((corpus.prev, _BEFORE), (corpus.next, 1)):
+            at, index = row, store.sentence(int(corpus.sids[row])).index
+            for _ in range(n):
+                j = int(step[at])
+                if j < 0 or abs(store.sentence(int(corpus.sids[j])).index - index) != 1:
+                    break  # the document's end, or a heading between: another section
+                out |= corpus.terms[j]
+                at, index = j, store.sentence(int(corpus.sids[j])).index
+        return out
+
+    return _kept(scored, [i for i, r in enumerate(scored.rows) if all(f & section(int(r)) for f in names)]), True
 
 
 def _asked(question: str, followup: FollowUp | None) -> str:
