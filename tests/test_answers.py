@@ -397,6 +397,17 @@ def test_a_place_as_speaker_keeps_the_sentences_naming_it(seeds):
     assert [s.text for s in washington.sentences if "Washington was ready" in s.text]
 
 
+def test_an_outlet_that_writes_a_report_is_its_speaker(seeds):
+    from summarizer.answer.speakers import asked_speaker, speaks
+
+    ans = seeds.ask("What did the Guardian write?", k=3)
+    assert not ans.message and "writes The Guardian" in ans.sentences[0].text
+    guardian = asked_speaker("What did the Guardian write?")
+    texts = ["According to a State Department official, they spoke for ten minutes, writes The Guardian.",
+             "Albarez told the media that Russia refused, which the Guardian later reported."]
+    assert speaks(guardian, texts, [None, None]) == [1.0, 0.5]  # the closing attribution reports it all
+
+
 def test_a_speaker_no_source_quotes_gets_a_note_and_only_the_sentences_naming_them(seeds):
     from summarizer.answer import UNQUOTED
     ans = seeds.ask("What did Jaishankar say?", k=3)

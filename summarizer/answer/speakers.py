@@ -22,7 +22,7 @@ _ASK = re.compile(
 )
 _SPEECH = frozenset(
     """said says say told tells asked asks ask urged urges called calls noted notes added adds stated states stressed
-    explained wrote confirmed warned demanded appealed blamed accused announced insisted argued wanted recommended
+    explained wrote writes reported reports confirmed warned demanded appealed blamed accused announced insisted argued wanted recommended
     advised highlighted reiterated claimed declared emphasised emphasized insists suggested proposed replied
     responded quoted according""".split()
 )
@@ -37,6 +37,8 @@ SPEECH_WORDS = _SPEECH | frozenset(
 _QUOTED = re.compile(r"“[^”\"]*[”\"]?|\"[^\"]*\"?")
 # before `said X`: `...,” said X`, `‘...,’ said X` (UK style), `(said X)`
 _INVERTING = frozenset(',"—–(’\'')
+# verbs news writes before their speaker: `..., said Lavrov`, `..., writes The Guardian`, `..., reports Reuters`
+_INVERTED_VERBS = frozenset("said says wrote writes added explained stated reported reports".split())
 _POSSESSIVE_END = re.compile(r"['’]s$", re.IGNORECASE)
 _PRONOUN = frozenset("he she it they his her its their".split())
 
@@ -127,29 +129,33 @@ def _marked_words(flat: str) -> tuple[list[str], list[str], list[bool], list[boo
     return ws, names, inverted, breaks
 
 
-def _verb_regions(text: str, rules: SpeakerRules) -> tuple[list[list[str]], bool]:
-    """For each speech verb outside quotes, in order, the words near it (where its speaker is named); and whether
-    the sentence reports speech."""
+def _verb_regions(text: str, rules: SpeakerRules) -> tuple[list[list[str]], bool, bool]:
+    """For each speech verb outside quotes, in order, the words near it (where its speaker is named); whether the
+    sentence reports speech; and whether its last speech verb is an inverted attribution (`..., writes The
+    Guardian`), which puts the whole sentence in its speaker's mouth."""
     quoted = bool(_QUOTED.search(text))
     ws, names, inverted, breaks = _marked_words(_QUOTED.sub(' " ', text))
     low = [w.lower() for w in ws]
     regions: list[list[str]] = []
+    closing = False
     for i, w in enumerate(low):
         if w in _SPEECH:
             region = [x for x in names[max(0, i - rules.before) : i] if x]
+            closing = False
             # who speaks after the verb: `according to the delegation`, `..., said Blinken`; not whom one told or
             # asked (`Blinken told Lavrov that ...`) or what one said (`he said Lavrov ...`)
-            if w == "according" or (inverted[i] and w in ("said", "says", "wrote", "added", "explained", "stated")):
+            if w == "according" or (inverted[i] and w in _INVERTED_VERBS):
                 stop = next((k for k in range(i + 2, min(len(ws), i + 1 + rules.after)) if breaks[k]),
                             i + 1 + rules.after)
                 region.extend(x for x in names[i + 1 : stop] if x)
+                closing = w != "according"
             regions.append(region)
-    return regions, bool(regions) or quoted
+    return regions, bool(regions) or quoted, closing
 
 
 def _speaker_region(text: str, rules: SpeakerRules) -> tuple[list[str], bool]:
     """Words outside quotes near a speech verb (where a speaker is named), and whether the sentence reports speech."""
-    regions, reports = _verb_regions(text, rules)
+    regions, reports, _ = _verb_regions(text, rules)
     return [w for region in regions for w in region], reports
 
 
@@ -190,9 +196,11 @@ def speaks(
         return share(terms, speaker.terms) >= rules.named or bool(terms & speaker.head)
 
     def own(text: str) -> float:
-        regions, reports = _verb_regions(text, rules)
+        regions, reports, closing = _verb_regions(text, rules)
         if not reports:
             return 0.0
+        if closing and names_speaker(regions[-1]):  # `According to a State Department official, ..., writes The
+            return 1.0  # Guardian`: the last attribution reports the whole sentence
         if names_speaker([w for region in regions for w in region]):
             # the sentence is another's report when its first named speaker is someone else: `Albarez told the
             # media that ..., which Lavrov himself later confirmed`
