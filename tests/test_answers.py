@@ -382,6 +382,9 @@ def test_the_verb_that_only_frames_a_where_or_when_question_is_no_term(seeds):
     assert make_query(corpus, "Where was the meeting held?").terms == ("meet",)
     assert make_query(corpus, "When did the talks take place?").terms == ("talk",)
     assert "hold" in make_query(corpus, "Who held the talks?").terms  # not a where/when question: a verb like others
+    assert "hold" in make_query(corpus, "Who held the meeting where Blinken spoke?").terms  # "where" not asking
+    assert "hold" in make_query(corpus, "Where was Whelan being held?").terms  # no event: held is detained
+    assert make_query(corpus, "And when was the summit held?").terms == ("summit",)
     assert "place" in make_query(corpus, "Where is the place they met?").terms  # "place" alone is a noun
     texts = [s.text for s in seeds.ask("Where was the meeting held?", k=3).sentences]
     assert not any("Whelan" in t for t in texts), texts  # "an American citizen held in Russia" is no answer

@@ -103,17 +103,28 @@ def _forms(corpus: Corpus, word: str, term: str, spellings: tuple[str, ...], w: 
 
 # The verb of a "where" or "when" question that only says an event is at some place or time: "Where was the meeting
 # held?", "When did the talks take place?", "When did it happen?". The answer rarely repeats it, and "held" or "place"
-# then match sentences about something else ("an American citizen held in Russia"). Its words are no terms.
-_FRAME_WORDS = frozenset("hold holds held holding happen happens happened occur occurs occurred".split())
+# then match sentences about something else ("an American citizen held in Russia"). Its words are no terms. "Held"
+# frames only an event ("Where was Floyd being held?" asks where he was detained), so it needs an event word.
+_FRAME_WORDS = frozenset("happen happens happened occur occurs occurred".split())
+_HOLD = frozenset("hold holds held holding".split())
 _TAKE = frozenset("take takes took taken taking".split())
+_EVENTS = frozenset(
+    """meeting meetings summit talks conference election elections vote ceremony session sessions game match event
+    rally festival hearing trial funeral referendum concert race tournament celebration parade debate negotiations
+    exhibition competition olympics games forum congress convention assembly inauguration wedding party contest""".split()
+)
+_OPENERS = frozenset("and so but then".split())
 
 
 def _frame_positions(question_words: list[str]) -> set[int]:
-    """Positions of an event-frame verb in a where/when question (``_FRAME_WORDS``, "take place")."""
+    """Positions of an event-frame verb in a question that opens with "where" or "when" (``_FRAME_WORDS``, "take
+    place", "held" of an event)."""
     low = [w.lower() for w in question_words]
-    if not {"where", "when"} & set(low):
+    first = next((w for w in low if w not in _OPENERS), "")
+    if first not in ("where", "when"):
         return set()
-    out = {i for i, w in enumerate(low) if w in _FRAME_WORDS}
+    events = bool(_EVENTS & set(low))
+    out = {i for i, w in enumerate(low) if w in _FRAME_WORDS or (events and w in _HOLD)}
     for i, w in enumerate(low[:-1]):
         if w in _TAKE and low[i + 1] == "place":
             out |= {i, i + 1}
