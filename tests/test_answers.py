@@ -411,6 +411,14 @@ def test_an_outlet_that_writes_a_report_is_its_speaker(seeds):
     assert speaks(guardian, texts, [None, None]) == [1.0, 0.5]  # the closing attribution reports it all
 
 
+def test_a_speaker_who_speaks_in_a_long_quote_is_an_answer(seeds):
+    # her sentence is 453 characters of quotes: far in meaning from the short question, yet hers
+    for question in ("What did Catherine Colonna say?", "What did Colonna say?"):
+        ans = seeds.ask(question, k=3)
+        assert ans.sentences and "Catherine Colonna, noted" in ans.sentences[0].text, question
+    assert not seeds.ask("What did Colonna say about climate change?").sentences  # the topic is still checked
+
+
 def test_a_speaker_no_source_quotes_gets_a_note_and_only_the_sentences_naming_them(seeds):
     from summarizer.answer import UNQUOTED
     ans = seeds.ask("What did Jaishankar say?", k=3)

@@ -291,9 +291,22 @@ def _answerable(corpus: Corpus, query: Query, scored: Scored, w: AnswerWeights) 
     dense = float(scored.dense[:top].max())
     if dense >= w.sure_dense:
         return True
-    if not any(cov >= c and dense >= d for c, d in w.answerable):
+    rows = [int(r) for r in scored.rows[:top]]
+    if not any(cov >= c and dense >= d for c, d in w.answerable) and not _speaker_speaks(corpus, query, rows, w):
         return False
-    return _topic_covered(corpus, query, [int(r) for r in scored.rows[:top]], w.key_coverage)
+    return _topic_covered(corpus, query, rows, w.key_coverage)
+
+
+def _speaker_speaks(corpus: Corpus, query: Query, rows: list[int], w: AnswerWeights) -> bool:
+    """For "what did X say": whether X speaks, named, in one of these sentences. A long quote sits far from a short
+    question in meaning ("... Catherine Colonna, noted that the war ... affected “almost all countries ...”": 0.29)."""
+    speaker = asked_speaker(query.text, query.forms_of)
+    if speaker is None:
+        return False
+    found = speaks(speaker, [corpus.texts[r] for r in rows], [_before(corpus, r, w.speaker_run) for r in rows],
+                   query.forms_of, corpus.own.idf, w.speaker)
+    return any(f == 1.0 and _names_speaker(corpus, r, _speaker_words(query, speaker), w.speaker.named)
+               for r, f in zip(rows, found))
 
 
 def _topic_covered(corpus: Corpus, query: Query, rows: list[int], key_coverage: float) -> bool:
