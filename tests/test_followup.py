@@ -230,6 +230,13 @@ def test_what_else_stays_with_who_the_question_names_and_then_says_nothing_more(
         assert collection.ask(q, history=[(first.question, first)]).sentences, q  # places and roles: not required
 
 
+def test_a_pronoun_after_a_role_question_is_the_speaker_not_whom_their_quote_addresses(collection):
+    # the first answer opens "“I ask you, Mr (Sergei) Lavrov, ...,” Baerbock said ..."
+    first = collection.ask("What did the German Foreign Minister say?")
+    more = collection.ask("What else did she say?", history=[(first.question, first)])
+    assert more.resolved_question == "What did Baerbock say?"
+
+
 def test_follow_up_with_nothing_to_refer_to(collection):
     alone = collection.ask("Who supported him?", history=[])  # answered as a stand-alone question
     assert alone.resolved_question == "Who supported him?" and not alone.understood_as

@@ -11,7 +11,7 @@ from ..results import Answer
 from ..text import (CALENDAR_WORDS, GROUP_PRONOUNS, ORGANISATION_WORDS, PERSON_PRONOUNS, PLACE_WORDS, QUESTION_WORDS,
                     THING_PRONOUNS, TITLE_WORDS, WORD, stem, stop_words)
 from .lexical import DEMONYMS
-from .speakers import SPEECH_WORDS
+from .speakers import SPEECH_WORDS, outside_quotes
 
 __all__ = ["FollowUp", "FollowUpRules", "FOLLOWUP_RULES", "HistoryItem", "Name", "Turn", "names_in", "resolve_followup",
            "topics_in", "turns_of"]
@@ -343,8 +343,11 @@ def _turn_people(turn: Turn) -> list[str]:
     """The people of one turn, likeliest referent first: for "who" questions the people its answer named, then its
     question's; otherwise the question's, or the answer's when the question named none."""
     asked = list(dict.fromkeys(n.name for n in names_in(turn.resolved) if n.kind == "person"))
-    answered = [n.name for _, _, s in turn.cited[:1] for n in names_in(s)
+    # in the answer, who the sentence is about before whom its quotes address ("“I ask you, Mr (Sergei) Lavrov, ...,”
+    # Baerbock said": Baerbock)
+    answered = [n.name for _, _, s in turn.cited[:1] for text in (outside_quotes(s), s) for n in names_in(text)
                 if n.kind == "person" and not any(n.name in a or a in n.name for a in asked)]
+    answered = list(dict.fromkeys(answered))
     if _WHO.match(turn.resolved):
         return list(dict.fromkeys(answered + asked))
     return asked or answered

@@ -9,8 +9,8 @@ from typing import Callable, Sequence
 from ..text import WORD, stem, stop_words
 from .lexical import tokenize, words
 
-__all__ = ["Speaker", "asked_speaker", "speaks", "reports_speech", "quoted_text", "with_descriptors", "SPEECH_WORDS",
-           "SpeakerRules", "SPEAKER_RULES"]
+__all__ = ["Speaker", "asked_speaker", "speaks", "reports_speech", "quoted_text", "outside_quotes", "with_descriptors",
+           "SPEECH_WORDS", "SpeakerRules", "SPEAKER_RULES"]
 
 _ASK = re.compile(
     r"^\s*(?:and\s+|so\s+)?what\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|would)\s+(?P<x>.+?)\s+"
@@ -107,6 +107,11 @@ def with_descriptors(
                    speaker.verb)
 
 
+def outside_quotes(text: str) -> str:
+    """The sentence with what it quotes blanked (each quote becomes ``" "``): who speaks and whom it is about."""
+    return _QUOTED.sub(' " ', text)
+
+
 def quoted_text(text: str) -> str:
     """The words a sentence quotes (inside straight or curly double quotes, an unclosed quote running to the end)."""
     return " ".join(_QUOTED.findall(text))
@@ -134,7 +139,7 @@ def _verb_regions(text: str, rules: SpeakerRules) -> tuple[list[list[str]], bool
     sentence reports speech; and whether its last speech verb is an inverted attribution (`..., writes The
     Guardian`), which puts the whole sentence in its speaker's mouth."""
     quoted = bool(_QUOTED.search(text))
-    ws, names, inverted, breaks = _marked_words(_QUOTED.sub(' " ', text))
+    ws, names, inverted, breaks = _marked_words(outside_quotes(text))
     low = [w.lower() for w in ws]
     regions: list[list[str]] = []
     closing = False
