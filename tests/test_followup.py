@@ -161,6 +161,10 @@ def test_roles_stand_for_the_names_the_collection_gives_them():
     assert [a.name for a in role_names(forms("the Indian prime minister"), aliases)] == ["Narendra Modi"]
     assert role_names(forms("the foreign minister"), aliases) == []  # four people: no one in particular
     assert role_names(forms("the weather in Spain"), aliases) == []  # no title: no role
+    # "Sergey Lavrov" (004) and "Sergei Lavrov" (000) are one person; the Ministry's spokeswoman is no minister
+    russian = {a.name for a in role_names([f | {"ministri"} if "minist" in f else f
+                                           for f in forms("the Russian foreign minister")], aliases)}
+    assert russian == {"Sergey Lavrov", "Sergei Lavrov"}
 
 
 def test_conversation_markdown_numbers_citations_once_across_turns():

@@ -84,18 +84,21 @@ def role_names(terms: Sequence[frozenset[str]], aliases: Sequence[Alias], rules:
     its title and place terms (each given with its forms); it must hold a title, and every one of its terms must
     be in the alias's role; a role of one term must also name something else of the alias's role ("Lavrov's
     deputy"). None when more than ``rules.max_names`` names fit: the role is too general to stand for one."""
-    role = [f for f in terms if f & (TITLE_STEMS | _PLACES)]
+    # a title counts as itself, not its longer forms ("Minister" is no "Ministry" of a spokeswoman's role)
+    role = [f & TITLE_STEMS or f for f in terms if f & (TITLE_STEMS | _PLACES)]
     if not any(f & TITLE_STEMS for f in role):
         return []
     have = frozenset().union(*terms)
-    found: dict[frozenset[str], Alias] = {}
+    found: dict[str, list[Alias]] = {}  # by surname: "Sergey Lavrov" and "Sergei Lavrov" are one person
     for a in aliases:
         if a.name_terms & have or not all(f & a.role_terms for f in role):
             continue
         if len(role) < rules.min_role_terms and not (a.role_terms - TITLE_STEMS - _PLACES) & have:
             continue
-        found.setdefault(a.name_terms, a)
-    return list(found.values()) if len(found) <= rules.max_names else []
+        found.setdefault(stem((words(a.name) or [a.name])[-1]), []).append(a)
+    if len(found) > rules.max_names:
+        return []
+    return [a for people in found.values() for a in dict((x.name_terms, x) for x in people).values()]
 
 
 def role_index(aliases: Sequence[Alias], rules: AliasRules = ALIAS_RULES) -> dict[frozenset[str], frozenset[str]]:
