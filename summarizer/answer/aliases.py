@@ -91,14 +91,19 @@ def role_names(terms: Sequence[frozenset[str]], aliases: Sequence[Alias], rules:
     have = frozenset().union(*terms)
     found: dict[str, list[Alias]] = {}  # by surname: "Sergey Lavrov" and "Sergei Lavrov" are one person
     for a in aliases:
-        if a.name_terms & have or not all(f & a.role_terms for f in role):
-            continue
-        if len(role) < rules.min_role_terms and not (a.role_terms - TITLE_STEMS - _PLACES) & have:
-            continue
-        found.setdefault(stem((words(a.name) or [a.name])[-1]), []).append(a)
+        if _fits(a, role, have, rules):
+            found.setdefault(stem((words(a.name) or [a.name])[-1]), []).append(a)
     if len(found) > rules.max_names:
         return []
     return [a for people in found.values() for a in dict((x.name_terms, x) for x in people).values()]
+
+
+def _fits(alias: Alias, role: list[frozenset[str]], have: frozenset[str], rules: AliasRules) -> bool:
+    """Whether an alias has every term of a question's role (and, for a role of one term, something else the
+    question names) and is not named by the question itself."""
+    if alias.name_terms & have or not all(f & alias.role_terms for f in role):
+        return False
+    return len(role) >= rules.min_role_terms or bool((alias.role_terms - TITLE_STEMS - _PLACES) & have)
 
 
 def role_index(aliases: Sequence[Alias], rules: AliasRules = ALIAS_RULES) -> dict[frozenset[str], frozenset[str]]:
