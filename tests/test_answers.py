@@ -385,6 +385,7 @@ def test_the_verb_that_only_frames_a_where_or_when_question_is_no_term(seeds):
     assert "hold" in make_query(corpus, "Who held the meeting where Blinken spoke?").terms  # "where" not asking
     assert "hold" in make_query(corpus, "Where was Whelan being held?").terms  # no event: held is detained
     assert make_query(corpus, "And when was the summit held?").terms == ("summit",)
+    assert "hold" not in make_query(corpus, "Where was the G20 held?").terms  # a name that is no person's: an event
     assert "place" in make_query(corpus, "Where is the place they met?").terms  # "place" alone is a noun
     texts = [s.text for s in seeds.ask("Where was the meeting held?", k=3).sentences]
     assert not any("Whelan" in t for t in texts), texts  # "an American citizen held in Russia" is no answer
@@ -409,6 +410,10 @@ def test_an_outlet_that_writes_a_report_is_its_speaker(seeds):
     texts = ["According to a State Department official, they spoke for ten minutes, writes The Guardian.",
              "Albarez told the media that Russia refused, which the Guardian later reported."]
     assert speaks(guardian, texts, [None, None]) == [1.0, 0.5]  # the closing attribution reports it all
+    blinken = asked_speaker("What did Blinken say?")
+    reported = ["Blinken met Lavrov for ten minutes, reported Reuters.", "Blinken, reported to be furious, left.",
+                "“We will not waver,” said Blinken, who met Lavrov."]
+    assert speaks(blinken, reported, [None] * 3) == [0.0, 0.0, 1.0]  # after an inverted verb: only who follows it
 
 
 def test_a_speaker_who_speaks_in_a_long_quote_is_an_answer(seeds):

@@ -239,6 +239,9 @@ def test_a_pronoun_after_a_role_question_is_the_speaker_not_whom_their_quote_add
     first = collection.ask("What did the German Foreign Minister say?")
     more = collection.ask("What else did she say?", history=[(first.question, first)])
     assert more.resolved_question == "What did Baerbock say?"
+    first = collection.ask("What did the Russian Foreign Minister say?")  # opens with "the spokeswoman ..., Maria
+    more = collection.ask("What else did he say?", history=[(first.question, first)])  # Zakharova": she is no "he"
+    assert "Zakharova" not in more.resolved_question
 
 
 def test_follow_up_with_nothing_to_refer_to(collection):

@@ -280,12 +280,15 @@ class _Referents:
 
 
 _GENDER = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she"}
+# a role noun that says a gender, in a sentence that names one person ("the spokeswoman of the Ministry ..., Maria
+# Zakharova"): hers
+_GENDERED_ROLE = re.compile(r"\b(?:spokes|chair|congress|business|council|anchor)(?:(?P<he>man)|(?P<she>woman))\b", re.I)
 _GENDERED = re.compile(r"\b(?:(?P<he>he|him|his|himself|Mr)|(?P<she>she|her|hers|herself|Mrs|Ms))\b", re.I)
 
 
 def genders(texts: Sequence[str], people: Sequence[str]) -> dict[str, str]:
     """The gender ("he" or "she") each person shows in ``texts``: in a sentence that names one of ``people`` and no
-    other person, the pronouns after the name and a "Mr"/"Ms" just before it vote; a person with votes for
+    other person, the pronouns after the name, a "Mr"/"Ms" just before it and a role noun such as "spokeswoman" vote; a person with votes for
     both, or none, is left out (no name lists: only what the documents and questions say)."""
     votes: dict[str, set[str]] = {}
     for text in texts:
@@ -294,6 +297,7 @@ def genders(texts: Sequence[str], people: Sequence[str]) -> dict[str, str]:
             if person:
                 votes.setdefault(person, set()).update(
                     "he" if m.group("he") else "she" for m in _GENDERED.finditer(after))
+                votes[person].update("he" if m.group("he") else "she" for m in _GENDERED_ROLE.finditer(sentence))
     return {p: next(iter(v)) for p, v in votes.items() if len(v) == 1}
 
 

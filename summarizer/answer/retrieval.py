@@ -13,6 +13,7 @@ from index import Store
 
 from .aliases import TITLE_STEMS, role_names
 from .corpus import Corpus, corpus_of
+from .followup import names_in
 from .lexical import related_words, tokenize, words
 
 __all__ = ["Corpus", "Query", "Scored", "corpus_of", "make_query", "retrieve", "top_rows", "RetrievalWeights",
@@ -104,7 +105,8 @@ def _forms(corpus: Corpus, word: str, term: str, spellings: tuple[str, ...], w: 
 # The verb of a "where" or "when" question that only says an event is at some place or time: "Where was the meeting
 # held?", "When did the talks take place?", "When did it happen?". The answer rarely repeats it, and "held" or "place"
 # then match sentences about something else ("an American citizen held in Russia"). Its words are no terms. "Held"
-# frames only an event ("Where was Floyd being held?" asks where he was detained), so it needs an event word.
+# frames only an event ("Where was Floyd being held?" asks where he was detained), so it needs an event word or a
+# name that is no person's.
 _FRAME_WORDS = frozenset("happen happens happened occur occurs occurred".split())
 _HOLD = frozenset("hold holds held holding".split())
 _TAKE = frozenset("take takes took taken taking".split())
@@ -123,7 +125,10 @@ def _frame_positions(question_words: list[str]) -> set[int]:
     first = next((w for w in low if w not in _OPENERS), "")
     if first not in ("where", "when"):
         return set()
-    events = bool(_EVENTS & set(low))
+    # an event: an event word, or a name that is no person's ("Where was the G20 held?"; "Where was Floyd held?"
+    # asks where he was detained)
+    named = names_in(" ".join(question_words))
+    events = bool(_EVENTS & set(low)) or (bool(named) and all(n.kind != "person" for n in named))
     out = {i for i, w in enumerate(low) if w in _FRAME_WORDS or (events and w in _HOLD)}
     for i, w in enumerate(low[:-1]):
         if w in _TAKE and low[i + 1] == "place":

@@ -152,8 +152,10 @@ def _verb_regions(text: str, rules: SpeakerRules) -> tuple[list[list[str]], bool
             if w == "according" or (inverted[i] and w in _INVERTED_VERBS):
                 stop = next((k for k in range(i + 2, min(len(ws), i + 1 + rules.after)) if breaks[k]),
                             i + 1 + rules.after)
+                if w != "according":  # `Blinken met Lavrov, said Reuters`: the words before are what is reported
+                    region = []
+                    closing = stop >= len(ws)  # `..., writes The Guardian.`: the attribution ends the sentence
                 region.extend(x for x in names[i + 1 : stop] if x)
-                closing = w != "according"
             regions.append(region)
     return regions, bool(regions) or quoted, closing
 
