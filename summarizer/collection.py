@@ -315,8 +315,14 @@ class Collection:
         the query (in meaning and in its words) rank higher, so the summary favours what it asks about.
         """
         with self.store.lock:
-            ids, note = self.scope(doc_ids, query, "summary")
-            focus = self._focus(query) if query is not None else None
+            vector = None  # the query encoded once, for the scope and the focus; doc_ids checked first
+            if query is not None and doc_ids is None:
+                vector = self._query_vector(query)
+            ids, note = self.scope(doc_ids, query, "summary", vector=vector)
+            focus = None
+            if query is not None:
+                vector = self._query_vector(query) if vector is None else vector
+                focus = Focus(query.strip(), vector / (float(np.linalg.norm(vector)) or 1.0))
             summ = summarize_store(self.store, max_words=max_words, max_sentences=max_sentences, method=method,
                                    doc_ids=ids, ratio=ratio, focus=focus)
             return replace(summ, message=" ".join(m for m in (note, summ.message) if m)) if note else summ
@@ -332,20 +338,21 @@ class Collection:
             comp = compare_store(self.store, ids)
             return replace(comp, message=" ".join(m for m in (note, comp.message) if m)) if note else comp
 
-    def scope(self, doc_ids: list[str] | None, query: str | None, what: str = "summary") -> tuple[list[str] | None, str]:
+    def scope(self, doc_ids: list[str] | None, query: str | None, what: str = "summary", *,
+              vector: np.ndarray | None = None) -> tuple[list[str] | None, str]:
         """The documents a summary or comparison works on, and a note saying so when they are a selection.
 
         ``doc_ids`` when given (a list of ids: an empty list raises ValueError, a bare string TypeError); else the
         documents with a sentence that matches ``query`` nearly as well as the best-matching document's best (see
         :class:`ScopeLimits`); else all documents, unless the collection is large, when the most recently added
-        documents stand for it.
+        documents stand for it. ``vector``: the query's, when already encoded.
         """
         if doc_ids is not None:
             return _check_doc_ids(doc_ids), ""
         docs = self.store.documents
         if query is not None:
             q = check_question(query, "query")
-            ids = self._matching(q)
+            ids = self._matching(q, vector)
             return ids, f"This {what} covers the {len(ids)} of {len(docs)} documents most related to {shown(q)}."
         n = self.store.body_count
         if n > self.limits.large_sentences:
@@ -354,16 +361,17 @@ class Collection:
                          f"{len(ids)} most recently added. Pass a query or document ids to choose others.")
         return None, ""
 
-    def _focus(self, query: str) -> Focus:
-        """The query a summary is focused on, with its unit vector."""
+    def _query_vector(self, query: str) -> np.ndarray:
+        """A checked query's vector, as questions are encoded."""
         q = check_question(query, "query")
-        vec = np.asarray(encode_queries(self.store.embedder, [q])[0], dtype=np.float32)
-        return Focus(q, vec / (float(np.linalg.norm(vec)) or 1.0))
+        return np.asarray(encode_queries(self.store.embedder, [q])[0], dtype=np.float32)
 
-    def _matching(self, query: str) -> list[str]:
-        """The documents with a sentence nearly as close to ``query`` as the best-matching document's best."""
+    def _matching(self, query: str, vector: np.ndarray | None = None) -> list[str]:
+        """The documents with a sentence nearly as close to ``query`` (its ``vector`` when already encoded) as the
+        best-matching document's best."""
         lim = self.limits
-        hits = self.store.search(encode_queries(self.store.embedder, [query]), lim.query_hits)[0]
+        vec = self._query_vector(query) if vector is None else vector
+        hits = self.store.search(vec[None, :], lim.query_hits)[0]
         best: dict[str, float] = {}
         for sid, score in hits:
             d = self.store.sentence(sid).doc_id

@@ -167,8 +167,7 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
     if followup is not None and followup.exclude:
         scored, named = _on_the_same_names(store, corpus, query,
                                            _without(scored, _rows_of(store, corpus, followup.exclude)))
-        if not len(scored.rows) or not (_topic_covered(corpus, query, [int(r) for r in scored.rows[: w.answerable_rows]],
-                                                       w.key_coverage) if named else _answerable(corpus, query, scored, w)):
+        if not len(scored.rows) or not _still_answerable(corpus, query, scored, named, w):
             return Answer(q, [], NOTHING_MORE, asked)
     return Answer(q, _points(store, corpus, query, scored, k, w), note, asked)
 
@@ -176,7 +175,8 @@ def answer_question(store: Store, question: str, k: int = 3, *, weights: AnswerW
 # Capitalised words a "what else" question may use for its subject that sources write other ways ("the United
 # States" / "the US" / "Washington", "the German Foreign Minister" / "Baerbock"): not required of every answer.
 _NOT_REQUIRED = (TITLE_WORDS | ORGANISATION_WORDS | PLACE_WORDS | CALENDAR_WORDS | frozenset(DEMONYMS)
-                 | frozenset(DEMONYMS.values()) | frozenset(COUNTRY_NAMES) | frozenset(w for p in COUNTRY_PHRASES for w in p))
+                 | frozenset(DEMONYMS.values()) | frozenset(COUNTRY_NAMES)
+                 | frozenset(w for p in COUNTRY_PHRASES for w in p))
 
 
 _BEFORE = 2  # sentences before a candidate that may name its subject ("Blinken also met ... Jaishankar ..." / "In a
@@ -195,19 +195,31 @@ def _on_the_same_names(store: Store, corpus: Corpus, query: Query, scored: Score
     if not names:
         return scored, False
 
+    def index(row: int) -> int:  # the sentence's place in its document, headings counted
+        return store.sentence(int(corpus.sids[row])).index
+
     def section(row: int) -> set[str]:
         out = set(corpus.row_terms(row)) | corpus.titles[corpus.doc[row]]
         for step, n in ((corpus.prev, _BEFORE), (corpus.next, 1)):
-            at, index = row, store.sentence(int(corpus.sids[row])).index
+            at, at_index = row, index(row)
             for _ in range(n):
                 j = int(step[at])
-                if j < 0 or abs(store.sentence(int(corpus.sids[j])).index - index) != 1:
+                j_index = index(j) if j >= 0 else -1
+                if j < 0 or abs(j_index - at_index) != 1:
                     break  # the document's end, or a heading between: another section
                 out |= corpus.terms[j]
-                at, index = j, store.sentence(int(corpus.sids[j])).index
+                at, at_index = j, j_index
         return out
 
     return _kept(scored, [i for i, r in enumerate(scored.rows) if all(f & section(int(r)) for f in names)]), True
+
+
+def _still_answerable(corpus: Corpus, query: Query, scored: Scored, named: bool, w: AnswerWeights) -> bool:
+    """For "what else": whether what is left answers. Sentences kept for naming the question's people need only
+    cover the topic of "what else did X say about Y"; otherwise the usual check."""
+    if named:
+        return _topic_covered(corpus, query, [int(r) for r in scored.rows[: w.answerable_rows]], w.key_coverage)
+    return _answerable(corpus, query, scored, w)
 
 
 def _asked(question: str, followup: FollowUp | None) -> str:
@@ -305,8 +317,8 @@ def _speaker_speaks(corpus: Corpus, query: Query, rows: list[int], w: AnswerWeig
         return False
     found = speaks(speaker, [corpus.texts[r] for r in rows], [_before(corpus, r, w.speaker_run) for r in rows],
                    query.forms_of, corpus.own.idf, w.speaker)
-    return any(f == 1.0 and _names_speaker(corpus, r, _speaker_words(query, speaker), w.speaker.named)
-               for r, f in zip(rows, found))
+    name = _speaker_words(query, speaker)
+    return any(f == 1.0 and _names_speaker(corpus, r, name, w.speaker.named) for r, f in zip(rows, found))
 
 
 def _topic_covered(corpus: Corpus, query: Query, rows: list[int], key_coverage: float) -> bool:
@@ -379,7 +391,7 @@ def _when_speaking(corpus: Corpus, query: Query, speaker: Speaker, rows: list[in
 
 
 def _speaker_words(query: Query, speaker: Speaker) -> list[tuple[str, frozenset[str]]]:
-    """Each word of the speaker's name as a term with its forms ("Washington": "america", "american", ...)."""
+    """Each word of the speaker's name as a term with its forms (other spellings of a name, "Russia": "russian")."""
     out = []
     for w in words(speaker.phrase):
         for t in tokenize(w):

@@ -282,14 +282,16 @@ class _Referents:
 _GENDER = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she"}
 # a role noun that says a gender, in a sentence that names one person ("the spokeswoman of the Ministry ..., Maria
 # Zakharova"): hers
-_GENDERED_ROLE = re.compile(r"\b(?:spokes|chair|congress|business|council|anchor)(?:(?P<he>man)|(?P<she>woman))\b", re.I)
+_GENDERED_ROLE = re.compile(r"\b(?:spokes|chair|congress|business|council|anchor)(?:(?P<he>man)|(?P<she>woman))\b",
+                            re.I)
 _GENDERED = re.compile(r"\b(?:(?P<he>he|him|his|himself|Mr)|(?P<she>she|her|hers|herself|Mrs|Ms))\b", re.I)
 
 
 def genders(texts: Sequence[str], people: Sequence[str]) -> dict[str, str]:
     """The gender ("he" or "she") each person shows in ``texts``: in a sentence that names one of ``people`` and no
-    other person, the pronouns after the name, a "Mr"/"Ms" just before it and a role noun such as "spokeswoman" vote; a person with votes for
-    both, or none, is left out (no name lists: only what the documents and questions say)."""
+    other person, the pronouns after the name, a "Mr"/"Ms" just before it and a role noun such as "spokeswoman"
+    vote; a person with votes for both, or none, is left out (no name lists: only what the documents and questions
+    say)."""
     votes: dict[str, set[str]] = {}
     for text in texts:
         for sentence in re.split(r"(?<=[.!?])\s+", text):
@@ -347,8 +349,8 @@ def _turn_people(turn: Turn) -> list[str]:
     """The people of one turn, likeliest referent first: for "who" questions the people its answer named, then its
     question's; otherwise the question's, or the answer's when the question named none."""
     asked = list(dict.fromkeys(n.name for n in names_in(turn.resolved) if n.kind == "person"))
-    # in the answer, who the sentence is about before whom its quotes address ("“I ask you, Mr (Sergei) Lavrov, ...,”
-    # Baerbock said": Baerbock)
+    # in the answer, who the sentence is about before whom its quotes address ("“I ask you, Mr (Sergei) Lavrov,
+    # ...,” Baerbock said": Baerbock)
     answered = [n.name for _, _, s in turn.cited[:1] for text in (outside_quotes(s), s) for n in names_in(text)
                 if n.kind == "person" and not any(n.name in a or a in n.name for a in asked)]
     answered = list(dict.fromkeys(answered))

@@ -113,7 +113,8 @@ _TAKE = frozenset("take takes took taken taking".split())
 _EVENTS = frozenset(
     """meeting meetings summit talks conference election elections vote ceremony session sessions game match event
     rally festival hearing trial funeral referendum concert race tournament celebration parade debate negotiations
-    exhibition competition olympics games forum congress convention assembly inauguration wedding party contest""".split()
+    exhibition competition olympics games forum congress convention assembly inauguration wedding party
+    contest""".split()
 )
 _OPENERS = frozenset("and so but then".split())
 

@@ -22,9 +22,9 @@ _ASK = re.compile(
 )
 _SPEECH = frozenset(
     """said says say told tells asked asks ask urged urges called calls noted notes added adds stated states stressed
-    explained wrote writes reported reports confirmed warned demanded appealed blamed accused announced insisted argued wanted recommended
-    advised highlighted reiterated claimed declared emphasised emphasized insists suggested proposed replied
-    responded quoted according""".split()
+    explained wrote writes reported reports confirmed warned demanded appealed blamed accused announced insisted
+    argued wanted recommended advised highlighted reiterated claimed declared emphasised emphasized insists suggested
+    proposed replied responded quoted according""".split()
 )
 # every form of the speech verbs (what a question asks a speaker did, not what it asks about)
 SPEECH_WORDS = _SPEECH | frozenset(
@@ -135,9 +135,10 @@ def _marked_words(flat: str) -> tuple[list[str], list[str], list[bool], list[boo
 
 
 def _verb_regions(text: str, rules: SpeakerRules) -> tuple[list[list[str]], bool, bool]:
-    """For each speech verb outside quotes, in order, the words near it (where its speaker is named); whether the
-    sentence reports speech; and whether its last speech verb is an inverted attribution (`..., writes The
-    Guardian`), which puts the whole sentence in its speaker's mouth."""
+    """For each speech verb outside quotes, in order, the words near it (where its speaker is named; after an
+    inverted verb, only the words after it); whether the sentence reports speech; and whether its last speech verb
+    is an inverted attribution that ends the sentence (`..., writes The Guardian.`), which puts the whole sentence
+    in its speaker's mouth."""
     quoted = bool(_QUOTED.search(text))
     ws, names, inverted, breaks = _marked_words(outside_quotes(text))
     low = [w.lower() for w in ws]

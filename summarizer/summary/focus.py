@@ -47,10 +47,8 @@ def relevance(texts: list[str], vectors: np.ndarray, focus: Focus) -> np.ndarray
     stop = stop_words()
     wanted = list(dict.fromkeys(stem(w) for w in words(focus.text) if w.lower() not in stop))
     dense = vectors @ np.asarray(focus.vector, dtype=np.float32)
-    if not wanted:
-        return dense.astype(np.float32) if len(dense) and float(dense.max()) >= MIN_CLOSENESS else None
     held = np.zeros((len(texts), len(wanted)), dtype=bool)
-    for i, text in enumerate(texts):
+    for i, text in enumerate(texts if wanted else ()):
         toks = {stem(w) for w in words(text)}
         held[i] = [t in toks for t in wanted]
     idf = np.log((len(texts) + 1) / (held.sum(axis=0) + 0.5))

@@ -287,7 +287,8 @@ def _mmr(c: Candidates, reps: np.ndarray, gscore: np.ndarray, days: list[frozens
 
 
 def select_groups(c: Candidates, scores: np.ndarray, max_words: int, max_sentences: int | None,
-                  w: LearnedWeights = LEARNED_WEIGHTS, rel: np.ndarray | None = None) -> list[tuple[int, list[int], float]]:
+                  w: LearnedWeights = LEARNED_WEIGHTS,
+                  rel: np.ndarray | None = None) -> list[tuple[int, list[int], float]]:
     """(shown row, group members, group score) of the groups picked around per-sentence ``scores``, in pick order.
 
     A group is rated by its best member's score; its shown member is the best wording rated by ``scores``. With
